@@ -1,0 +1,189 @@
+/*
+ * The client's side of the local socket: connect, check who is on the
+ * other end, send one request and read its reply.  Blocking I/O is right
+ * here: a client does one thing at a time.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "launch.h"
+#include "sockpath.h"
+#include "xmalloc.h"
+
+/* Replies can be large (a list of 10,000 jobs); a request cannot. */
+#define CLIENT_REPLY_MAX	(256 * 1024 * 1024)
+
+int
+client_exit_code(enum proto_code code)
+{
+	switch (code) {
+	case PROTO_E_INVALID_PAYLOAD:
+	case PROTO_E_INVALID_DATA:
+		return EXIT_USAGE;
+	case PROTO_E_PERMISSION_DENIED:
+	case PROTO_E_UNSUPPORTED_VERSION:
+	case PROTO_E_INTERNAL:
+		return EXIT_PROTOCOL;
+	default:
+		return EXIT_NO;
+	}
+}
+
+int
+client_report_error(const struct proto_error *err)
+{
+	fprintf(stderr, "launch: %s\n", err->message);
+	return client_exit_code(err->code);
+}
+
+int
+client_open(struct client *c, const struct cmd_ctx *ctx)
+{
+	struct sockpath		sp;
+	struct sockaddr_un	sun;
+	struct ucred		cred;
+	socklen_t		len = sizeof cred;
+	char			err[512];
+
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+	c->next_id = 1;
+	if (sockpath_resolve(&sp, ctx->socket, err, sizeof err) == -1) {
+		fprintf(stderr, "launch: %s\n", err);
+		return EXIT_USAGE;
+	}
+	snprintf(c->path, sizeof c->path, "%s", sp.path);
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, sp.path, strlen(sp.path) + 1);
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c->fd == -1) {
+		fprintf(stderr, "launch: socket: %s\n", strerror(errno));
+		return EXIT_NODAEMON;
+	}
+	if (connect(c->fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		if (errno == ENOENT || errno == ECONNREFUSED)
+			fprintf(stderr, "launch: no daemon at %s (start one "
+			    "with: launch serve)\n", sp.path);
+		else
+			fprintf(stderr, "launch: cannot connect to %s: %s\n",
+			    sp.path, strerror(errno));
+		client_close(c);
+		return EXIT_NODAEMON;
+	}
+	/* Talk only to a daemon of our own uid: anyone else could have put
+	 * a socket where we look. */
+	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1 ||
+	    cred.uid != getuid()) {
+		fprintf(stderr, "launch: the daemon at %s runs as uid %u, "
+		    "not %u: refusing to talk to it\n", sp.path,
+		    (unsigned)cred.uid, (unsigned)getuid());
+		client_close(c);
+		return EXIT_PROTOCOL;
+	}
+	return 0;
+}
+
+void
+client_close(struct client *c)
+{
+	if (c->fd != -1)
+		close(c->fd);
+	c->fd = -1;
+	buf_free(&c->in);
+}
+
+static int
+client_write_all(int fd, const char *s, size_t n)
+{
+	ssize_t	w;
+
+	while (n > 0) {
+		w = send(fd, s, n, MSG_NOSIGNAL);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			return -1;
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Read one line into c->in; returns its length or -1. */
+static ssize_t
+client_read_line(struct client *c)
+{
+	size_t	 scanned = 0;
+	char	*nl;
+	ssize_t	 n;
+
+	for (;;) {
+		nl = memchr(buf_head(&c->in) + scanned, '\n',
+		    buf_used(&c->in) - scanned);
+		if (nl != NULL)
+			return nl - buf_head(&c->in);
+		scanned = buf_used(&c->in);
+		if (scanned > CLIENT_REPLY_MAX) {
+			errno = EMSGSIZE;
+			return -1;
+		}
+		n = read(c->fd, buf_reserve(&c->in, 65536), 65536);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = ECONNRESET;
+			return -1;
+		}
+		c->in.len += (size_t)n;
+	}
+}
+
+int
+client_call(struct client *c, struct proto_request *req,
+    struct proto_reply *rep)
+{
+	struct proto_error	 err;
+	char			*line;
+	ssize_t			 len;
+	int			 rc;
+
+	req->id = c->next_id++;
+	line = proto_request_encode(req);
+	rc = client_write_all(c->fd, line, strlen(line));
+	free(line);
+	if (rc == -1) {
+		fprintf(stderr, "launch: writing to the daemon at %s: %s\n",
+		    c->path, strerror(errno));
+		return EXIT_PROTOCOL;
+	}
+	if ((len = client_read_line(c)) == -1) {
+		fprintf(stderr, "launch: no reply from the daemon at %s: %s\n",
+		    c->path, strerror(errno));
+		return EXIT_PROTOCOL;
+	}
+	rc = proto_reply_decode(buf_head(&c->in), (size_t)len, req->op, rep,
+	    &err);
+	buf_consume(&c->in, (size_t)len + 1);
+	if (rc == -1) {
+		fprintf(stderr, "launch: bad reply from the daemon: %s\n",
+		    err.message);
+		return EXIT_PROTOCOL;
+	}
+	/* A refusal (permission_denied) carries a null id. */
+	if (!rep->is_error && rep->id != req->id) {
+		fprintf(stderr, "launch: reply %lld does not answer request "
+		    "%lld\n", (long long)rep->id, (long long)req->id);
+		proto_reply_free(rep);
+		return EXIT_PROTOCOL;
+	}
+	return 0;
+}

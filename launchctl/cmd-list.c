@@ -1,0 +1,83 @@
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "launch.h"
+
+static int
+cmd_list_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "long", no_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct proto_request	 req;
+	struct proto_reply	 rep;
+	struct client		 c;
+	char			 why[160], *json;
+	int			 ch, rc, wide = 0, as_json = 0;
+
+	while ((ch = getopt_long(argc, argv, "lj", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'l':
+			wide = 1;
+			break;
+		case 'j':
+			as_json = 1;
+			break;
+		default:
+			cmd_usage_error(&cmd_list_entry, "bad option");
+			return EXIT_USAGE;
+		}
+	}
+	proto_request_init(&req, PROTO_OP_LIST);
+	for (int i = optind; i < argc; i++) {
+		if (!proto_glob_valid(argv[i], why, sizeof why)) {
+			fprintf(stderr, "launch: %s: %s\n", argv[i], why);
+			proto_request_free(&req);
+			return EXIT_USAGE;
+		}
+		proto_strv_add(&req.match, argv[i]);
+	}
+	if ((rc = client_open(&c, ctx)) != 0) {
+		proto_request_free(&req);
+		return rc;
+	}
+	rc = client_call(&c, &req, &rep);
+	client_close(&c);
+	proto_request_free(&req);
+	if (rc != 0)
+		return rc;
+	if (rep.is_error) {
+		rc = client_report_error(&rep.error);
+	} else if (as_json) {
+		json = proto_jobs_json(rep.jobs, rep.njobs, 1);
+		fputs(json, stdout);
+		free(json);
+	} else if (rep.njobs > 0) {
+		output_jobs_table(rep.jobs, rep.njobs, wide);
+	}
+	proto_reply_free(&rep);
+	return rc;
+}
+
+const struct cmd_entry cmd_list_entry = {
+	.name = "list",
+	.usage = "[-l] [--json] [GLOB...]",
+	.summary = "list jobs, by label",
+	.help =
+	    "Lists every job, or those whose label matches one of the globs\n"
+	    "(fnmatch: '*' also matches '/').  Prints nothing when no job\n"
+	    "matches.  UPTIME/EXIT is how long a live job has run, or how an\n"
+	    "ended one ended (\"exit 3\", \"SIGKILL\").\n"
+	    "\n"
+	    "Options:\n"
+	    "  -l, --long  add KIND and COMMAND columns\n"
+	    "  --json      a JSON array of jobs (schema in docs/protocol.md)\n"
+	    "\n"
+	    "Example:\n  launch list 'web*'\n",
+	.exec = cmd_list_exec,
+};

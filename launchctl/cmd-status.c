@@ -1,0 +1,68 @@
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "launch.h"
+
+static int
+cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct proto_request	 req;
+	struct proto_reply	 rep;
+	struct client		 c;
+	char			 why[160], *json;
+	int			 ch, rc, as_json = 0;
+
+	while ((ch = getopt_long(argc, argv, "j", longopts, NULL)) != -1) {
+		if (ch != 'j') {
+			cmd_usage_error(&cmd_status_entry, "bad option");
+			return EXIT_USAGE;
+		}
+		as_json = 1;
+	}
+	if (argc - optind != 1) {
+		cmd_usage_error(&cmd_status_entry, "expected one LABEL");
+		return EXIT_USAGE;
+	}
+	if (!proto_label_valid(argv[optind], why, sizeof why)) {
+		fprintf(stderr, "launch: %s: %s\n", argv[optind], why);
+		return EXIT_USAGE;
+	}
+	if ((rc = client_open(&c, ctx)) != 0)
+		return rc;
+	proto_request_init(&req, PROTO_OP_STATUS);
+	req.label = argv[optind];
+	rc = client_call(&c, &req, &rep);
+	req.label = NULL;
+	client_close(&c);
+	if (rc != 0)
+		return rc;
+	if (rep.is_error) {
+		rc = client_report_error(&rep.error);
+	} else if (as_json) {
+		json = proto_jobs_json(rep.jobs, 1, 1);
+		fputs(json, stdout);
+		free(json);
+	} else
+		output_job_detail(&rep.jobs[0]);
+	proto_reply_free(&rep);
+	return rc;
+}
+
+const struct cmd_entry cmd_status_entry = {
+	.name = "status",
+	.usage = "[--json] LABEL",
+	.summary = "show one job in detail",
+	.help =
+	    "Options:\n"
+	    "  --json  a JSON array holding the one job\n"
+	    "\n"
+	    "Example:\n  launch status web\n",
+	.exec = cmd_status_exec,
+};

@@ -1,0 +1,88 @@
+/*
+ * The `launch` command line: the command table, the client connection
+ * and output helpers.  Each command lives in its own cmd-NAME.c and
+ * exports one const struct cmd_entry; the table in main.c lists them all.
+ *
+ * Exit codes (a contract, documented in README.md):
+ *   0  success
+ *   1  a label failed or was not found (unknown_label, already_running,
+ *      instance_exists, launch_failure, ...)
+ *   2  usage: bad options or arguments, or a request the daemon rejected
+ *      as invalid
+ *   3  no daemon reachable at the socket (temporary: start one)
+ *   4  `serve`: another daemon already serves the socket
+ *   5  the daemon refused us or broke the protocol (permission_denied,
+ *      unsupported_version, internal, a malformed or missing reply)
+ */
+#ifndef LAUNCH_LAUNCH_H
+#define LAUNCH_LAUNCH_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "proto.h"
+
+#define EXIT_NO		1
+#define EXIT_USAGE	2
+#define EXIT_NODAEMON	3
+#define EXIT_RUNNING	4
+#define EXIT_PROTOCOL	5
+
+struct cmd_ctx {
+	const char	*socket;	/* -S; NULL: default */
+	int		 verbose;
+	int		 quiet;
+};
+
+struct cmd_entry {
+	const char	*name;
+	const char	*usage;		/* after "launch NAME " */
+	const char	*summary;	/* one line, for `launch --help` */
+	const char	*help;		/* options and an example */
+	int		(*exec)(struct cmd_ctx *, int argc, char **argv);
+};
+
+extern const struct cmd_entry cmd_submit_entry;
+extern const struct cmd_entry cmd_list_entry;
+extern const struct cmd_entry cmd_status_entry;
+extern const struct cmd_entry cmd_stop_entry;
+extern const struct cmd_entry cmd_shutdown_entry;
+extern const struct cmd_entry cmd_serve_entry;
+extern const struct cmd_entry cmd_ping_entry;
+extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_version_entry;
+
+/* main.c */
+const struct cmd_entry	*cmd_find(const char *name);
+void	cmd_usage_error(const struct cmd_entry *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	cmd_print_help(const struct cmd_entry *);
+/* getopt for a command: handles -h/--help (returns 'h'). */
+int	cmd_help_requested(int argc, char **argv);
+
+/* client.c */
+struct client {
+	int		fd;
+	struct buf	in;
+	int64_t		next_id;
+	char		path[128];
+};
+/* 0, or an exit code after printing why. */
+int	client_open(struct client *, const struct cmd_ctx *);
+void	client_close(struct client *);
+/* Send req (its id is assigned), wait for the reply.  0 with rep filled
+ * (rep->is_error may be set), or an exit code after printing why. */
+int	client_call(struct client *, struct proto_request *,
+	    struct proto_reply *);
+/* Print a reply's error as "launch: message" and map it to an exit code. */
+int	client_report_error(const struct proto_error *);
+int	client_exit_code(enum proto_code);
+
+/* output.c */
+void	output_duration(int64_t ms, char *buf, size_t len);
+void	output_outcome(const struct proto_job *, char *buf, size_t len);
+void	output_jobs_table(const struct proto_job *, size_t n, int wide);
+void	output_job_detail(const struct proto_job *);
+int64_t	output_now_ms(void);
+
+#endif

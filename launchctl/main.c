@@ -1,0 +1,155 @@
+/*
+ * `launch`: one binary, one table of subcommands (after tmux's
+ * cmd_table).  Adding a command is a new cmd-NAME.c and one line here.
+ *
+ *   launch [-S SOCKET] [-v] [-q] COMMAND [ARGS...]
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "launch.h"
+
+static const struct cmd_entry *const cmd_table[] = {
+	&cmd_serve_entry,
+	&cmd_submit_entry,
+	&cmd_list_entry,
+	&cmd_status_entry,
+	&cmd_stop_entry,
+	&cmd_shutdown_entry,
+	&cmd_ping_entry,
+	&cmd_help_entry,
+	&cmd_version_entry,
+	NULL
+};
+
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+	for (size_t i = 0; cmd_table[i] != NULL; i++)
+		if (strcmp(cmd_table[i]->name, name) == 0)
+			return cmd_table[i];
+	return NULL;
+}
+
+static void
+main_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: launch [-S SOCKET] [-v] [-q] COMMAND [ARGS...]\n"
+	    "\n"
+	    "A per-user process supervisor.  Start the daemon with `launch "
+	    "serve`,\nthen drive it with the other commands.\n"
+	    "\n"
+	    "Commands:\n");
+	for (size_t i = 0; cmd_table[i] != NULL; i++)
+		fprintf(f, "  %-10s %s\n", cmd_table[i]->name,
+		    cmd_table[i]->summary);
+	fprintf(f,
+	    "\n"
+	    "Options:\n"
+	    "  -S SOCKET   the daemon's socket (default: $LAUNCH_SOCKET, else\n"
+	    "              $XDG_RUNTIME_DIR/launch/sock, else "
+	    "/tmp/launch-$UID/sock)\n"
+	    "  -v          more output (serve: debug logs)\n"
+	    "  -q          less output (serve: warnings only)\n"
+	    "  -h, --help  this help; `launch help COMMAND` for a command\n"
+	    "  -V, --version\n"
+	    "\n"
+	    "Exit codes: 0 ok, 1 a label failed or was not found, 2 usage,\n"
+	    "3 no daemon reachable, 4 a daemon is already serving (serve),\n"
+	    "5 refused by the daemon or protocol error.\n");
+}
+
+void
+cmd_print_help(const struct cmd_entry *e)
+{
+	printf("usage: launch %s %s\n\n%s\n", e->name, e->usage, e->summary);
+	if (e->help != NULL && *e->help != '\0')
+		printf("\n%s", e->help);
+}
+
+void
+cmd_usage_error(const struct cmd_entry *e, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fprintf(stderr, "launch %s: ", e->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: launch %s %s\n", e->name, e->usage);
+}
+
+int
+cmd_help_requested(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cmd_ctx		 ctx;
+	const struct cmd_entry	*e;
+	int			 ch;
+
+	memset(&ctx, 0, sizeof ctx);
+	/* "+": stop at the command name; its options are its own. */
+	while ((ch = getopt_long(argc, argv, "+S:vqhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'S':
+			ctx.socket = optarg;
+			break;
+		case 'v':
+			ctx.verbose++;
+			break;
+		case 'q':
+			ctx.quiet = 1;
+			break;
+		case 'h':
+			main_usage(stdout);
+			return 0;
+		case 'V':
+			printf("launch %s (protocol %d)\n", PACKAGE_VERSION,
+			    PROTO_VERSION);
+			return 0;
+		default:
+			main_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		main_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if ((e = cmd_find(argv[0])) == NULL) {
+		fprintf(stderr, "launch: unknown command \"%s\" (see launch "
+		    "--help)\n", argv[0]);
+		return EXIT_USAGE;
+	}
+	if (cmd_help_requested(argc, argv) && e != &cmd_submit_entry) {
+		cmd_print_help(e);
+		return 0;
+	}
+	optind = 0;	/* reset getopt for the command */
+	return e->exec(&ctx, argc, argv);
+}

@@ -1,0 +1,182 @@
+/*
+ * Human output: aligned tables, durations like "3m12s", job details.
+ * Machine output is --json, printed by proto_jobs_json.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "launch.h"
+#include "xmalloc.h"
+
+int64_t
+output_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+output_duration(int64_t ms, char *buf, size_t len)
+{
+	int64_t	s = ms < 0 ? 0 : ms / 1000;
+
+	if (s < 60)
+		snprintf(buf, len, "%llds", (long long)s);
+	else if (s < 3600)
+		snprintf(buf, len, "%lldm%02llds", (long long)(s / 60),
+		    (long long)(s % 60));
+	else if (s < 86400)
+		snprintf(buf, len, "%lldh%02lldm", (long long)(s / 3600),
+		    (long long)(s % 3600 / 60));
+	else
+		snprintf(buf, len, "%lldd%02lldh", (long long)(s / 86400),
+		    (long long)(s % 86400 / 3600));
+}
+
+/* The UPTIME/EXIT column: how long it has run, or how it ended. */
+void
+output_outcome(const struct proto_job *j, char *buf, size_t len)
+{
+	if (j->state == PROTO_STATE_FAILED)
+		snprintf(buf, len, "failed");
+	else if (j->ended_ms > 0 && j->signal > 0)
+		snprintf(buf, len, "%s", proto_signal_name(j->signal));
+	else if (j->ended_ms > 0)
+		snprintf(buf, len, "exit %d", j->exit_code);
+	else if (j->started_ms > 0)
+		output_duration(output_now_ms() - j->started_ms, buf, len);
+	else
+		snprintf(buf, len, "-");
+}
+
+static char *
+output_command(const struct proto_job *j)
+{
+	size_t	 len = 1;
+	char	*s;
+
+	for (size_t i = 0; i < j->argv.n; i++)
+		len += strlen(j->argv.v[i]) + 1;
+	s = xcalloc(1, len);
+	for (size_t i = 0; i < j->argv.n; i++) {
+		if (i > 0)
+			strcat(s, " ");
+		strcat(s, j->argv.v[i]);
+	}
+	return s;
+}
+
+struct column {
+	const char	*title;
+	size_t		 width;
+};
+
+void
+output_jobs_table(const struct proto_job *jobs, size_t n, int wide)
+{
+	struct column	 cols[] = { { "LABEL", 0 }, { "STATE", 0 },
+	    { "PID", 0 }, { "UPTIME/EXIT", 0 }, { "KIND", 0 },
+	    { "COMMAND", 0 } };
+	size_t		 ncols = wide ? 6 : 4;
+	char		***cells = xcalloc(n + 1, sizeof *cells);
+
+	for (size_t r = 0; r <= n; r++) {
+		cells[r] = xcalloc(ncols, sizeof *cells[r]);
+		for (size_t c = 0; c < ncols; c++) {
+			char buf[64];
+			const struct proto_job *j = r > 0 ? &jobs[r - 1] : NULL;
+
+			if (j == NULL) {
+				cells[r][c] = xstrdup(cols[c].title);
+			} else if (c == 0) {
+				cells[r][c] = xstrdup(j->label);
+			} else if (c == 1) {
+				cells[r][c] = xstrdup(proto_state_name(j->state));
+			} else if (c == 2) {
+				if (j->pid > 0)
+					snprintf(buf, sizeof buf, "%lld",
+					    (long long)j->pid);
+				else
+					snprintf(buf, sizeof buf, "-");
+				cells[r][c] = xstrdup(buf);
+			} else if (c == 3) {
+				output_outcome(j, buf, sizeof buf);
+				cells[r][c] = xstrdup(buf);
+			} else if (c == 4) {
+				cells[r][c] = xstrdup(proto_kind_name(j->kind));
+			} else {
+				cells[r][c] = output_command(j);
+			}
+			if (strlen(cells[r][c]) > cols[c].width)
+				cols[c].width = strlen(cells[r][c]);
+		}
+	}
+	for (size_t r = 0; r <= n; r++) {
+		for (size_t c = 0; c < ncols; c++) {
+			if (c + 1 == ncols)
+				printf("%s\n", cells[r][c]);
+			else
+				printf("%-*s  ", (int)cols[c].width,
+				    cells[r][c]);
+			free(cells[r][c]);
+		}
+		free(cells[r]);
+	}
+	free(cells);
+}
+
+static void
+output_time(const char *name, int64_t ms)
+{
+	char		buf[64];
+	time_t		t = (time_t)(ms / 1000);
+	struct tm	tm;
+
+	if (ms <= 0)
+		return;
+	localtime_r(&t, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %z", &tm);
+	printf("%-10s %s\n", name, buf);
+}
+
+void
+output_job_detail(const struct proto_job *j)
+{
+	char	 buf[64];
+	char	*cmd = output_command(j);
+
+	printf("%-10s %s\n", "label:", j->label);
+	printf("%-10s %s\n", "kind:", proto_kind_name(j->kind));
+	printf("%-10s %s\n", "state:", proto_state_name(j->state));
+	if (j->pid > 0)
+		printf("%-10s %lld\n", "pid:", (long long)j->pid);
+	printf("%-10s %s\n", "command:", cmd);
+	free(cmd);
+	if (j->cwd != NULL)
+		printf("%-10s %s\n", "cwd:", j->cwd);
+	for (size_t i = 0; i < j->env.n; i++)
+		printf("%-10s %s\n", "env:", j->env.v[i]);
+	if (j->stdout_path != NULL)
+		printf("%-10s %s\n", "stdout:", j->stdout_path);
+	if (j->stderr_path != NULL)
+		printf("%-10s %s\n", "stderr:", j->stderr_path);
+	output_time("started:", j->started_ms);
+	output_time("ended:", j->ended_ms);
+	if (j->ended_ms > 0) {
+		output_outcome(j, buf, sizeof buf);
+		printf("%-10s %s\n", "outcome:", buf);
+	} else if (j->started_ms > 0) {
+		output_duration(output_now_ms() - j->started_ms, buf,
+		    sizeof buf);
+		printf("%-10s %s\n", "uptime:", buf);
+	}
+	printf("%-10s %u\n", "restarts:", j->restarts);
+	if (j->error != NULL)
+		printf("%-10s %s\n", "error:", j->error);
+}

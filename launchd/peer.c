@@ -1,0 +1,314 @@
+/*
+ * Peers: the daemon's client connections.
+ *
+ * Every peer is non-blocking and owned by the event loop, so one client
+ * can never delay another:
+ * - A half-written request just sits in that peer's input buffer.
+ * - Garbage gets an error reply per line; the connection stays usable.
+ *   A line over PROTO_LINE_MAX gets invalid_payload and the peer is
+ *   closed once the reply is flushed.
+ * - Replies queue in the peer's output buffer and are written as the
+ *   socket accepts them.  A peer that does not read its replies stops
+ *   being read once PEER_OUT_HIGH bytes are queued (backpressure), and is
+ *   read again when it drains.
+ * - Requests of one peer are handled one at a time: while a reply is
+ *   pending (submit waits for exec, stop for the jobs to end) the peer is
+ *   not read, so replies come in request order.
+ * - At most PEER_LINES_PER_READ requests are handled per read event, so
+ *   a flood of pipelined requests yields to other peers.
+ *
+ * SO_PEERCRED is checked on every accept: a peer of another uid gets
+ * permission_denied and is closed.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "launchd.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define PEER_READ_SIZE		65536
+#define PEER_LINES_PER_READ	64
+
+static TAILQ_HEAD(, peer) peers = TAILQ_HEAD_INITIALIZER(peers);
+static size_t	 peers_open;
+static unsigned	 peer_serial;
+
+static void	peer_process(struct peer *);
+static void	peer_update_read(struct peer *);
+
+size_t
+peer_count(void)
+{
+	return peers_open;
+}
+
+void
+peer_ref(struct peer *p)
+{
+	p->refs++;
+}
+
+void
+peer_unref(struct peer *p)
+{
+	if (--p->refs > 0)
+		return;
+	buf_free(&p->in);
+	buf_free(&p->out);
+	free(p);
+}
+
+static void
+peer_close(struct peer *p)
+{
+	if (p->dead)
+		return;
+	log_debug("peer %u: closed", p->serial);
+	p->dead = 1;
+	ev_io_stop(server_loop, &p->rd);
+	ev_io_stop(server_loop, &p->wr);
+	close(p->fd);
+	p->fd = -1;
+	TAILQ_REMOVE(&peers, p, entry);
+	peers_open--;
+	if (p->exit_after_flush)
+		server_exit();
+	peer_unref(p);
+}
+
+void
+peer_close_all(void)
+{
+	struct peer	*p;
+
+	while ((p = TAILQ_FIRST(&peers)) != NULL) {
+		p->exit_after_flush = 0;
+		peer_close(p);
+	}
+}
+
+/* Write what the socket takes; 0 when the output is empty. */
+static int
+peer_flush(struct peer *p)
+{
+	ssize_t	n;
+
+	while (buf_used(&p->out) > 0) {
+		n = send(p->fd, buf_head(&p->out), buf_used(&p->out),
+		    MSG_NOSIGNAL);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			return 1;
+		if (n == -1) {
+			log_debug("peer %u: write: %s", p->serial,
+			    strerror(errno));
+			peer_close(p);
+			return -1;
+		}
+		buf_consume(&p->out, (size_t)n);
+	}
+	return 0;
+}
+
+static void
+peer_write_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct peer	*p = w->data;
+	int		 rc;
+
+	peer_ref(p);
+	rc = peer_flush(p);
+	if (rc == 0 && !p->dead) {
+		ev_io_stop(loop, &p->wr);
+		if (p->close_after_flush || p->exit_after_flush)
+			peer_close(p);
+		else
+			peer_process(p);	/* backpressure released */
+	}
+	peer_unref(p);
+}
+
+void
+peer_send(struct peer *p, char *line)
+{
+	if (p->dead) {
+		free(line);
+		return;
+	}
+	buf_add(&p->out, line, strlen(line));
+	free(line);
+	peer_ref(p);
+	if (peer_flush(p) == 1)
+		ev_io_start(server_loop, &p->wr);
+	else if (!p->dead && (p->close_after_flush || p->exit_after_flush))
+		peer_close(p);
+	peer_unref(p);
+}
+
+/* The pending reply was sent: read and handle the next request. */
+void
+peer_done(struct peer *p)
+{
+	p->busy = 0;
+	if (!p->dead)
+		peer_process(p);
+}
+
+static void
+peer_update_read(struct peer *p)
+{
+	int	want = !p->dead && !p->busy && !p->close_after_flush &&
+	    buf_used(&p->out) < PEER_OUT_HIGH;
+
+	if (want && !ev_is_active(&p->rd))
+		ev_io_start(server_loop, &p->rd);
+	else if (!want && ev_is_active(&p->rd))
+		ev_io_stop(server_loop, &p->rd);
+}
+
+/* Handle complete lines from the input buffer, as far as allowed. */
+static void
+peer_process(struct peer *p)
+{
+	struct proto_error	 err;
+	char			*line, *nl;
+	size_t			 len;
+	int			 handled = 0;
+
+	peer_ref(p);
+	while (!p->dead && !p->busy && !p->close_after_flush &&
+	    buf_used(&p->out) < PEER_OUT_HIGH &&
+	    handled < PEER_LINES_PER_READ) {
+		line = buf_head(&p->in);
+		nl = memchr(line + p->scanned, '\n',
+		    buf_used(&p->in) - p->scanned);
+		if (nl == NULL) {
+			p->scanned = buf_used(&p->in);
+			if (p->scanned > PROTO_LINE_MAX) {
+				log_warnx("peer %u: request line over %d "
+				    "bytes; closing", p->serial,
+				    PROTO_LINE_MAX);
+				proto_error_set(&err, PROTO_E_INVALID_PAYLOAD,
+				    "", "request line exceeds %d bytes",
+				    PROTO_LINE_MAX);
+				p->close_after_flush = 1;
+				peer_send(p, proto_reply_error(-1, &err));
+			}
+			break;
+		}
+		len = (size_t)(nl - line);
+		p->scanned = 0;
+		if (len > PROTO_LINE_MAX) {
+			proto_error_set(&err, PROTO_E_INVALID_PAYLOAD, "",
+			    "request line exceeds %d bytes", PROTO_LINE_MAX);
+			p->close_after_flush = 1;
+			peer_send(p, proto_reply_error(-1, &err));
+			break;
+		}
+		if (len > 0 && line[len - 1] == '\r')
+			len--;
+		/* Handlers may queue output: consume the line first, but
+		 * keep it alive in a copy for the duration of the call. */
+		if (len > 0) {
+			char *copy = xstrndup(line, len);
+			buf_consume(&p->in, (size_t)(nl - line) + 1);
+			request_handle(p, copy, len);
+			free(copy);
+			handled++;
+		} else
+			buf_consume(&p->in, (size_t)(nl - line) + 1);
+	}
+	if (!p->dead && handled == PEER_LINES_PER_READ && !p->busy)
+		ev_feed_event(server_loop, &p->rd, EV_CUSTOM);
+	if (!p->dead)
+		peer_update_read(p);
+	peer_unref(p);
+}
+
+static void
+peer_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct peer	*p = w->data;
+	ssize_t		 n;
+	char		*at;
+
+	if (revents & EV_CUSTOM) {
+		/* Our own nudge: more buffered lines, no new bytes. */
+		peer_process(p);
+		return;
+	}
+	at = buf_reserve(&p->in, PEER_READ_SIZE);
+	n = read(p->fd, at, PEER_READ_SIZE);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		if (n == -1)
+			log_debug("peer %u: read: %s", p->serial,
+			    strerror(errno));
+		peer_close(p);
+		return;
+	}
+	p->in.len += (size_t)n;
+	peer_process(p);
+}
+
+static void
+peer_refuse(int fd, uid_t uid)
+{
+	struct proto_error	 err;
+	char			*line;
+
+	proto_error_set(&err, PROTO_E_PERMISSION_DENIED, "",
+	    "uid %u may not use the daemon of uid %u", (unsigned)uid,
+	    (unsigned)getuid());
+	line = proto_reply_error(-1, &err);
+	/* Best effort: the socket is fresh, so the line fits its buffer. */
+	if (send(fd, line, strlen(line), MSG_NOSIGNAL | MSG_DONTWAIT) == -1)
+		log_debug("refused peer: write: %s", strerror(errno));
+	free(line);
+	close(fd);
+}
+
+/* Accept one connection; -1 with errno when accept(2) failed. */
+int
+peer_accept_one(int listen_fd)
+{
+	struct ucred	 cred;
+	socklen_t	 len = sizeof cred;
+	struct peer	*p;
+	int		 fd;
+
+	fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+		log_warn("SO_PEERCRED");
+		close(fd);
+		return 0;
+	}
+	if (cred.uid != getuid()) {
+		log_warnx("refused a client of uid %u (pid %d)",
+		    (unsigned)cred.uid, (int)cred.pid);
+		peer_refuse(fd, cred.uid);
+		return 0;
+	}
+	p = xcalloc(1, sizeof *p);
+	p->fd = fd;
+	p->refs = 1;
+	p->serial = ++peer_serial;
+	ev_io_init(&p->rd, peer_read_cb, fd, EV_READ);
+	ev_io_init(&p->wr, peer_write_cb, fd, EV_WRITE);
+	p->rd.data = p->wr.data = p;
+	ev_io_start(server_loop, &p->rd);
+	TAILQ_INSERT_TAIL(&peers, p, entry);
+	peers_open++;
+	log_debug("peer %u: connected, pid %d", p->serial, (int)cred.pid);
+	return 0;
+}

@@ -1,0 +1,262 @@
+/*
+ * The daemon's socket, lock, signals and event loop.
+ *
+ * One daemon per socket: the lock file (socket path + ".lock") is held
+ * with flock(2) for the daemon's life and holds its pid.  A daemon that
+ * gets the lock owns the socket path, so any socket already there is stale
+ * (its daemon died) and is replaced; a daemon that cannot get the lock
+ * reports the holder's pid and exits SERVER_EXIT_RUNNING.
+ *
+ * The daemon is a child subreaper (PR_SET_CHILD_SUBREAPER) so that jobs'
+ * orphaned grandchildren are reparented to it; see job.c for why.
+ *
+ * SIGTERM and SIGINT shut down as `launch shutdown` does (stop every job,
+ * then exit 0).  SIGHUP is ignored: closing the terminal of a foreground
+ * daemon must not take the jobs down.
+ *
+ * EMFILE/ENFILE on accept pauses accepting for a second (a timer) rather
+ * than spinning on a listening socket that stays readable.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "launchd.h"
+#include "log.h"
+#include "server.h"
+#include "sockpath.h"
+
+struct ev_loop	*server_loop;
+int		 server_shutting_down;
+
+static struct sockpath	 server_path;
+static int		 server_listen_fd = -1;
+static ev_io		 server_accept_io;
+static ev_timer		 server_accept_pause;
+static ev_timer		 server_exit_timer;
+static ev_child		 server_child;
+static ev_signal	 server_sigterm, server_sigint;
+
+int64_t
+server_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+server_exit(void)
+{
+	ev_break(server_loop, EVBREAK_ALL);
+}
+
+void
+server_close_listener(void)
+{
+	if (server_listen_fd == -1)
+		return;
+	ev_io_stop(server_loop, &server_accept_io);
+	ev_timer_stop(server_loop, &server_accept_pause);
+	unlink(server_path.path);
+	close(server_listen_fd);
+	server_listen_fd = -1;
+}
+
+void
+server_exit_deadline(void)
+{
+	ev_timer_set(&server_exit_timer, 5., 0.);
+	ev_timer_start(server_loop, &server_exit_timer);
+}
+
+static void
+server_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	/* A bounded batch per wakeup keeps a connection storm fair. */
+	for (int i = 0; i < 64; i++) {
+		if (peer_accept_one(w->fd) == 0)
+			continue;
+		if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
+			return;
+		if (errno == EMFILE || errno == ENFILE) {
+			log_warnx("out of file descriptors; pausing accept "
+			    "for 1s (%zu clients)", peer_count());
+			ev_io_stop(loop, w);
+			ev_timer_set(&server_accept_pause, 1., 0.);
+			ev_timer_start(loop, &server_accept_pause);
+			return;
+		}
+		log_warn("accept");
+		return;
+	}
+}
+
+static void
+server_accept_resume_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	ev_io_start(loop, &server_accept_io);
+}
+
+static void
+server_child_cb(struct ev_loop *loop, ev_child *w, int revents)
+{
+	struct job	*j = job_find_pid(w->rpid);
+
+	if (j != NULL && j->driver->reaped != NULL)
+		j->driver->reaped(j, w->rstatus);
+	job_reaped_any();
+}
+
+static void
+server_signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	log_info("got %s", proto_signal_name(w->signum));
+	request_shutdown_all(NULL, -1, PROTO_STOP_TIMEOUT_MS);
+}
+
+static void
+server_exit_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	ev_break(loop, EVBREAK_ALL);
+}
+
+/* Take the lock, or report who holds it. */
+static int
+server_lock(void)
+{
+	char	 lockpath[SOCKPATH_MAX + 8], pidbuf[32];
+	ssize_t	 n;
+	int	 fd;
+
+	snprintf(lockpath, sizeof lockpath, "%s.lock", server_path.path);
+	fd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd == -1) {
+		log_warn("lock file %s", lockpath);
+		return SERVER_EXIT_FAILURE;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK) {
+			log_warn("flock %s", lockpath);
+			return SERVER_EXIT_FAILURE;
+		}
+		n = pread(fd, pidbuf, sizeof pidbuf - 1, 0);
+		pidbuf[n > 0 ? n : 0] = '\0';
+		pidbuf[strcspn(pidbuf, "\n")] = '\0';
+		fprintf(stderr, "launch: a daemon (pid %s) is already serving "
+		    "%s\n", *pidbuf ? pidbuf : "unknown", server_path.path);
+		return SERVER_EXIT_RUNNING;
+	}
+	snprintf(pidbuf, sizeof pidbuf, "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) == -1 ||
+	    pwrite(fd, pidbuf, strlen(pidbuf), 0) == -1)
+		log_warn("writing pid to %s", lockpath);
+	/* fd stays open (and locked) until the daemon exits. */
+	return SERVER_EXIT_OK;
+}
+
+static int
+server_listen(void)
+{
+	struct sockaddr_un	 sun;
+	struct stat		 st;
+	mode_t			 old;
+	int			 fd;
+
+	if (lstat(server_path.path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			log_warnx("%s exists and is not a socket: refusing to "
+			    "replace it", server_path.path);
+			return -1;
+		}
+		/* We hold the lock, so no daemon is behind it. */
+		log_info("replacing stale socket %s", server_path.path);
+		if (unlink(server_path.path) == -1) {
+			log_warn("unlink %s", server_path.path);
+			return -1;
+		}
+	}
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, server_path.path, strlen(server_path.path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		log_warn("socket");
+		return -1;
+	}
+	old = umask(0177);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		umask(old);
+		log_warn("bind %s", server_path.path);
+		close(fd);
+		return -1;
+	}
+	umask(old);
+	if (listen(fd, SOMAXCONN) == -1) {
+		log_warn("listen %s", server_path.path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+server_run(const struct server_options *opt)
+{
+	char	err[512];
+	int	rc;
+
+	log_init(opt->level);
+	if (sockpath_resolve(&server_path, opt->socket, err, sizeof err) == -1 ||
+	    sockpath_check_dir(&server_path, 1, err, sizeof err) == -1) {
+		fprintf(stderr, "launch: %s\n", err);
+		return SERVER_EXIT_FAILURE;
+	}
+	if ((rc = server_lock()) != SERVER_EXIT_OK)
+		return rc;
+	if ((server_listen_fd = server_listen()) == -1)
+		return SERVER_EXIT_FAILURE;
+
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
+		log_warn("PR_SET_CHILD_SUBREAPER");
+	proc_init();
+
+	server_loop = ev_default_loop(EVFLAG_AUTO);
+	if (server_loop == NULL)
+		fatalx("cannot initialise libev");
+	ev_io_init(&server_accept_io, server_accept_cb, server_listen_fd,
+	    EV_READ);
+	ev_io_start(server_loop, &server_accept_io);
+	ev_init(&server_accept_pause, server_accept_resume_cb);
+	ev_child_init(&server_child, server_child_cb, 0, 0);
+	ev_child_start(server_loop, &server_child);
+	ev_signal_init(&server_sigterm, server_signal_cb, SIGTERM);
+	ev_signal_start(server_loop, &server_sigterm);
+	ev_signal_init(&server_sigint, server_signal_cb, SIGINT);
+	ev_signal_start(server_loop, &server_sigint);
+	ev_init(&server_exit_timer, server_exit_timer_cb);
+
+	log_info("launch %s serving %s (pid %d)", PACKAGE_VERSION,
+	    server_path.path, (int)getpid());
+	ev_run(server_loop, 0);
+
+	server_close_listener();
+	peer_close_all();
+	log_info("exited");
+	return SERVER_EXIT_OK;
+}

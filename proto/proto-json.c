@@ -1,0 +1,299 @@
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto-json.h"
+#include "xmalloc.h"
+
+/*
+ * cJSON decodes "\u0000" into a NUL that silently cuts the string, so the
+ * raw line is scanned first.  A backslash always starts an escape inside a
+ * JSON string (and is invalid outside one), so skipping each escape's
+ * second byte is enough to find every real \u0000.
+ */
+static int
+pj_has_nul_escape(const char *s, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (s[i] != '\\')
+			continue;
+		if (s[i + 1] == 'u' && i + 5 < len && s[i + 2] == '0' &&
+		    s[i + 3] == '0' && s[i + 4] == '0' && s[i + 5] == '0')
+			return 1;
+		i++;
+	}
+	return memchr(s, '\0', len) != NULL;
+}
+
+cJSON *
+pj_parse(const char *line, size_t len, struct proto_error *err)
+{
+	const char	*end = NULL;
+	cJSON		*obj;
+
+	if (pj_has_nul_escape(line, len)) {
+		proto_error_set(err, PROTO_E_INVALID_PAYLOAD, "",
+		    "NUL characters (\\u0000) are not allowed");
+		return NULL;
+	}
+	obj = cJSON_ParseWithLengthOpts(line, len, &end, 0);
+	if (obj == NULL) {
+		end = cJSON_GetErrorPtr();
+		size_t at = (end >= line && end <= line + len) ?
+		    (size_t)(end - line) : 0;
+		proto_error_set(err, PROTO_E_INVALID_PAYLOAD, "",
+		    "not valid JSON (error near byte %zu)", at);
+		return NULL;
+	}
+	while (end < line + len && strchr(" \t\r\n", *end) != NULL)
+		end++;
+	if (end != line + len) {
+		cJSON_Delete(obj);
+		proto_error_set(err, PROTO_E_INVALID_PAYLOAD, "",
+		    "trailing bytes after the JSON object (at byte %zu)",
+		    (size_t)(end - line));
+		return NULL;
+	}
+	if (!cJSON_IsObject(obj)) {
+		cJSON_Delete(obj);
+		proto_error_set(err, PROTO_E_INVALID_PAYLOAD, "",
+		    "a message must be a JSON object");
+		return NULL;
+	}
+	return obj;
+}
+
+int
+pj_check_members(const cJSON *obj, const char *const *allowed,
+    const char *prefix, struct proto_error *err)
+{
+	const cJSON	*m, *o;
+	size_t		 i;
+
+	cJSON_ArrayForEach(m, obj) {
+		for (i = 0; allowed[i] != NULL; i++)
+			if (strcmp(allowed[i], m->string) == 0)
+				break;
+		if (allowed[i] == NULL) {
+			proto_error_set(err, PROTO_E_INVALID_DATA, m->string,
+			    "%s%s: unknown field", prefix, m->string);
+			return -1;
+		}
+		for (o = obj->child; o != m; o = o->next) {
+			if (strcmp(o->string, m->string) == 0) {
+				proto_error_set(err, PROTO_E_INVALID_DATA,
+				    m->string, "%s%s: duplicate field",
+				    prefix, m->string);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+int
+pj_string(const cJSON *obj, const char *name, int required, char **out,
+    struct proto_error *err)
+{
+	const cJSON	*m = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	*out = NULL;
+	if (m == NULL || (!required && cJSON_IsNull(m))) {
+		if (!required)
+			return 0;
+		proto_error_set(err, PROTO_E_INVALID_DATA, name,
+		    "%s: missing required field", name);
+		return -1;
+	}
+	if (!cJSON_IsString(m)) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, name,
+		    "%s: must be a string", name);
+		return -1;
+	}
+	*out = xstrdup(m->valuestring);
+	return 0;
+}
+
+int
+pj_is_int(const cJSON *m, int64_t min, int64_t max)
+{
+	double	d;
+
+	if (!cJSON_IsNumber(m))
+		return 0;
+	d = m->valuedouble;
+	return isfinite(d) && floor(d) == d && d >= (double)min &&
+	    d <= (double)max;
+}
+
+int
+pj_int(const cJSON *obj, const char *name, int required, int64_t min,
+    int64_t max, int64_t *out, struct proto_error *err)
+{
+	const cJSON	*m = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	if (m == NULL || (!required && cJSON_IsNull(m))) {
+		if (!required)
+			return 0;
+		proto_error_set(err, PROTO_E_INVALID_DATA, name,
+		    "%s: missing required field", name);
+		return -1;
+	}
+	if (!pj_is_int(m, min, max)) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, name,
+		    "%s: must be an integer from %lld to %lld", name,
+		    (long long)min, (long long)max);
+		return -1;
+	}
+	*out = (int64_t)m->valuedouble;
+	return 0;
+}
+
+int
+pj_strv(const cJSON *obj, const char *name, int required,
+    struct proto_strv *sv, struct proto_error *err)
+{
+	const cJSON	*m = cJSON_GetObjectItemCaseSensitive(obj, name);
+	const cJSON	*e;
+	size_t		 i = 0;
+
+	memset(sv, 0, sizeof *sv);
+	if (m == NULL || (!required && cJSON_IsNull(m))) {
+		if (!required)
+			return 0;
+		proto_error_set(err, PROTO_E_INVALID_DATA, name,
+		    "%s: missing required field", name);
+		return -1;
+	}
+	if (!cJSON_IsArray(m)) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, name,
+		    "%s: must be an array of strings", name);
+		return -1;
+	}
+	cJSON_ArrayForEach(e, m) {
+		if (!cJSON_IsString(e)) {
+			char f[64];
+			snprintf(f, sizeof f, "%s[%zu]", name, i);
+			proto_error_set(err, PROTO_E_INVALID_DATA, f,
+			    "%s: must be a string", f);
+			proto_strv_free(sv);
+			return -1;
+		}
+		proto_strv_add(sv, e->valuestring);
+		i++;
+	}
+	return 0;
+}
+
+int
+pj_env(const cJSON *obj, const char *name, struct proto_strv *sv,
+    struct proto_error *err)
+{
+	const cJSON	*m = cJSON_GetObjectItemCaseSensitive(obj, name);
+	const cJSON	*e, *o;
+	char		*kv, f[64];
+
+	memset(sv, 0, sizeof *sv);
+	if (m == NULL || cJSON_IsNull(m))
+		return 0;
+	if (!cJSON_IsObject(m)) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, name,
+		    "%s: must be an object of strings", name);
+		return -1;
+	}
+	cJSON_ArrayForEach(e, m) {
+		snprintf(f, sizeof f, "%s.%.40s", name, e->string);
+		if (*e->string == '\0' || strchr(e->string, '=') != NULL) {
+			proto_error_set(err, PROTO_E_INVALID_DATA, f,
+			    "%s: a variable name must be non-empty and "
+			    "without '='", f);
+			goto fail;
+		}
+		if (!cJSON_IsString(e)) {
+			proto_error_set(err, PROTO_E_INVALID_DATA, f,
+			    "%s: must be a string", f);
+			goto fail;
+		}
+		for (o = m->child; o != e; o = o->next) {
+			if (strcmp(o->string, e->string) == 0) {
+				proto_error_set(err, PROTO_E_INVALID_DATA, f,
+				    "%s: duplicate variable", f);
+				goto fail;
+			}
+		}
+		xasprintf(&kv, "%s=%s", e->string, e->valuestring);
+		proto_strv_add(sv, kv);
+		free(kv);
+	}
+	return 0;
+fail:
+	proto_strv_free(sv);
+	return -1;
+}
+
+cJSON *
+pj_strv_array(const struct proto_strv *sv)
+{
+	cJSON	*a = cJSON_CreateArray();
+
+	for (size_t i = 0; i < sv->n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(sv->v[i]));
+	return a;
+}
+
+cJSON *
+pj_env_object(const struct proto_strv *sv)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	for (size_t i = 0; i < sv->n; i++) {
+		const char *eq = strchr(sv->v[i], '=');
+		if (eq == NULL)
+			continue;
+		char *k = xstrndup(sv->v[i], (size_t)(eq - sv->v[i]));
+		cJSON_AddItemToObject(o, k, cJSON_CreateString(eq + 1));
+		free(k);
+	}
+	return o;
+}
+
+void
+pj_add_string_or_null(cJSON *obj, const char *name, const char *s)
+{
+	if (s != NULL)
+		cJSON_AddStringToObject(obj, name, s);
+	else
+		cJSON_AddNullToObject(obj, name);
+}
+
+char *
+pj_line(cJSON *obj)
+{
+	char	*s, *line;
+
+	if ((s = cJSON_PrintUnformatted(obj)) == NULL) {
+		/* cJSON returns NULL only when allocation fails. */
+		fprintf(stderr, "launch: out of memory printing JSON\n");
+		abort();
+	}
+	cJSON_Delete(obj);
+	xasprintf(&line, "%s\n", s);
+	cJSON_free(s);
+	return line;
+}
+
+cJSON *
+pj_envelope(int64_t id)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "v", PROTO_VERSION);
+	if (id >= 0)
+		cJSON_AddNumberToObject(o, "id", (double)id);
+	else
+		cJSON_AddNullToObject(o, "id");
+	return o;
+}

@@ -1,0 +1,32 @@
+/*
+ * JSON helpers private to proto/: strict member access on top of cJSON.
+ * Each getter returns 0, or -1 with err naming the member.
+ */
+#ifndef LAUNCH_PROTO_JSON_H
+#define LAUNCH_PROTO_JSON_H
+
+#include <cjson/cJSON.h>
+
+#include "proto.h"
+
+cJSON	*pj_parse(const char *line, size_t len, struct proto_error *);
+int	 pj_check_members(const cJSON *, const char *const *allowed,
+	    const char *prefix, struct proto_error *);
+int	 pj_string(const cJSON *, const char *name, int required,
+	    char **out, struct proto_error *);
+int	 pj_int(const cJSON *, const char *name, int required, int64_t min,
+	    int64_t max, int64_t *out, struct proto_error *);
+int	 pj_strv(const cJSON *, const char *name, int required,
+	    struct proto_strv *, struct proto_error *);
+int	 pj_env(const cJSON *, const char *name, struct proto_strv *,
+	    struct proto_error *);
+int	 pj_is_int(const cJSON *, int64_t min, int64_t max);
+
+cJSON	*pj_strv_array(const struct proto_strv *);
+cJSON	*pj_env_object(const struct proto_strv *);
+void	 pj_add_string_or_null(cJSON *, const char *name, const char *);
+/* Print obj as one line with "\n", then delete obj. */
+char	*pj_line(cJSON *obj);
+cJSON	*pj_envelope(int64_t id);
+
+#endif

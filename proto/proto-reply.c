@@ -1,0 +1,431 @@
+/*
+ * Replies and the job view: encoding (daemon side) and decoding (client
+ * side).  The client's decoder is strict about the types of the members it
+ * knows and ignores members it does not, so a newer daemon speaking the
+ * same version may add informational members.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto-json.h"
+#include "xmalloc.h"
+
+struct proto_jobs_reply {
+	cJSON	*jobs;
+	cJSON	*errors;
+	size_t	 count;
+};
+
+static cJSON *
+job_object(const struct proto_job *j)
+{
+	cJSON	*o = cJSON_CreateObject();
+	char	 t[40];
+
+	cJSON_AddStringToObject(o, "label", j->label);
+	cJSON_AddStringToObject(o, "kind", proto_kind_name(j->kind));
+	cJSON_AddStringToObject(o, "state", proto_state_name(j->state));
+	if (j->pid > 0)
+		cJSON_AddNumberToObject(o, "pid", (double)j->pid);
+	else
+		cJSON_AddNullToObject(o, "pid");
+	cJSON_AddItemToObject(o, "argv", pj_strv_array(&j->argv));
+	cJSON_AddItemToObject(o, "env", pj_env_object(&j->env));
+	pj_add_string_or_null(o, "cwd", j->cwd);
+	pj_add_string_or_null(o, "stdout", j->stdout_path);
+	pj_add_string_or_null(o, "stderr", j->stderr_path);
+	proto_time_format(j->started_ms, t, sizeof t);
+	pj_add_string_or_null(o, "started_at", j->started_ms > 0 ? t : NULL);
+	proto_time_format(j->ended_ms, t, sizeof t);
+	pj_add_string_or_null(o, "ended_at", j->ended_ms > 0 ? t : NULL);
+	if (j->exit_code >= 0)
+		cJSON_AddNumberToObject(o, "exit_code", j->exit_code);
+	else
+		cJSON_AddNullToObject(o, "exit_code");
+	pj_add_string_or_null(o, "signal", j->signal > 0 ?
+	    proto_signal_name(j->signal) : NULL);
+	cJSON_AddNumberToObject(o, "restarts", j->restarts);
+	pj_add_string_or_null(o, "error", j->error);
+	return o;
+}
+
+char *
+proto_reply_error(int64_t id, const struct proto_error *err)
+{
+	cJSON	*o = pj_envelope(id);
+	cJSON	*e = cJSON_AddObjectToObject(o, "error");
+
+	cJSON_AddStringToObject(e, "code", proto_code_name(err->code));
+	cJSON_AddStringToObject(e, "message", err->message);
+	if (err->field[0] != '\0')
+		cJSON_AddStringToObject(e, "field", err->field);
+	return pj_line(o);
+}
+
+char *
+proto_reply_ping(int64_t id, const struct proto_ping *p)
+{
+	cJSON	*o = pj_envelope(id);
+	cJSON	*r = cJSON_AddObjectToObject(o, "result");
+
+	cJSON_AddNumberToObject(r, "pid", (double)p->pid);
+	cJSON_AddStringToObject(r, "version", p->version);
+	cJSON_AddNumberToObject(r, "proto", p->proto);
+	cJSON_AddNumberToObject(r, "jobs", (double)p->jobs);
+	return pj_line(o);
+}
+
+char *
+proto_reply_job(int64_t id, const struct proto_job *j)
+{
+	cJSON	*o = pj_envelope(id);
+	cJSON	*r = cJSON_AddObjectToObject(o, "result");
+
+	cJSON_AddItemToObject(r, "job", job_object(j));
+	return pj_line(o);
+}
+
+struct proto_jobs_reply *
+proto_jobs_reply_new(void)
+{
+	struct proto_jobs_reply	*b = xcalloc(1, sizeof *b);
+
+	b->jobs = cJSON_CreateArray();
+	b->errors = cJSON_CreateArray();
+	return b;
+}
+
+void
+proto_jobs_reply_add(struct proto_jobs_reply *b, const struct proto_job *j)
+{
+	cJSON_AddItemToArray(b->jobs, job_object(j));
+	b->count++;
+}
+
+void
+proto_jobs_reply_add_error(struct proto_jobs_reply *b, const char *label,
+    enum proto_code code, const char *message)
+{
+	cJSON	*e = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(e, "label", label);
+	cJSON_AddStringToObject(e, "code", proto_code_name(code));
+	cJSON_AddStringToObject(e, "message", message);
+	cJSON_AddItemToArray(b->errors, e);
+}
+
+size_t
+proto_jobs_reply_count(const struct proto_jobs_reply *b)
+{
+	return b->count;
+}
+
+char *
+proto_jobs_reply_finish(struct proto_jobs_reply *b, int64_t id)
+{
+	cJSON	*o = pj_envelope(id);
+	cJSON	*r = cJSON_AddObjectToObject(o, "result");
+
+	cJSON_AddItemToObject(r, "jobs", b->jobs);
+	cJSON_AddItemToObject(r, "errors", b->errors);
+	free(b);
+	return pj_line(o);
+}
+
+void
+proto_jobs_reply_free(struct proto_jobs_reply *b)
+{
+	if (b == NULL)
+		return;
+	cJSON_Delete(b->jobs);
+	cJSON_Delete(b->errors);
+	free(b);
+}
+
+char *
+proto_jobs_json(const struct proto_job *jobs, size_t n, int pretty)
+{
+	cJSON	*a = cJSON_CreateArray();
+	char	*s, *out;
+
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, job_object(&jobs[i]));
+	if (!pretty)
+		return pj_line(a);
+	s = cJSON_Print(a);
+	cJSON_Delete(a);
+	if (s == NULL)
+		abort();
+	xasprintf(&out, "%s\n", s);
+	cJSON_free(s);
+	return out;
+}
+
+void
+proto_job_free(struct proto_job *j)
+{
+	free(j->label);
+	proto_strv_free(&j->argv);
+	proto_strv_free(&j->env);
+	free(j->cwd);
+	free(j->stdout_path);
+	free(j->stderr_path);
+	free(j->error);
+	memset(j, 0, sizeof *j);
+}
+
+void
+proto_reply_free(struct proto_reply *r)
+{
+	for (size_t i = 0; i < r->njobs; i++)
+		proto_job_free(&r->jobs[i]);
+	free(r->jobs);
+	for (size_t i = 0; i < r->nerrors; i++) {
+		free(r->errors[i].label);
+		free(r->errors[i].message);
+	}
+	free(r->errors);
+	free(r->ping.version);
+	memset(r, 0, sizeof *r);
+}
+
+static int
+decode_enum(const cJSON *o, const char *name, int (*parse)(const char *),
+    int *out, struct proto_error *err)
+{
+	char	*s;
+
+	if (pj_string(o, name, 1, &s, err) == -1)
+		return -1;
+	*out = parse(s);
+	if (*out < 0) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, name,
+		    "%s: unknown value \"%.64s\"", name, s);
+		free(s);
+		return -1;
+	}
+	free(s);
+	return 0;
+}
+
+static int
+decode_time(const cJSON *o, const char *name, int64_t *ms,
+    struct proto_error *err)
+{
+	char	*s;
+
+	*ms = 0;
+	if (pj_string(o, name, 0, &s, err) == -1)
+		return -1;
+	if (s != NULL && proto_time_parse(s, ms) == -1) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, name,
+		    "%s: not an RFC 3339 UTC time", name);
+		free(s);
+		return -1;
+	}
+	free(s);
+	return 0;
+}
+
+static int
+decode_job(const cJSON *o, struct proto_job *j, struct proto_error *err)
+{
+	int	kind, state, sig = 0;
+	int64_t	n;
+	char	*signame = NULL;
+
+	memset(j, 0, sizeof *j);
+	j->exit_code = -1;
+	if (!cJSON_IsObject(o)) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "job",
+		    "job: must be an object");
+		return -1;
+	}
+	if (pj_string(o, "label", 1, &j->label, err) == -1 ||
+	    decode_enum(o, "kind", proto_kind_parse, &kind, err) == -1 ||
+	    decode_enum(o, "state", proto_state_parse, &state, err) == -1 ||
+	    pj_int(o, "pid", 0, 0, INT32_MAX, &j->pid, err) == -1 ||
+	    pj_strv(o, "argv", 1, &j->argv, err) == -1 ||
+	    pj_env(o, "env", &j->env, err) == -1 ||
+	    pj_string(o, "cwd", 0, &j->cwd, err) == -1 ||
+	    pj_string(o, "stdout", 0, &j->stdout_path, err) == -1 ||
+	    pj_string(o, "stderr", 0, &j->stderr_path, err) == -1 ||
+	    decode_time(o, "started_at", &j->started_ms, err) == -1 ||
+	    decode_time(o, "ended_at", &j->ended_ms, err) == -1 ||
+	    pj_string(o, "signal", 0, &signame, err) == -1 ||
+	    pj_string(o, "error", 0, &j->error, err) == -1)
+		goto fail;
+	j->kind = (enum proto_kind)kind;
+	j->state = (enum proto_state)state;
+	n = -1;
+	if (pj_int(o, "exit_code", 0, 0, 255, &n, err) == -1)
+		goto fail;
+	j->exit_code = (int)n;
+	n = 0;
+	if (pj_int(o, "restarts", 0, 0, UINT32_MAX, &n, err) == -1)
+		goto fail;
+	j->restarts = (unsigned)n;
+	if (signame != NULL && (sig = proto_signal_parse(signame)) <= 0) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "signal",
+		    "signal: unknown signal \"%.32s\"", signame);
+		goto fail;
+	}
+	j->signal = sig;
+	free(signame);
+	return 0;
+fail:
+	free(signame);
+	proto_job_free(j);
+	return -1;
+}
+
+static int
+decode_jobs(const cJSON *r, struct proto_reply *rep, struct proto_error *err)
+{
+	const cJSON	*a = cJSON_GetObjectItemCaseSensitive(r, "jobs");
+	const cJSON	*e;
+	size_t		 n;
+
+	if (!cJSON_IsArray(a)) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "jobs",
+		    "jobs: must be an array");
+		return -1;
+	}
+	n = (size_t)cJSON_GetArraySize(a);
+	rep->jobs = xcalloc(n ? n : 1, sizeof *rep->jobs);
+	cJSON_ArrayForEach(e, a) {
+		if (decode_job(e, &rep->jobs[rep->njobs], err) == -1)
+			return -1;
+		rep->njobs++;
+	}
+	a = cJSON_GetObjectItemCaseSensitive(r, "errors");
+	if (a == NULL)
+		return 0;
+	if (!cJSON_IsArray(a)) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "errors",
+		    "errors: must be an array");
+		return -1;
+	}
+	n = (size_t)cJSON_GetArraySize(a);
+	rep->errors = xcalloc(n ? n : 1, sizeof *rep->errors);
+	cJSON_ArrayForEach(e, a) {
+		struct proto_label_error *le = &rep->errors[rep->nerrors];
+		int code;
+		if (!cJSON_IsObject(e) ||
+		    pj_string(e, "label", 1, &le->label, err) == -1 ||
+		    pj_string(e, "message", 1, &le->message, err) == -1 ||
+		    decode_enum(e, "code", proto_code_parse, &code, err) == -1) {
+			if (err->code == PROTO_OK)
+				proto_error_set(err, PROTO_E_INVALID_DATA,
+				    "errors", "errors: must hold objects");
+			free(le->label);
+			free(le->message);
+			return -1;
+		}
+		le->code = (enum proto_code)code;
+		rep->nerrors++;
+	}
+	return 0;
+}
+
+static int
+decode_error(const cJSON *e, struct proto_reply *rep, struct proto_error *err)
+{
+	char	*code = NULL, *message = NULL, *field = NULL;
+	int	 c, rc = -1;
+
+	if (!cJSON_IsObject(e)) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "error",
+		    "error: must be an object");
+		return -1;
+	}
+	if (pj_string(e, "code", 1, &code, err) == -1 ||
+	    pj_string(e, "message", 1, &message, err) == -1 ||
+	    pj_string(e, "field", 0, &field, err) == -1)
+		goto out;
+	/* A code this client does not know is still an error: keep it. */
+	c = proto_code_parse(code);
+	rep->is_error = 1;
+	proto_error_set(&rep->error, c > 0 ? (enum proto_code)c :
+	    PROTO_E_INTERNAL, field, "%s", message);
+	rc = 0;
+out:
+	free(code);
+	free(message);
+	free(field);
+	return rc;
+}
+
+int
+proto_reply_decode(const char *line, size_t len, enum proto_op op,
+    struct proto_reply *rep, struct proto_error *err)
+{
+	cJSON		*o;
+	const cJSON	*m, *r;
+	int64_t		 v;
+	int		 rc = -1;
+
+	memset(rep, 0, sizeof *rep);
+	memset(err, 0, sizeof *err);
+	rep->id = -1;
+	if ((o = pj_parse(line, len, err)) == NULL)
+		return -1;
+	if (pj_int(o, "v", 1, 0, INT32_MAX, &v, err) == -1)
+		goto out;
+	if (v != PROTO_VERSION) {
+		proto_error_set(err, PROTO_E_UNSUPPORTED_VERSION, "v",
+		    "v: the daemon speaks protocol %lld, this client %d",
+		    (long long)v, PROTO_VERSION);
+		goto out;
+	}
+	m = cJSON_GetObjectItemCaseSensitive(o, "id");
+	if (m != NULL && pj_is_int(m, 0, PROTO_ID_MAX))
+		rep->id = (int64_t)m->valuedouble;
+	else if (m == NULL || !cJSON_IsNull(m)) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "id",
+		    "id: must be an integer or null");
+		goto out;
+	}
+	if ((m = cJSON_GetObjectItemCaseSensitive(o, "error")) != NULL) {
+		rc = decode_error(m, rep, err);
+		goto out;
+	}
+	r = cJSON_GetObjectItemCaseSensitive(o, "result");
+	if (!cJSON_IsObject(r)) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "result",
+		    "result: missing, or not an object");
+		goto out;
+	}
+	switch (op) {
+	case PROTO_OP_PING:
+		if (pj_int(r, "pid", 1, 1, INT32_MAX, &rep->ping.pid, err)
+		    == -1 ||
+		    pj_string(r, "version", 1, &rep->ping.version, err) == -1 ||
+		    pj_int(r, "proto", 1, 0, INT32_MAX, &v, err) == -1 ||
+		    pj_int(r, "jobs", 1, 0, INT64_MAX / 2, &rep->ping.jobs,
+		    err) == -1)
+			goto out;
+		rep->ping.proto = (int)v;
+		break;
+	case PROTO_OP_SUBMIT:
+	case PROTO_OP_STATUS:
+		rep->jobs = xcalloc(1, sizeof *rep->jobs);
+		if (decode_job(cJSON_GetObjectItemCaseSensitive(r, "job"),
+		    rep->jobs, err) == -1)
+			goto out;
+		rep->njobs = 1;
+		break;
+	default:
+		if (decode_jobs(r, rep, err) == -1)
+			goto out;
+		break;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(o);
+	if (rc == -1)
+		proto_reply_free(rep);
+	return rc;
+}

@@ -1,0 +1,320 @@
+/*
+ * Requests: encoding (client side) and strict decoding (daemon side).
+ * See proto.h for every operation's fields.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto-json.h"
+#include "xmalloc.h"
+
+/* Members each operation accepts, beyond "v", "id" and "op". */
+static const char *const members_ping[] = { "v", "id", "op", NULL };
+static const char *const members_submit[] = { "v", "id", "op", "label",
+    "argv", "env", "cwd", "path", "stdout", "stderr", NULL };
+static const char *const members_list[] = { "v", "id", "op", "match", NULL };
+static const char *const members_status[] = { "v", "id", "op", "label",
+    NULL };
+static const char *const members_stop[] = { "v", "id", "op", "match",
+    "timeout_ms", "signal", NULL };
+static const char *const members_shutdown[] = { "v", "id", "op",
+    "timeout_ms", NULL };
+
+static const char *const *const op_members[PROTO_OP__COUNT] = {
+	[PROTO_OP_PING] = members_ping,
+	[PROTO_OP_SUBMIT] = members_submit,
+	[PROTO_OP_LIST] = members_list,
+	[PROTO_OP_STATUS] = members_status,
+	[PROTO_OP_STOP] = members_stop,
+	[PROTO_OP_SHUTDOWN] = members_shutdown,
+};
+
+void
+proto_request_init(struct proto_request *req, enum proto_op op)
+{
+	memset(req, 0, sizeof *req);
+	req->id = -1;
+	req->op = op;
+	req->timeout_ms = PROTO_STOP_TIMEOUT_MS;
+	req->signal = SIGTERM;
+}
+
+void
+proto_submit_free(struct proto_submit *s)
+{
+	free(s->label);
+	proto_strv_free(&s->argv);
+	proto_strv_free(&s->env);
+	free(s->cwd);
+	free(s->path);
+	free(s->stdout_path);
+	free(s->stderr_path);
+	memset(s, 0, sizeof *s);
+}
+
+static char *
+strdup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+void
+proto_submit_copy(struct proto_submit *dst, const struct proto_submit *src)
+{
+	dst->label = strdup_or_null(src->label);
+	proto_strv_copy(&dst->argv, &src->argv);
+	proto_strv_copy(&dst->env, &src->env);
+	dst->cwd = strdup_or_null(src->cwd);
+	dst->path = strdup_or_null(src->path);
+	dst->stdout_path = strdup_or_null(src->stdout_path);
+	dst->stderr_path = strdup_or_null(src->stderr_path);
+}
+
+void
+proto_request_free(struct proto_request *req)
+{
+	proto_submit_free(&req->submit);
+	free(req->label);
+	proto_strv_free(&req->match);
+	req->label = NULL;
+}
+
+char *
+proto_request_encode(const struct proto_request *req)
+{
+	cJSON				*o = pj_envelope(req->id);
+	const struct proto_submit	*s = &req->submit;
+
+	cJSON_AddStringToObject(o, "op", proto_op_name(req->op));
+	switch (req->op) {
+	case PROTO_OP_SUBMIT:
+		cJSON_AddStringToObject(o, "label", s->label);
+		cJSON_AddItemToObject(o, "argv", pj_strv_array(&s->argv));
+		if (s->env.n > 0)
+			cJSON_AddItemToObject(o, "env",
+			    pj_env_object(&s->env));
+		if (s->cwd != NULL)
+			cJSON_AddStringToObject(o, "cwd", s->cwd);
+		if (s->path != NULL)
+			cJSON_AddStringToObject(o, "path", s->path);
+		if (s->stdout_path != NULL)
+			cJSON_AddStringToObject(o, "stdout", s->stdout_path);
+		if (s->stderr_path != NULL)
+			cJSON_AddStringToObject(o, "stderr", s->stderr_path);
+		break;
+	case PROTO_OP_STATUS:
+		cJSON_AddStringToObject(o, "label", req->label);
+		break;
+	case PROTO_OP_LIST:
+		if (req->match.n > 0)
+			cJSON_AddItemToObject(o, "match",
+			    pj_strv_array(&req->match));
+		break;
+	case PROTO_OP_STOP:
+		cJSON_AddItemToObject(o, "match", pj_strv_array(&req->match));
+		cJSON_AddNumberToObject(o, "timeout_ms",
+		    (double)req->timeout_ms);
+		cJSON_AddStringToObject(o, "signal",
+		    proto_signal_name(req->signal));
+		break;
+	case PROTO_OP_SHUTDOWN:
+		cJSON_AddNumberToObject(o, "timeout_ms",
+		    (double)req->timeout_ms);
+		break;
+	default:
+		break;
+	}
+	return pj_line(o);
+}
+
+static int
+check_label(const char *field, const char *label, struct proto_error *err)
+{
+	char	why[128];
+
+	if (!proto_label_valid(label, why, sizeof why)) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, field, "%s: %s",
+		    field, why);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_abs_path(const char *field, const char *path, struct proto_error *err)
+{
+	if (path != NULL && path[0] != '/') {
+		proto_error_set(err, PROTO_E_INVALID_DATA, field,
+		    "%s: must be an absolute path", field);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+decode_submit(const cJSON *o, struct proto_submit *s, struct proto_error *err)
+{
+	if (pj_string(o, "label", 1, &s->label, err) == -1 ||
+	    check_label("label", s->label, err) == -1 ||
+	    pj_strv(o, "argv", 1, &s->argv, err) == -1 ||
+	    pj_env(o, "env", &s->env, err) == -1 ||
+	    pj_string(o, "cwd", 0, &s->cwd, err) == -1 ||
+	    check_abs_path("cwd", s->cwd, err) == -1 ||
+	    pj_string(o, "path", 0, &s->path, err) == -1 ||
+	    pj_string(o, "stdout", 0, &s->stdout_path, err) == -1 ||
+	    check_abs_path("stdout", s->stdout_path, err) == -1 ||
+	    pj_string(o, "stderr", 0, &s->stderr_path, err) == -1 ||
+	    check_abs_path("stderr", s->stderr_path, err) == -1)
+		return -1;
+	if (s->argv.n == 0 || s->argv.v[0][0] == '\0') {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "argv",
+		    "argv: needs a non-empty command name in argv[0]");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+decode_match(const cJSON *o, int required, struct proto_strv *match,
+    struct proto_error *err)
+{
+	char	why[128], field[32];
+
+	if (pj_strv(o, "match", required, match, err) == -1)
+		return -1;
+	if (required && match->n == 0) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "match",
+		    "match: needs at least one label or glob");
+		return -1;
+	}
+	for (size_t i = 0; i < match->n; i++) {
+		if (!proto_glob_valid(match->v[i], why, sizeof why)) {
+			snprintf(field, sizeof field, "match[%zu]", i);
+			proto_error_set(err, PROTO_E_INVALID_DATA, field,
+			    "%s: %s", field, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+decode_stop_options(const cJSON *o, struct proto_request *req,
+    struct proto_error *err)
+{
+	char	*signame = NULL;
+
+	/* A day is a generous upper bound that keeps ev_tstamp exact. */
+	if (pj_int(o, "timeout_ms", 0, 0, 86400000, &req->timeout_ms,
+	    err) == -1)
+		return -1;
+	if (req->op != PROTO_OP_STOP)
+		return 0;
+	if (pj_string(o, "signal", 0, &signame, err) == -1)
+		return -1;
+	if (signame != NULL) {
+		int sig = strncmp(signame, "SIG", 3) == 0 ?
+		    proto_signal_parse(signame) : -1;
+		if (sig <= 0 || sig == SIGKILL || sig == SIGSTOP) {
+			proto_error_set(err, PROTO_E_INVALID_DATA, "signal",
+			    "signal: \"%.32s\" is not a usable stop signal "
+			    "name such as \"SIGTERM\"", signame);
+			free(signame);
+			return -1;
+		}
+		req->signal = sig;
+		free(signame);
+	}
+	return 0;
+}
+
+int
+proto_request_decode(const char *line, size_t len, struct proto_request *req,
+    struct proto_error *err)
+{
+	cJSON		*o;
+	const cJSON	*m;
+	int64_t		 v;
+	char		*opname = NULL;
+	int		 op, rc = -1;
+
+	proto_request_init(req, PROTO_OP_PING);
+	memset(err, 0, sizeof *err);
+	if ((o = pj_parse(line, len, err)) == NULL)
+		return -1;
+
+	/* The id first, so that every later error can echo it. */
+	m = cJSON_GetObjectItemCaseSensitive(o, "id");
+	if (m == NULL) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "id",
+		    "id: missing required field");
+		goto out;
+	}
+	if (!pj_is_int(m, 0, PROTO_ID_MAX)) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "id",
+		    "id: must be an integer from 0 to 2^53");
+		goto out;
+	}
+	req->id = (int64_t)m->valuedouble;
+
+	if (pj_int(o, "v", 1, 0, INT32_MAX, &v, err) == -1)
+		goto out;
+	if (v != PROTO_VERSION) {
+		proto_error_set(err, PROTO_E_UNSUPPORTED_VERSION, "v",
+		    "v: protocol version %lld is not supported (this daemon "
+		    "speaks %d)", (long long)v, PROTO_VERSION);
+		goto out;
+	}
+	if (pj_string(o, "op", 1, &opname, err) == -1)
+		goto out;
+	if ((op = proto_op_parse(opname)) < 0) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "op",
+		    "op: unknown operation \"%.64s\"", opname);
+		goto out;
+	}
+	req->op = (enum proto_op)op;
+	if (pj_check_members(o, op_members[op], "", err) == -1)
+		goto out;
+
+	switch (req->op) {
+	case PROTO_OP_SUBMIT:
+		if (decode_submit(o, &req->submit, err) == -1)
+			goto out;
+		break;
+	case PROTO_OP_STATUS:
+		if (pj_string(o, "label", 1, &req->label, err) == -1 ||
+		    check_label("label", req->label, err) == -1)
+			goto out;
+		break;
+	case PROTO_OP_LIST:
+		if (decode_match(o, 0, &req->match, err) == -1)
+			goto out;
+		break;
+	case PROTO_OP_STOP:
+		if (decode_match(o, 1, &req->match, err) == -1 ||
+		    decode_stop_options(o, req, err) == -1)
+			goto out;
+		break;
+	case PROTO_OP_SHUTDOWN:
+		if (decode_stop_options(o, req, err) == -1)
+			goto out;
+		break;
+	default:
+		break;
+	}
+	rc = 0;
+out:
+	free(opname);
+	cJSON_Delete(o);
+	if (rc == -1) {
+		int64_t id = req->id;
+		proto_request_free(req);
+		proto_request_init(req, req->op);
+		req->id = id;
+	}
+	return rc;
+}

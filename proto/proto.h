@@ -1,0 +1,295 @@
+/*
+ * The launch wire protocol.  Every message, every field, every error code.
+ *
+ * BUMP PROTO_VERSION ON ANY CHANGE to a message, a field or a code, and
+ * update this comment and docs/protocol.md in the same commit.
+ *
+ * Framing: newline-delimited JSON, one object per line, UTF-8, no raw
+ * newline inside a message.  A line longer than PROTO_LINE_MAX bytes
+ * (newline excluded) is answered with invalid_payload and the connection
+ * is closed.  A trailing "\r" is ignored and blank lines are skipped, so
+ * `socat - UNIX-CONNECT:$sock` is a usable client.
+ *
+ * Request:  {"v": 1, "id": N, "op": "OP", ...fields of OP}
+ * Reply:    {"v": 1, "id": N, "result": {...}}
+ *       or  {"v": 1, "id": N, "error": {"code": C, "message": M
+ *                                       [, "field": F]}}
+ *
+ * "id" is an integer 0..2^53 chosen by the client and echoed; it is null
+ * in the reply when the request had no usable id.  A connection's replies
+ * come in the order of its requests (the daemon reads the next request
+ * only after answering the previous one).  Decoding is strict: an unknown
+ * field, a missing required field or a value of the wrong type or range is
+ * invalid_data, and "field" names the offending member ("argv[2]",
+ * "env.PATH").  Strings must not contain NUL (\u0000).
+ *
+ * Operations (request fields; [optional]):
+ *
+ *   ping      -                        -> {"pid", "version", "proto",
+ *                                          "jobs"}
+ *   submit    "label", "argv": [str,...] (argv[0] non-empty),
+ *             ["env": {"K": "V",...}]  added to the daemon's environment,
+ *             ["cwd": abs path]        default: the daemon's home,
+ *             ["path": str]            PATH used to look up argv[0]
+ *                                      (default: the daemon's PATH),
+ *             ["stdout": abs path], ["stderr": abs path]
+ *                                      appended to (default /dev/null)
+ *                                      -> {"job": JOB}, sent once exec(2)
+ *                                         has succeeded
+ *   list      ["match": [glob,...]]    none: every job
+ *                                      -> {"jobs": [JOB,...]} by label
+ *   status    "label"                  -> {"job": JOB}
+ *   stop      "match": [label|glob,...] (at least one),
+ *             ["timeout_ms": int >= 0] default 10000,
+ *             ["signal": "SIGTERM"]    default SIGTERM
+ *                                      -> {"jobs": [JOB,...],
+ *                                          "errors": [LABEL_ERROR,...]}
+ *                                         sent once every matched job has
+ *                                         ended (its process group empty)
+ *   shutdown  ["timeout_ms": int >= 0] stops every job as stop does, then
+ *                                      replies, removes the socket and
+ *                                      exits -> {"jobs": [...],
+ *                                      "errors": []}
+ *
+ * JOB (a job's view; stable, documented for `launch list --json`):
+ *   {"label": str, "kind": "process"|"qemu"|"docker",
+ *    "state": "starting"|"running"|"stopping"|"exited"|"failed"|"backoff",
+ *    "pid": int|null, "argv": [str,...], "env": {"K": "V",...},
+ *    "cwd": str|null, "stdout": str|null, "stderr": str|null,
+ *    "started_at": RFC3339 with ms (UTC)|null, "ended_at": ...|null,
+ *    "exit_code": int|null, "signal": "SIGKILL"|null,
+ *    "restarts": int, "error": str|null}
+ *   exit_code is set when the job exited, signal when a signal killed it.
+ *
+ * LABEL_ERROR: {"label": str, "code": C, "message": str}, one for each
+ * name in a stop request that matched nothing (code unknown_label).
+ *
+ * Labels: 1..255 bytes of [A-Za-z0-9._:/@+-].  Globs: fnmatch(3) without
+ * FNM_PATHNAME, so "*" matches "/" too; 1..1024 printable ASCII bytes.  A
+ * name with no glob metacharacter (*?[) is a label and must be valid.
+ *
+ * Error codes (closed set; ciao's names where the meaning is the same):
+ *   invalid_payload      not JSON, not an object, or a line too long
+ *   invalid_data         a field is missing, unknown, or of a bad type
+ *                        or value (including a bad label or op)
+ *   unknown_label        no job has that label, or no job matches a glob
+ *   already_running      submit: a live job has that label
+ *   instance_exists      submit: a stopped or exited job has that label
+ *   launch_failure       the job could not be started (exec, chdir or
+ *                        open failed; the message carries the errno text)
+ *   image_failure        (qemu, docker) the image is missing or unusable
+ *   network_failure      (qemu, docker) networking could not be set up
+ *   full                 the daemon's job limit is reached
+ *   permission_denied    the peer's uid is not the daemon's
+ *   unsupported_version  "v" is not a version this daemon speaks
+ *   internal             the daemon failed in a way that is not the
+ *                        request's fault (including: shutting down)
+ *
+ * This header is I/O-free: no sockets, no libev.  It is shared by the
+ * daemon, the client and the tests.
+ */
+#ifndef LAUNCH_PROTO_H
+#define LAUNCH_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROTO_VERSION		1
+#define PROTO_LINE_MAX		(1024 * 1024)
+#define PROTO_LABEL_MAX		255
+#define PROTO_GLOB_MAX		1024
+#define PROTO_ID_MAX		((int64_t)1 << 53)
+#define PROTO_STOP_TIMEOUT_MS	10000
+
+enum proto_op {
+	PROTO_OP_PING,
+	PROTO_OP_SUBMIT,
+	PROTO_OP_LIST,
+	PROTO_OP_STATUS,
+	PROTO_OP_STOP,
+	PROTO_OP_SHUTDOWN,
+	PROTO_OP__COUNT
+};
+
+enum proto_code {
+	PROTO_OK = 0,
+	PROTO_E_INVALID_PAYLOAD,
+	PROTO_E_INVALID_DATA,
+	PROTO_E_UNKNOWN_LABEL,
+	PROTO_E_ALREADY_RUNNING,
+	PROTO_E_INSTANCE_EXISTS,
+	PROTO_E_LAUNCH_FAILURE,
+	PROTO_E_IMAGE_FAILURE,
+	PROTO_E_NETWORK_FAILURE,
+	PROTO_E_FULL,
+	PROTO_E_PERMISSION_DENIED,
+	PROTO_E_UNSUPPORTED_VERSION,
+	PROTO_E_INTERNAL,
+	PROTO_E__COUNT
+};
+
+enum proto_kind {
+	PROTO_KIND_PROCESS,
+	PROTO_KIND_QEMU,
+	PROTO_KIND_DOCKER,
+	PROTO_KIND__COUNT
+};
+
+enum proto_state {
+	PROTO_STATE_STARTING,
+	PROTO_STATE_RUNNING,
+	PROTO_STATE_STOPPING,
+	PROTO_STATE_EXITED,
+	PROTO_STATE_FAILED,
+	PROTO_STATE_BACKOFF,
+	PROTO_STATE__COUNT
+};
+
+/* An error: the code, the member it concerns (may be empty), and text. */
+struct proto_error {
+	enum proto_code	code;
+	char		field[64];
+	char		message[512];
+};
+
+/* A NULL-terminated vector of owned strings. */
+struct proto_strv {
+	char	**v;
+	size_t	  n;
+};
+
+struct proto_submit {
+	char			*label;
+	struct proto_strv	 argv;
+	struct proto_strv	 env;		/* "K=V" */
+	char			*cwd;		/* NULL: default */
+	char			*path;		/* NULL: default */
+	char			*stdout_path;	/* NULL: /dev/null */
+	char			*stderr_path;
+};
+
+struct proto_request {
+	int64_t		 id;
+	enum proto_op	 op;
+	/* submit */
+	struct proto_submit	 submit;
+	/* status */
+	char			*label;
+	/* list, stop: labels or globs */
+	struct proto_strv	 match;
+	/* stop, shutdown */
+	int64_t			 timeout_ms;	/* default PROTO_STOP_TIMEOUT_MS */
+	int			 signal;	/* default SIGTERM */
+};
+
+struct proto_job {
+	char			*label;
+	enum proto_kind		 kind;
+	enum proto_state	 state;
+	int64_t			 pid;		/* 0: none */
+	struct proto_strv	 argv;
+	struct proto_strv	 env;		/* "K=V" */
+	char			*cwd;
+	char			*stdout_path;
+	char			*stderr_path;
+	int64_t			 started_ms;	/* Unix ms; 0: never */
+	int64_t			 ended_ms;	/* Unix ms; 0: not ended */
+	int			 exit_code;	/* -1: none */
+	int			 signal;	/* 0: none */
+	unsigned		 restarts;
+	char			*error;
+};
+
+struct proto_label_error {
+	char		*label;
+	enum proto_code	 code;
+	char		*message;
+};
+
+struct proto_ping {
+	int64_t	 pid;
+	char	*version;
+	int	 proto;
+	int64_t	 jobs;
+};
+
+/* A decoded reply.  Which members are set depends on the request's op. */
+struct proto_reply {
+	int64_t			 id;		/* -1: null */
+	int			 is_error;
+	struct proto_error	 error;
+	struct proto_ping	 ping;
+	struct proto_job	*jobs;		/* submit, status: exactly 1 */
+	size_t			 njobs;
+	struct proto_label_error *errors;
+	size_t			 nerrors;
+};
+
+/* Names: "submit", "invalid_data", "process", "running"; NULL if out of
+ * range.  The _parse forms return -1 for an unknown name. */
+const char	*proto_op_name(enum proto_op);
+int		 proto_op_parse(const char *);
+const char	*proto_code_name(enum proto_code);
+int		 proto_code_parse(const char *);
+const char	*proto_kind_name(enum proto_kind);
+int		 proto_kind_parse(const char *);
+const char	*proto_state_name(enum proto_state);
+int		 proto_state_parse(const char *);
+/* "SIGTERM" <-> 15.  signal_parse also takes "TERM" and "15". */
+const char	*proto_signal_name(int);
+int		 proto_signal_parse(const char *);
+
+/* Labels and globs (proto-label.c). */
+int	proto_label_valid(const char *, char *why, size_t whylen);
+int	proto_glob_valid(const char *, char *why, size_t whylen);
+int	proto_is_glob(const char *);
+int	proto_glob_match(const char *glob, const char *label);
+
+/* String vectors. */
+void	proto_strv_add(struct proto_strv *, const char *);
+void	proto_strv_free(struct proto_strv *);
+void	proto_strv_copy(struct proto_strv *, const struct proto_strv *);
+
+/* Requests (proto-request.c).  encode returns a malloc'd line ending in
+ * "\n".  decode fills req (free with proto_request_free) or returns -1
+ * with err set; req->id is set as soon as it is known, else -1. */
+char	*proto_request_encode(const struct proto_request *);
+int	 proto_request_decode(const char *line, size_t len,
+	    struct proto_request *req, struct proto_error *err);
+void	 proto_request_init(struct proto_request *, enum proto_op);
+void	 proto_request_free(struct proto_request *);
+void	 proto_submit_free(struct proto_submit *);
+void	 proto_submit_copy(struct proto_submit *, const struct proto_submit *);
+
+/* Replies (proto-reply.c).  id -1 encodes as null. */
+char	*proto_reply_error(int64_t id, const struct proto_error *);
+char	*proto_reply_ping(int64_t id, const struct proto_ping *);
+char	*proto_reply_job(int64_t id, const struct proto_job *);
+/* list, stop, shutdown: built incrementally; jobs are copied when added. */
+struct proto_jobs_reply;
+struct proto_jobs_reply *proto_jobs_reply_new(void);
+void	 proto_jobs_reply_add(struct proto_jobs_reply *,
+	    const struct proto_job *);
+void	 proto_jobs_reply_add_error(struct proto_jobs_reply *,
+	    const char *label, enum proto_code, const char *message);
+size_t	 proto_jobs_reply_count(const struct proto_jobs_reply *);
+char	*proto_jobs_reply_finish(struct proto_jobs_reply *, int64_t id);
+void	 proto_jobs_reply_free(struct proto_jobs_reply *);
+
+int	 proto_reply_decode(const char *line, size_t len, enum proto_op op,
+	    struct proto_reply *, struct proto_error *err);
+void	 proto_reply_free(struct proto_reply *);
+void	 proto_job_free(struct proto_job *);
+
+/* The job view as a JSON document, as `list --json` prints it. */
+char	*proto_jobs_json(const struct proto_job *, size_t n, int pretty);
+
+/* "2026-11-21T10:00:00.123Z" <-> Unix ms. */
+void	 proto_time_format(int64_t ms, char *buf, size_t len);
+int	 proto_time_parse(const char *, int64_t *ms);
+
+void	 proto_error_set(struct proto_error *, enum proto_code,
+	    const char *field, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
+
+#endif
