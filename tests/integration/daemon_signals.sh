@@ -1,0 +1,20 @@
+# SIGTERM to the daemon stops every job and exits 0, removing the socket;
+# SIGHUP is ignored.
+. "$(dirname "$0")/../lib.sh"
+start_daemon
+
+"$LAUNCH" submit -l one -- sleep 1000
+"$LAUNCH" submit -l two -- sh -c 'trap "" TERM; sleep 1000'
+one=$(job_field one pid)
+kill -HUP "$DAEMON_PID"
+run_rc 0 "the daemon survives SIGHUP" "$LAUNCH" ping
+alive "$one" || fail "SIGHUP to the daemon hurt a job"
+
+kill -TERM "$DAEMON_PID"
+wait_exit "$DAEMON_PID" 20
+assert_eq "$WAIT_STATUS" 0 "exit status after SIGTERM"
+DAEMON_PID=
+not_alive "$one" || fail "job one survived the daemon's shutdown"
+[ ! -e "$SOCK" ] || fail "socket left behind"
+grep -q "two: stop timeout, sending SIGKILL" "$T/daemon.log" ||
+	fail "a job ignoring SIGTERM was not escalated to SIGKILL"

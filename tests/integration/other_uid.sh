@@ -1,0 +1,45 @@
+# Only the daemon's own uid is served (SO_PEERCRED on every accept), and
+# the client only talks to a daemon of its own uid.
+. "$(dirname "$0")/../lib.sh"
+[ "$(id -u)" -eq 0 ] || skip "needs root to create a test user"
+command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
+user=launchtest
+if ! id "$user" >/dev/null 2>&1; then
+	useradd --system --no-create-home --shell /usr/sbin/nologin "$user" ||
+		skip "cannot create user $user"
+fi
+as_user() { setpriv --reuid="$user" --regid="$user" --clear-groups "$@"; }
+
+start_daemon
+"$LAUNCH" submit -l mine -- sleep 1000
+# Open the path so that only the credential check stands in the way.
+chmod 755 "$T"
+chmod 777 "$SOCK"
+
+# The launch client itself declines a daemon of another uid, so the
+# daemon's refusal is seen with a raw client.
+run_rc 5 "another uid's list" as_user "$LAUNCH" -S "$SOCK" list
+assert_contains "$ERR" "runs as uid 0, not $(id -u "$user"): refusing" "client refusal"
+RAW=$(echo '{"v":1,"id":1,"op":"list"}' | as_user socat -t 5 - "UNIX-CONNECT:$SOCK")
+assert_eq "$(echo "$RAW" | jq -r .error.code)" permission_denied "refusal code"
+assert_contains "$(echo "$RAW" | jq -r .error.message)" "uid $(id -u "$user") may not use the daemon of uid 0" "refusal message"
+RAW=$(echo '{"v":1,"id":1,"op":"stop","match":["mine"]}' | as_user socat -t 5 - "UNIX-CONNECT:$SOCK")
+assert_eq "$(echo "$RAW" | jq -r .error.code)" permission_denied "refused stop"
+assert_eq "$(job_field mine state)" running "the refused stop did nothing"
+grep -q "refused a client of uid $(id -u "$user")" "$T/daemon.log" ||
+	fail "the refusal is not logged"
+
+# The other way round: a daemon of another uid is not trusted.
+ud=$(mktemp -d "${TMPDIR:-/tmp}/launch-other.XXXXXX")
+chown "$user" "$ud"
+chmod 755 "$ud"
+as_user "$LAUNCH" serve -S "$ud/sock" >"$T/other.log" 2>&1 &
+other=$!
+KILL_PIDS="$other"
+wait_for 10 "the other user's daemon" test -S "$ud/sock"
+chmod 777 "$ud/sock" 2>/dev/null || true
+run_rc 5 "talking to another uid's daemon" "$LAUNCH" -S "$ud/sock" list
+assert_contains "$ERR" "runs as uid $(id -u "$user"), not 0: refusing" "client refusal"
+kill "$other"
+wait_exit "$other" 10
+rm -rf "$ud"

@@ -1,0 +1,116 @@
+# Shared by the integration tests: each test sources this, gets its own
+# temp dir and socket, starts its own daemon, and is cleaned up by pid.
+# A test fails by calling fail (or any command under `set -e` failing)
+# and skips by calling skip REASON (exit 77).
+set -eu
+: "${LAUNCH_BIN:?LAUNCH_BIN must name the launch binary}"
+LAUNCH=$LAUNCH_BIN
+T=$(mktemp -d "${TMPDIR:-/tmp}/launch-test.XXXXXX")
+chmod 700 "$T"
+SOCK=$T/sock
+export LAUNCH_SOCKET="$SOCK"
+DAEMON_PID=
+KILL_PIDS=
+
+cleanup() {
+	rc=$?
+	set +e
+	for pid in $KILL_PIDS; do kill -KILL "$pid" 2>/dev/null; done
+	if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
+		kill -TERM "$DAEMON_PID"
+		i=0
+		while kill -0 "$DAEMON_PID" 2>/dev/null && [ $i -lt 100 ]; do
+			sleep 0.05; i=$((i + 1))
+		done
+		kill -KILL "$DAEMON_PID" 2>/dev/null
+	fi
+	if [ $rc -ne 0 ] && [ $rc -ne 77 ] && [ -f "$T/daemon.log" ]; then
+		echo "--- daemon log (last 30 lines)"
+		tail -n 30 "$T/daemon.log"
+	fi
+	rm -rf "$T"
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+# wait_for SECONDS DESCRIPTION COMMAND...: poll until COMMAND succeeds.
+wait_for() {
+	_secs=$1 _desc=$2
+	shift 2
+	_end=$(($(date +%s%N) / 1000000 + _secs * 1000))
+	while ! "$@" >/dev/null 2>&1; do
+		[ $(($(date +%s%N) / 1000000)) -lt $_end ] ||
+			fail "timed out after ${_secs}s waiting for: $_desc"
+		sleep 0.02
+	done
+}
+
+# start_daemon [SERVE ARGS...]: start a daemon on $SOCK, wait until it
+# answers.  Its pid is in DAEMON_PID, its log in $T/daemon.log.
+start_daemon() {
+	"$LAUNCH" serve -v -S "$SOCK" "$@" >>"$T/daemon.log" 2>&1 &
+	DAEMON_PID=$!
+	wait_for 10 "the daemon to answer" "$LAUNCH" -q ping
+}
+
+# wait_exit PID SECONDS: wait for a process (our child) to exit; its
+# status is left in WAIT_STATUS.
+wait_exit() {
+	wait_for "$2" "pid $1 to exit" not_alive "$1"
+	set +e
+	wait "$1" 2>/dev/null
+	WAIT_STATUS=$?
+	set -e
+}
+
+alive() { kill -0 "$1" 2>/dev/null; }
+not_alive() { ! kill -0 "$1" 2>/dev/null || is_zombie "$1"; }
+is_zombie() { [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ]; }
+
+assert_eq() {
+	[ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"
+}
+
+assert_contains() {
+	case $1 in
+	*"$2"*) ;;
+	*) fail "$3: expected to contain '$2', got: $1" ;;
+	esac
+}
+
+# run_rc WANT DESC CMD...: run CMD, capture stdout in OUT and stderr in
+# ERR, and check its exit code.
+run_rc() {
+	_want=$1 _desc=$2
+	shift 2
+	set +e
+	"$@" >"$T/out" 2>"$T/err"
+	_rc=$?
+	set -e
+	OUT=$(cat "$T/out")
+	ERR=$(cat "$T/err")
+	[ "$_rc" -eq "$_want" ] ||
+		fail "$_desc: exit code $_rc, expected $_want (stdout: $OUT; stderr: $ERR)"
+}
+
+# job_field LABEL FIELD: one field of a job's JSON view ("null" if unset).
+job_field() {
+	"$LAUNCH" status --json "$1" | jq -r ".[0].$2"
+}
+
+# raw LINES...: send protocol lines on one connection; the replies are
+# in RAW, one per line.
+raw() {
+	RAW=$(printf '%s\n' "$@" | socat -t 5 - "UNIX-CONNECT:$SOCK")
+}
