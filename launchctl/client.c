@@ -126,8 +126,9 @@ client_read_line(struct client *c)
 	ssize_t	 n;
 
 	for (;;) {
-		nl = memchr(buf_head(&c->in) + scanned, '\n',
-		    buf_used(&c->in) - scanned);
+		nl = buf_used(&c->in) > scanned ?
+		    memchr(buf_head(&c->in) + scanned, '\n',
+		    buf_used(&c->in) - scanned) : NULL;
 		if (nl != NULL)
 			return nl - buf_head(&c->in);
 		scanned = buf_used(&c->in);

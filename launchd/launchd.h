@@ -40,6 +40,8 @@ struct peer {
 	int			 dead;		/* closed; freed at refs 0 */
 	int			 busy;		/* a reply is pending */
 	int			 close_after_flush;
+	int			 lingering;	/* see peer.c */
+	size_t			 lingered;
 	int			 exit_after_flush;
 	unsigned		 serial;	/* for logs */
 	TAILQ_ENTRY(peer)	 entry;

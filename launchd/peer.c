@@ -19,6 +19,12 @@
  *
  * SO_PEERCRED is checked on every accept: a peer of another uid gets
  * permission_denied and is closed.
+ *
+ * Closing after an error (an over-long line, a refused uid) lingers: the
+ * reply is flushed, the write side shut down, and input is read and
+ * discarded until EOF or PEER_LINGER_MAX bytes.  Closing at once would
+ * make a client that is still writing fail with EPIPE before it could
+ * read why it was dropped.
  */
 #include "config.h"
 
@@ -34,6 +40,7 @@
 
 #define PEER_READ_SIZE		65536
 #define PEER_LINES_PER_READ	64
+#define PEER_LINGER_MAX		(4 * 1024 * 1024)
 
 static TAILQ_HEAD(, peer) peers = TAILQ_HEAD_INITIALIZER(peers);
 static size_t	 peers_open;
@@ -41,6 +48,7 @@ static unsigned	 peer_serial;
 
 static void	peer_process(struct peer *);
 static void	peer_update_read(struct peer *);
+static void	peer_linger(struct peer *);
 
 size_t
 peer_count(void)
@@ -127,8 +135,10 @@ peer_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 	rc = peer_flush(p);
 	if (rc == 0 && !p->dead) {
 		ev_io_stop(loop, &p->wr);
-		if (p->close_after_flush || p->exit_after_flush)
+		if (p->exit_after_flush)
 			peer_close(p);
+		else if (p->close_after_flush)
+			peer_linger(p);
 		else
 			peer_process(p);	/* backpressure released */
 	}
@@ -147,8 +157,10 @@ peer_send(struct peer *p, char *line)
 	peer_ref(p);
 	if (peer_flush(p) == 1)
 		ev_io_start(server_loop, &p->wr);
-	else if (!p->dead && (p->close_after_flush || p->exit_after_flush))
+	else if (!p->dead && p->exit_after_flush)
 		peer_close(p);
+	else if (!p->dead && p->close_after_flush)
+		peer_linger(p);
 	peer_unref(p);
 }
 
@@ -161,11 +173,24 @@ peer_done(struct peer *p)
 		peer_process(p);
 }
 
+/* The error reply is out: stop writing, discard input until EOF. */
+static void
+peer_linger(struct peer *p)
+{
+	if (p->lingering)
+		return;
+	p->lingering = 1;
+	shutdown(p->fd, SHUT_WR);
+	buf_free(&p->in);
+	p->scanned = 0;
+	peer_update_read(p);
+}
+
 static void
 peer_update_read(struct peer *p)
 {
-	int	want = !p->dead && !p->busy && !p->close_after_flush &&
-	    buf_used(&p->out) < PEER_OUT_HIGH;
+	int	want = !p->dead && (p->lingering || (!p->busy &&
+	    !p->close_after_flush && buf_used(&p->out) < PEER_OUT_HIGH));
 
 	if (want && !ev_is_active(&p->rd))
 		ev_io_start(server_loop, &p->rd);
@@ -187,8 +212,8 @@ peer_process(struct peer *p)
 	    buf_used(&p->out) < PEER_OUT_HIGH &&
 	    handled < PEER_LINES_PER_READ) {
 		line = buf_head(&p->in);
-		nl = memchr(line + p->scanned, '\n',
-		    buf_used(&p->in) - p->scanned);
+		nl = buf_used(&p->in) > p->scanned ? memchr(line + p->scanned,
+		    '\n', buf_used(&p->in) - p->scanned) : NULL;
 		if (nl == NULL) {
 			p->scanned = buf_used(&p->in);
 			if (p->scanned > PROTO_LINE_MAX) {
@@ -244,6 +269,17 @@ peer_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		peer_process(p);
 		return;
 	}
+	if (p->lingering) {
+		char	discard[PEER_READ_SIZE];
+
+		n = read(p->fd, discard, sizeof discard);
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			return;
+		p->lingered += n > 0 ? (size_t)n : 0;
+		if (n <= 0 || p->lingered > PEER_LINGER_MAX)
+			peer_close(p);
+		return;
+	}
 	at = buf_reserve(&p->in, PEER_READ_SIZE);
 	n = read(p->fd, at, PEER_READ_SIZE);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
@@ -257,23 +293,6 @@ peer_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	}
 	p->in.len += (size_t)n;
 	peer_process(p);
-}
-
-static void
-peer_refuse(int fd, uid_t uid)
-{
-	struct proto_error	 err;
-	char			*line;
-
-	proto_error_set(&err, PROTO_E_PERMISSION_DENIED, "",
-	    "uid %u may not use the daemon of uid %u", (unsigned)uid,
-	    (unsigned)getuid());
-	line = proto_reply_error(-1, &err);
-	/* Best effort: the socket is fresh, so the line fits its buffer. */
-	if (send(fd, line, strlen(line), MSG_NOSIGNAL | MSG_DONTWAIT) == -1)
-		log_debug("refused peer: write: %s", strerror(errno));
-	free(line);
-	close(fd);
 }
 
 /* Accept one connection; -1 with errno when accept(2) failed. */
@@ -293,12 +312,6 @@ peer_accept_one(int listen_fd)
 		close(fd);
 		return 0;
 	}
-	if (cred.uid != getuid()) {
-		log_warnx("refused a client of uid %u (pid %d)",
-		    (unsigned)cred.uid, (int)cred.pid);
-		peer_refuse(fd, cred.uid);
-		return 0;
-	}
 	p = xcalloc(1, sizeof *p);
 	p->fd = fd;
 	p->refs = 1;
@@ -310,5 +323,16 @@ peer_accept_one(int listen_fd)
 	TAILQ_INSERT_TAIL(&peers, p, entry);
 	peers_open++;
 	log_debug("peer %u: connected, pid %d", p->serial, (int)cred.pid);
+	if (cred.uid != getuid()) {
+		struct proto_error err;
+
+		log_warnx("refused a client of uid %u (pid %d)",
+		    (unsigned)cred.uid, (int)cred.pid);
+		proto_error_set(&err, PROTO_E_PERMISSION_DENIED, "",
+		    "uid %u may not use the daemon of uid %u",
+		    (unsigned)cred.uid, (unsigned)getuid());
+		p->close_after_flush = 1;
+		peer_send(p, proto_reply_error(-1, &err));
+	}
 	return 0;
 }

@@ -260,6 +260,19 @@ pj_env_object(const struct proto_strv *sv)
 	return o;
 }
 
+/*
+ * Integers are printed exactly: cJSON prints numbers with "%1.15g" when
+ * that reads back "close enough", which alters integers above 10^15.
+ */
+void
+pj_add_int(cJSON *obj, const char *name, int64_t n)
+{
+	char	buf[32];
+
+	snprintf(buf, sizeof buf, "%lld", (long long)n);
+	cJSON_AddRawToObject(obj, name, buf);
+}
+
 void
 pj_add_string_or_null(cJSON *obj, const char *name, const char *s)
 {
@@ -290,9 +303,9 @@ pj_envelope(int64_t id)
 {
 	cJSON	*o = cJSON_CreateObject();
 
-	cJSON_AddNumberToObject(o, "v", PROTO_VERSION);
+	pj_add_int(o, "v", PROTO_VERSION);
 	if (id >= 0)
-		cJSON_AddNumberToObject(o, "id", (double)id);
+		pj_add_int(o, "id", id);
 	else
 		cJSON_AddNullToObject(o, "id");
 	return o;

@@ -24,6 +24,7 @@ int	 pj_is_int(const cJSON *, int64_t min, int64_t max);
 
 cJSON	*pj_strv_array(const struct proto_strv *);
 cJSON	*pj_env_object(const struct proto_strv *);
+void	 pj_add_int(cJSON *, const char *name, int64_t);
 void	 pj_add_string_or_null(cJSON *, const char *name, const char *);
 /* Print obj as one line with "\n", then delete obj. */
 char	*pj_line(cJSON *obj);

@@ -105,9 +105,12 @@ proto_signal_parse(const char *s)
 void
 proto_time_format(int64_t ms, char *buf, size_t len)
 {
-	time_t		t = (time_t)(ms / 1000);
+	time_t		t;
 	struct tm	tm;
 
+	if (ms < 0)
+		ms = 0;
+	t = (time_t)(ms / 1000);
 	gmtime_r(&t, &tm);
 	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
@@ -133,7 +136,13 @@ proto_time_parse(const char *s, int64_t *ms)
 	}
 	if (strcmp(p, "Z") != 0)
 		return -1;
-	*ms = (int64_t)timegm(&tm) * 1000 + frac;
+	int64_t t = (int64_t)timegm(&tm) * 1000 + frac;
+	/* Only the canonical form: no missing digits, no 31 February. */
+	char canon[40];
+	proto_time_format(t, canon, sizeof canon);
+	if ((p - s != 19 && p - s != 23) || strncmp(s, canon, 19) != 0)
+		return -1;
+	*ms = t;
 	return 0;
 }
 

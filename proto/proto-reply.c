@@ -28,7 +28,7 @@ job_object(const struct proto_job *j)
 	cJSON_AddStringToObject(o, "kind", proto_kind_name(j->kind));
 	cJSON_AddStringToObject(o, "state", proto_state_name(j->state));
 	if (j->pid > 0)
-		cJSON_AddNumberToObject(o, "pid", (double)j->pid);
+		pj_add_int(o, "pid", j->pid);
 	else
 		cJSON_AddNullToObject(o, "pid");
 	cJSON_AddItemToObject(o, "argv", pj_strv_array(&j->argv));
@@ -41,12 +41,12 @@ job_object(const struct proto_job *j)
 	proto_time_format(j->ended_ms, t, sizeof t);
 	pj_add_string_or_null(o, "ended_at", j->ended_ms > 0 ? t : NULL);
 	if (j->exit_code >= 0)
-		cJSON_AddNumberToObject(o, "exit_code", j->exit_code);
+		pj_add_int(o, "exit_code", j->exit_code);
 	else
 		cJSON_AddNullToObject(o, "exit_code");
 	pj_add_string_or_null(o, "signal", j->signal > 0 ?
 	    proto_signal_name(j->signal) : NULL);
-	cJSON_AddNumberToObject(o, "restarts", j->restarts);
+	pj_add_int(o, "restarts", j->restarts);
 	pj_add_string_or_null(o, "error", j->error);
 	return o;
 }
@@ -70,10 +70,10 @@ proto_reply_ping(int64_t id, const struct proto_ping *p)
 	cJSON	*o = pj_envelope(id);
 	cJSON	*r = cJSON_AddObjectToObject(o, "result");
 
-	cJSON_AddNumberToObject(r, "pid", (double)p->pid);
+	pj_add_int(r, "pid", p->pid);
 	cJSON_AddStringToObject(r, "version", p->version);
-	cJSON_AddNumberToObject(r, "proto", p->proto);
-	cJSON_AddNumberToObject(r, "jobs", (double)p->jobs);
+	pj_add_int(r, "proto", p->proto);
+	pj_add_int(r, "jobs", p->jobs);
 	return pj_line(o);
 }
 

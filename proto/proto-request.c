@@ -116,14 +116,12 @@ proto_request_encode(const struct proto_request *req)
 		break;
 	case PROTO_OP_STOP:
 		cJSON_AddItemToObject(o, "match", pj_strv_array(&req->match));
-		cJSON_AddNumberToObject(o, "timeout_ms",
-		    (double)req->timeout_ms);
+		pj_add_int(o, "timeout_ms", req->timeout_ms);
 		cJSON_AddStringToObject(o, "signal",
 		    proto_signal_name(req->signal));
 		break;
 	case PROTO_OP_SHUTDOWN:
-		cJSON_AddNumberToObject(o, "timeout_ms",
-		    (double)req->timeout_ms);
+		pj_add_int(o, "timeout_ms", req->timeout_ms);
 		break;
 	default:
 		break;
@@ -256,7 +254,7 @@ proto_request_decode(const char *line, size_t len, struct proto_request *req,
 	}
 	if (!pj_is_int(m, 0, PROTO_ID_MAX)) {
 		proto_error_set(err, PROTO_E_INVALID_DATA, "id",
-		    "id: must be an integer from 0 to 2^53");
+		    "id: must be an integer from 0 to 2^53-1");
 		goto out;
 	}
 	req->id = (int64_t)m->valuedouble;

@@ -15,7 +15,7 @@
  *       or  {"v": 1, "id": N, "error": {"code": C, "message": M
  *                                       [, "field": F]}}
  *
- * "id" is an integer 0..2^53 chosen by the client and echoed; it is null
+ * "id" is an integer 0..2^53-1 chosen by the client and echoed; it is null
  * in the reply when the request had no usable id.  A connection's replies
  * come in the order of its requests (the daemon reads the next request
  * only after answering the previous one).  Decoding is strict: an unknown
@@ -98,7 +98,7 @@
 #define PROTO_LINE_MAX		(1024 * 1024)
 #define PROTO_LABEL_MAX		255
 #define PROTO_GLOB_MAX		1024
-#define PROTO_ID_MAX		((int64_t)1 << 53)
+#define PROTO_ID_MAX		(((int64_t)1 << 53) - 1)
 #define PROTO_STOP_TIMEOUT_MS	10000
 
 enum proto_op {

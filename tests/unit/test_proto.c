@@ -1,1 +1,1916 @@
-int main(void){return 0;}
+/*
+ * Unit tests for proto/: the wire protocol's encoders, strict decoders,
+ * label and glob rules, and names.  See proto/proto.h for the protocol.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto.h"
+#include "xmalloc.h"
+
+/* 2026-11-18T11:06:40.123Z and 2026-11-18T11:07:41.456Z. */
+#define T_STARTED	INT64_C(1795000000123)
+#define T_ENDED		INT64_C(1795000061456)
+
+/* ------------------------------------------------------------------ */
+/* Helpers.                                                            */
+/* ------------------------------------------------------------------ */
+
+static void
+assert_str_eq_or_null(const char *what, const char *got, const char *want)
+{
+	if (want == NULL) {
+		ck_assert_msg(got == NULL, "%s: got \"%s\", want NULL", what,
+		    got);
+		return;
+	}
+	ck_assert_msg(got != NULL, "%s: got NULL, want \"%s\"", what, want);
+	ck_assert_msg(strcmp(got, want) == 0, "%s: got \"%s\", want \"%s\"",
+	    what, got, want);
+}
+
+static void
+assert_strv_eq(const char *what, const struct proto_strv *got,
+    const struct proto_strv *want)
+{
+	ck_assert_msg(got->n == want->n, "%s: %zu entries, want %zu", what,
+	    got->n, want->n);
+	for (size_t i = 0; i < want->n; i++)
+		assert_str_eq_or_null(what, got->v[i], want->v[i]);
+	if (got->n > 0)
+		ck_assert_ptr_null(got->v[got->n]);
+}
+
+/* A string of n copies of c; free it. */
+static char *
+repeat(char c, size_t n)
+{
+	char	*s = xmalloc(n + 1);
+
+	memset(s, c, n);
+	s[n] = '\0';
+	return s;
+}
+
+/*
+ * Encode a request, check the framing (one line ending in "\n") and
+ * decode the line without its newline into out.
+ */
+static void
+request_roundtrip(const struct proto_request *in, struct proto_request *out)
+{
+	struct proto_error	 err;
+	char			*line;
+	size_t			 len;
+	int			 rc;
+
+	line = proto_request_encode(in);
+	ck_assert_ptr_nonnull(line);
+	len = strlen(line);
+	ck_assert_uint_gt(len, 1);
+	ck_assert_int_eq(line[len - 1], '\n');
+	ck_assert_msg(memchr(line, '\n', len - 1) == NULL,
+	    "newline inside the message: %s", line);
+	rc = proto_request_decode(line, len - 1, out, &err);
+	ck_assert_msg(rc == 0, "decode of %s failed: %s", line, err.message);
+	ck_assert_int_eq(err.code, PROTO_OK);
+	free(line);
+}
+
+/* Decode a request that must be accepted. */
+static void
+request_decode_ok(const char *json, struct proto_request *req)
+{
+	struct proto_error	err;
+	int			rc;
+
+	rc = proto_request_decode(json, strlen(json), req, &err);
+	ck_assert_msg(rc == 0, "rejected %s: %s (field \"%s\")", json,
+	    err.message, err.field);
+}
+
+/*
+ * Decode a request that must be rejected with code and field; the message
+ * must name the field, and req->id must be id (-1 when no usable id).
+ * Freeing the failed request (twice) must be safe.
+ */
+static void
+request_decode_fails(const char *json, size_t len, enum proto_code code,
+    const char *field, int64_t id)
+{
+	struct proto_request	req;
+	struct proto_error	err;
+	int			rc;
+
+	rc = proto_request_decode(json, len, &req, &err);
+	ck_assert_msg(rc == -1, "accepted: %s", json);
+	ck_assert_msg(err.code == code, "%s: code %s, want %s", json,
+	    proto_code_name(err.code), proto_code_name(code));
+	ck_assert_msg(strcmp(err.field, field) == 0,
+	    "%s: field \"%s\", want \"%s\"", json, err.field, field);
+	ck_assert_msg(err.message[0] != '\0', "%s: empty message", json);
+	if (field[0] != '\0')
+		ck_assert_msg(strstr(err.message, field) != NULL,
+		    "%s: message \"%s\" does not name \"%s\"", json,
+		    err.message, field);
+	ck_assert_msg(req.id == id, "%s: id %lld, want %lld", json,
+	    (long long)req.id, (long long)id);
+	/* Nothing half-decoded is left behind. */
+	ck_assert_ptr_null(req.submit.label);
+	ck_assert_ptr_null(req.submit.argv.v);
+	ck_assert_ptr_null(req.submit.env.v);
+	ck_assert_ptr_null(req.label);
+	ck_assert_ptr_null(req.match.v);
+	proto_request_free(&req);
+	proto_request_free(&req);
+	ck_assert_ptr_null(req.label);
+	ck_assert_uint_eq(req.match.n, 0);
+}
+
+static void
+request_fails(const char *json, enum proto_code code, const char *field,
+    int64_t id)
+{
+	request_decode_fails(json, strlen(json), code, field, id);
+}
+
+/* A job with every member set; free with proto_job_free. */
+static void
+job_fill(struct proto_job *j, const char *label)
+{
+	memset(j, 0, sizeof *j);
+	j->label = xstrdup(label);
+	j->kind = PROTO_KIND_PROCESS;
+	j->state = PROTO_STATE_EXITED;
+	j->pid = 4242;
+	proto_strv_add(&j->argv, "/bin/sh");
+	proto_strv_add(&j->argv, "-c");
+	proto_strv_add(&j->argv, "echo \"hi\"; exit 3");
+	proto_strv_add(&j->env, "FOO=bar");
+	proto_strv_add(&j->env, "EMPTY=");
+	proto_strv_add(&j->env, "EQ=a=b");
+	j->cwd = xstrdup("/home/u/work dir");
+	j->stdout_path = xstrdup("/tmp/out.log");
+	j->stderr_path = xstrdup("/tmp/err.log");
+	j->started_ms = T_STARTED;
+	j->ended_ms = T_ENDED;
+	j->exit_code = 3;
+	j->signal = 0;
+	j->restarts = 7;
+	j->error = xstrdup("it said \"no\"");
+}
+
+/* A running job with the optional members unset; free with proto_job_free. */
+static void
+job_fill_minimal(struct proto_job *j, const char *label)
+{
+	memset(j, 0, sizeof *j);
+	j->label = xstrdup(label);
+	j->kind = PROTO_KIND_DOCKER;
+	j->state = PROTO_STATE_RUNNING;
+	j->pid = 99;
+	proto_strv_add(&j->argv, "sleep");
+	proto_strv_add(&j->argv, "1000");
+	j->started_ms = T_STARTED;
+	j->exit_code = -1;
+}
+
+static void
+assert_job_eq(const struct proto_job *got, const struct proto_job *want)
+{
+	assert_str_eq_or_null("label", got->label, want->label);
+	ck_assert_int_eq(got->kind, want->kind);
+	ck_assert_int_eq(got->state, want->state);
+	ck_assert_int_eq(got->pid, want->pid);
+	assert_strv_eq("argv", &got->argv, &want->argv);
+	assert_strv_eq("env", &got->env, &want->env);
+	assert_str_eq_or_null("cwd", got->cwd, want->cwd);
+	assert_str_eq_or_null("stdout", got->stdout_path, want->stdout_path);
+	assert_str_eq_or_null("stderr", got->stderr_path, want->stderr_path);
+	ck_assert_int_eq(got->started_ms, want->started_ms);
+	ck_assert_int_eq(got->ended_ms, want->ended_ms);
+	ck_assert_int_eq(got->exit_code, want->exit_code);
+	ck_assert_int_eq(got->signal, want->signal);
+	ck_assert_uint_eq(got->restarts, want->restarts);
+	assert_str_eq_or_null("error", got->error, want->error);
+}
+
+/* Decode an encoded reply line (and free it); it must be accepted. */
+static void
+reply_decode_line(char *line, enum proto_op op, struct proto_reply *rep)
+{
+	struct proto_error	 err;
+	size_t			 len;
+	int			 rc;
+
+	ck_assert_ptr_nonnull(line);
+	len = strlen(line);
+	ck_assert_uint_gt(len, 1);
+	ck_assert_int_eq(line[len - 1], '\n');
+	ck_assert_msg(memchr(line, '\n', len - 1) == NULL,
+	    "newline inside the message: %s", line);
+	rc = proto_reply_decode(line, len - 1, op, rep, &err);
+	ck_assert_msg(rc == 0, "decode of %s failed: %s", line, err.message);
+	ck_assert_int_eq(err.code, PROTO_OK);
+	free(line);
+}
+
+/* Decode a reply that must be rejected with code and field. */
+static void
+reply_fails(const char *json, enum proto_op op, enum proto_code code,
+    const char *field)
+{
+	struct proto_reply	rep;
+	struct proto_error	err;
+	int			rc;
+
+	rc = proto_reply_decode(json, strlen(json), op, &rep, &err);
+	ck_assert_msg(rc == -1, "accepted: %s", json);
+	ck_assert_msg(err.code == code, "%s: code %s, want %s", json,
+	    proto_code_name(err.code), proto_code_name(code));
+	ck_assert_msg(strcmp(err.field, field) == 0,
+	    "%s: field \"%s\", want \"%s\"", json, err.field, field);
+	if (field[0] != '\0')
+		ck_assert_msg(strstr(err.message, field) != NULL,
+		    "%s: message \"%s\" does not name \"%s\"", json,
+		    err.message, field);
+	ck_assert_ptr_null(rep.jobs);
+	ck_assert_uint_eq(rep.njobs, 0);
+	ck_assert_ptr_null(rep.errors);
+	ck_assert_ptr_null(rep.ping.version);
+	proto_reply_free(&rep);
+}
+
+/* ------------------------------------------------------------------ */
+/* Request round trips.                                                */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_req_ping_roundtrip)
+{
+	struct proto_request	in, out;
+
+	proto_request_init(&in, PROTO_OP_PING);
+	in.id = 0;
+	request_roundtrip(&in, &out);
+	ck_assert_int_eq(out.op, PROTO_OP_PING);
+	ck_assert_int_eq(out.id, 0);
+	ck_assert_ptr_null(out.submit.label);
+	ck_assert_ptr_null(out.label);
+	ck_assert_uint_eq(out.match.n, 0);
+	proto_request_free(&out);
+	proto_request_free(&in);
+}
+END_TEST
+
+START_TEST(test_req_submit_roundtrip)
+{
+	struct proto_request	in, out;
+
+	proto_request_init(&in, PROTO_OP_SUBMIT);
+	in.id = INT64_C(1234567890123456);
+	in.submit.label = xstrdup("github.com/relab/goxos/kvs/kvsd");
+	proto_strv_add(&in.submit.argv, "kvsd");
+	proto_strv_add(&in.submit.argv, "-addr");
+	proto_strv_add(&in.submit.argv, ":8080 \"quoted\" \\ \xc3\xbc");
+	proto_strv_add(&in.submit.argv, "");
+	proto_strv_add(&in.submit.env, "FOO=bar");
+	proto_strv_add(&in.submit.env, "EMPTY=");
+	proto_strv_add(&in.submit.env, "EQ=x=y");
+	in.submit.cwd = xstrdup("/srv/kvs");
+	in.submit.path = xstrdup("/opt/kvs/bin:/usr/bin");
+	in.submit.stdout_path = xstrdup("/var/log/kvs.out");
+	in.submit.stderr_path = xstrdup("/var/log/kvs.err");
+
+	request_roundtrip(&in, &out);
+	ck_assert_int_eq(out.op, PROTO_OP_SUBMIT);
+	ck_assert_int_eq(out.id, INT64_C(1234567890123456));
+	assert_str_eq_or_null("label", out.submit.label, in.submit.label);
+	assert_strv_eq("argv", &out.submit.argv, &in.submit.argv);
+	assert_strv_eq("env", &out.submit.env, &in.submit.env);
+	assert_str_eq_or_null("cwd", out.submit.cwd, "/srv/kvs");
+	assert_str_eq_or_null("path", out.submit.path,
+	    "/opt/kvs/bin:/usr/bin");
+	assert_str_eq_or_null("stdout", out.submit.stdout_path,
+	    "/var/log/kvs.out");
+	assert_str_eq_or_null("stderr", out.submit.stderr_path,
+	    "/var/log/kvs.err");
+	proto_request_free(&out);
+	proto_request_free(&in);
+}
+END_TEST
+
+START_TEST(test_req_submit_minimal_roundtrip)
+{
+	struct proto_request	in, out;
+
+	proto_request_init(&in, PROTO_OP_SUBMIT);
+	in.id = 5;
+	in.submit.label = xstrdup("web");
+	proto_strv_add(&in.submit.argv, "true");
+
+	request_roundtrip(&in, &out);
+	ck_assert_int_eq(out.op, PROTO_OP_SUBMIT);
+	ck_assert_int_eq(out.id, 5);
+	assert_str_eq_or_null("label", out.submit.label, "web");
+	assert_strv_eq("argv", &out.submit.argv, &in.submit.argv);
+	ck_assert_uint_eq(out.submit.env.n, 0);
+	ck_assert_ptr_null(out.submit.cwd);
+	ck_assert_ptr_null(out.submit.path);
+	ck_assert_ptr_null(out.submit.stdout_path);
+	ck_assert_ptr_null(out.submit.stderr_path);
+	proto_request_free(&out);
+	proto_request_free(&in);
+}
+END_TEST
+
+START_TEST(test_req_list_roundtrip)
+{
+	struct proto_request	in, out;
+
+	proto_request_init(&in, PROTO_OP_LIST);
+	in.id = 17;
+	proto_strv_add(&in.match, "o*");
+	proto_strv_add(&in.match, "web");
+	proto_strv_add(&in.match, "[ab]?x");
+	request_roundtrip(&in, &out);
+	ck_assert_int_eq(out.op, PROTO_OP_LIST);
+	ck_assert_int_eq(out.id, 17);
+	assert_strv_eq("match", &out.match, &in.match);
+	proto_request_free(&out);
+	proto_request_free(&in);
+}
+END_TEST
+
+START_TEST(test_req_list_all_roundtrip)
+{
+	struct proto_request	in, out;
+
+	proto_request_init(&in, PROTO_OP_LIST);
+	in.id = 18;
+	request_roundtrip(&in, &out);
+	ck_assert_int_eq(out.op, PROTO_OP_LIST);
+	ck_assert_int_eq(out.id, 18);
+	ck_assert_uint_eq(out.match.n, 0);
+	ck_assert_ptr_null(out.match.v);
+	proto_request_free(&out);
+	proto_request_free(&in);
+}
+END_TEST
+
+START_TEST(test_req_status_roundtrip)
+{
+	struct proto_request	in, out;
+
+	proto_request_init(&in, PROTO_OP_STATUS);
+	in.id = 3;
+	in.label = xstrdup("a.b_c:d/e@f+g-h");
+	request_roundtrip(&in, &out);
+	ck_assert_int_eq(out.op, PROTO_OP_STATUS);
+	ck_assert_int_eq(out.id, 3);
+	assert_str_eq_or_null("label", out.label, "a.b_c:d/e@f+g-h");
+	proto_request_free(&out);
+	proto_request_free(&in);
+}
+END_TEST
+
+START_TEST(test_req_stop_roundtrip)
+{
+	struct proto_request	in, out;
+
+	proto_request_init(&in, PROTO_OP_STOP);
+	in.id = 1234567890123;
+	proto_strv_add(&in.match, "web");
+	proto_strv_add(&in.match, "worker-*");
+	in.timeout_ms = 2500;
+	in.signal = SIGINT;
+	request_roundtrip(&in, &out);
+	ck_assert_int_eq(out.op, PROTO_OP_STOP);
+	ck_assert_int_eq(out.id, 1234567890123);
+	assert_strv_eq("match", &out.match, &in.match);
+	ck_assert_int_eq(out.timeout_ms, 2500);
+	ck_assert_int_eq(out.signal, SIGINT);
+	proto_request_free(&out);
+	proto_request_free(&in);
+}
+END_TEST
+
+START_TEST(test_req_stop_zero_timeout_roundtrip)
+{
+	struct proto_request	in, out;
+
+	proto_request_init(&in, PROTO_OP_STOP);
+	in.id = 8;
+	proto_strv_add(&in.match, "*");
+	in.timeout_ms = 0;
+	in.signal = SIGHUP;
+	request_roundtrip(&in, &out);
+	ck_assert_int_eq(out.timeout_ms, 0);
+	ck_assert_int_eq(out.signal, SIGHUP);
+	assert_strv_eq("match", &out.match, &in.match);
+	proto_request_free(&out);
+	proto_request_free(&in);
+}
+END_TEST
+
+START_TEST(test_req_stop_defaults)
+{
+	struct proto_request	req;
+
+	request_decode_ok("{\"v\":1,\"id\":9,\"op\":\"stop\","
+	    "\"match\":[\"web\"]}", &req);
+	ck_assert_int_eq(req.op, PROTO_OP_STOP);
+	ck_assert_int_eq(req.id, 9);
+	ck_assert_uint_eq(req.match.n, 1);
+	ck_assert_str_eq(req.match.v[0], "web");
+	ck_assert_int_eq(req.timeout_ms, PROTO_STOP_TIMEOUT_MS);
+	ck_assert_int_eq(req.signal, SIGTERM);
+	proto_request_free(&req);
+
+	/* null counts as absent for optional members. */
+	request_decode_ok("{\"v\":1,\"id\":10,\"op\":\"stop\","
+	    "\"match\":[\"web\"],\"timeout_ms\":null,\"signal\":null}", &req);
+	ck_assert_int_eq(req.timeout_ms, PROTO_STOP_TIMEOUT_MS);
+	ck_assert_int_eq(req.signal, SIGTERM);
+	proto_request_free(&req);
+}
+END_TEST
+
+START_TEST(test_req_shutdown_roundtrip)
+{
+	struct proto_request	in, out;
+
+	proto_request_init(&in, PROTO_OP_SHUTDOWN);
+	in.id = 77;
+	in.timeout_ms = 86400000;
+	request_roundtrip(&in, &out);
+	ck_assert_int_eq(out.op, PROTO_OP_SHUTDOWN);
+	ck_assert_int_eq(out.id, 77);
+	ck_assert_int_eq(out.timeout_ms, 86400000);
+	ck_assert_int_eq(out.signal, SIGTERM);
+	proto_request_free(&out);
+	proto_request_free(&in);
+}
+END_TEST
+
+START_TEST(test_req_shutdown_defaults)
+{
+	struct proto_request	req;
+
+	request_decode_ok("{\"v\":1,\"id\":1,\"op\":\"shutdown\"}", &req);
+	ck_assert_int_eq(req.op, PROTO_OP_SHUTDOWN);
+	ck_assert_int_eq(req.timeout_ms, PROTO_STOP_TIMEOUT_MS);
+	ck_assert_int_eq(req.signal, SIGTERM);
+	proto_request_free(&req);
+}
+END_TEST
+
+START_TEST(test_req_init_defaults)
+{
+	struct proto_request	req;
+
+	proto_request_init(&req, PROTO_OP_STOP);
+	ck_assert_int_eq(req.op, PROTO_OP_STOP);
+	ck_assert_int_eq(req.id, -1);
+	ck_assert_int_eq(req.timeout_ms, PROTO_STOP_TIMEOUT_MS);
+	ck_assert_int_eq(req.signal, SIGTERM);
+	ck_assert_ptr_null(req.label);
+	ck_assert_uint_eq(req.match.n, 0);
+	proto_request_free(&req);
+}
+END_TEST
+
+START_TEST(test_req_whitespace_and_cr_accepted)
+{
+	struct proto_request	req;
+
+	request_decode_ok(" { \"op\" : \"ping\" , \"id\" : 4 , \"v\" : 1 }"
+	    " \r", &req);
+	ck_assert_int_eq(req.op, PROTO_OP_PING);
+	ck_assert_int_eq(req.id, 4);
+	proto_request_free(&req);
+}
+END_TEST
+
+START_TEST(test_req_escaped_backslash_u0000_is_text)
+{
+	struct proto_request	req;
+
+	/* The JSON text "a\\u0000" is a, backslash, u0000: not a NUL. */
+	request_decode_ok("{\"v\":1,\"id\":2,\"op\":\"submit\","
+	    "\"label\":\"x\",\"argv\":[\"a\\\\u0000\"]}", &req);
+	ck_assert_uint_eq(req.submit.argv.n, 1);
+	ck_assert_str_eq(req.submit.argv.v[0], "a\\u0000");
+	ck_assert_uint_eq(strlen(req.submit.argv.v[0]), 7);
+	proto_request_free(&req);
+}
+END_TEST
+
+START_TEST(test_req_unicode_escape_decoded)
+{
+	struct proto_request	req;
+
+	request_decode_ok("{\"v\":1,\"id\":2,\"op\":\"submit\","
+	    "\"label\":\"x\",\"argv\":[\"\\u00fc\\n\"]}", &req);
+	ck_assert_str_eq(req.submit.argv.v[0], "\xc3\xbc\n");
+	proto_request_free(&req);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Request decoding: payload errors.                                   */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_req_not_json)
+{
+	request_fails("hello", PROTO_E_INVALID_PAYLOAD, "", -1);
+	request_fails("{\"v\":1,\"id\":1,\"op\":\"ping\"", PROTO_E_INVALID_PAYLOAD,
+	    "", -1);
+	request_fails("", PROTO_E_INVALID_PAYLOAD, "", -1);
+}
+END_TEST
+
+START_TEST(test_req_not_object)
+{
+	request_fails("[{\"v\":1,\"id\":1,\"op\":\"ping\"}]",
+	    PROTO_E_INVALID_PAYLOAD, "", -1);
+	request_fails("42", PROTO_E_INVALID_PAYLOAD, "", -1);
+	request_fails("\"ping\"", PROTO_E_INVALID_PAYLOAD, "", -1);
+	request_fails("null", PROTO_E_INVALID_PAYLOAD, "", -1);
+}
+END_TEST
+
+START_TEST(test_req_trailing_garbage)
+{
+	request_fails("{\"v\":1,\"id\":1,\"op\":\"ping\"} x",
+	    PROTO_E_INVALID_PAYLOAD, "", -1);
+	request_fails("{\"v\":1,\"id\":1,\"op\":\"ping\"}{}",
+	    PROTO_E_INVALID_PAYLOAD, "", -1);
+}
+END_TEST
+
+START_TEST(test_req_nul_escape)
+{
+	request_fails("{\"v\":1,\"id\":1,\"op\":\"status\","
+	    "\"label\":\"a\\u0000b\"}", PROTO_E_INVALID_PAYLOAD, "", -1);
+	/* An escaped backslash, then a real \u0000. */
+	request_fails("{\"v\":1,\"id\":1,\"op\":\"status\","
+	    "\"label\":\"a\\\\\\u0000\"}", PROTO_E_INVALID_PAYLOAD, "", -1);
+}
+END_TEST
+
+START_TEST(test_req_raw_nul_byte)
+{
+	static const char json[] = "{\"v\":1,\"id\":1,\"op\":\"ping\"}\0";
+
+	/* The length includes the NUL after the object. */
+	request_decode_fails(json, sizeof json - 1, PROTO_E_INVALID_PAYLOAD,
+	    "", -1);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Request decoding: the envelope (id, v, op, members).                */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_req_id_missing)
+{
+	request_fails("{\"v\":1,\"op\":\"ping\"}", PROTO_E_INVALID_DATA,
+	    "id", -1);
+	request_fails("{\"v\":1,\"id\":null,\"op\":\"ping\"}",
+	    PROTO_E_INVALID_DATA, "id", -1);
+}
+END_TEST
+
+START_TEST(test_req_id_bad)
+{
+	request_fails("{\"v\":1,\"id\":-1,\"op\":\"ping\"}",
+	    PROTO_E_INVALID_DATA, "id", -1);
+	request_fails("{\"v\":1,\"id\":1.5,\"op\":\"ping\"}",
+	    PROTO_E_INVALID_DATA, "id", -1);
+	request_fails("{\"v\":1,\"id\":\"1\",\"op\":\"ping\"}",
+	    PROTO_E_INVALID_DATA, "id", -1);
+	request_fails("{\"v\":1,\"id\":true,\"op\":\"ping\"}",
+	    PROTO_E_INVALID_DATA, "id", -1);
+	/* 2^53, 2^53 + 1 (read as 2^53) and 1e300 are above 2^53 - 1. */
+	request_fails("{\"v\":1,\"id\":9007199254740992,\"op\":\"ping\"}",
+	    PROTO_E_INVALID_DATA, "id", -1);
+	request_fails("{\"v\":1,\"id\":9007199254740993,\"op\":\"ping\"}",
+	    PROTO_E_INVALID_DATA, "id", -1);
+	request_fails("{\"v\":1,\"id\":9007199254740994,\"op\":\"ping\"}",
+	    PROTO_E_INVALID_DATA, "id", -1);
+	request_fails("{\"v\":1,\"id\":1e300,\"op\":\"ping\"}",
+	    PROTO_E_INVALID_DATA, "id", -1);
+}
+END_TEST
+
+START_TEST(test_req_id_limits_accepted)
+{
+	struct proto_request	req;
+
+	request_decode_ok("{\"v\":1,\"id\":9007199254740991,\"op\":\"ping\"}",
+	    &req);
+	ck_assert_int_eq(req.id, PROTO_ID_MAX);
+	proto_request_free(&req);
+	request_decode_ok("{\"v\":1,\"id\":0,\"op\":\"ping\"}", &req);
+	ck_assert_int_eq(req.id, 0);
+	proto_request_free(&req);
+}
+END_TEST
+
+/* cJSON prints numbers with %1.15g when that reads back "close enough":
+ * ids are printed exactly instead, up to the largest one allowed. */
+START_TEST(test_req_id_max_roundtrip)
+{
+	struct proto_request	 in, out;
+	struct proto_reply	 rep;
+	struct proto_error	 err;
+	struct proto_ping	 ping = { 42, (char *)"1.0", 1, 0 };
+	char			*line;
+	int64_t			 ids[] = { PROTO_ID_MAX, INT64_C(5000000000000001),
+	    INT64_C(5083397471221679) };
+
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		proto_request_init(&in, PROTO_OP_PING);
+		in.id = ids[i];
+		line = proto_request_encode(&in);
+		ck_assert_int_eq(proto_request_decode(line, strlen(line) - 1,
+		    &out, &err), 0);
+		ck_assert_int_eq(out.id, ids[i]);
+		free(line);
+		proto_request_free(&out);
+		line = proto_reply_ping(ids[i], &ping);
+		ck_assert_int_eq(proto_reply_decode(line, strlen(line) - 1,
+		    PROTO_OP_PING, &rep, &err), 0);
+		ck_assert_int_eq(rep.id, ids[i]);
+		free(line);
+		proto_reply_free(&rep);
+	}
+}
+END_TEST
+
+START_TEST(test_req_v_missing_or_bad)
+{
+	request_fails("{\"id\":6,\"op\":\"ping\"}", PROTO_E_INVALID_DATA,
+	    "v", 6);
+	request_fails("{\"v\":1.5,\"id\":6,\"op\":\"ping\"}",
+	    PROTO_E_INVALID_DATA, "v", 6);
+	request_fails("{\"v\":\"1\",\"id\":6,\"op\":\"ping\"}",
+	    PROTO_E_INVALID_DATA, "v", 6);
+	request_fails("{\"v\":-1,\"id\":6,\"op\":\"ping\"}",
+	    PROTO_E_INVALID_DATA, "v", 6);
+}
+END_TEST
+
+START_TEST(test_req_v_unsupported)
+{
+	request_fails("{\"v\":2,\"id\":31,\"op\":\"ping\"}",
+	    PROTO_E_UNSUPPORTED_VERSION, "v", 31);
+	/* The version is checked before the op, which v2 may redefine. */
+	request_fails("{\"v\":2,\"id\":32,\"op\":\"frobnicate\",\"x\":1}",
+	    PROTO_E_UNSUPPORTED_VERSION, "v", 32);
+}
+END_TEST
+
+START_TEST(test_req_op_bad)
+{
+	request_fails("{\"v\":1,\"id\":7}", PROTO_E_INVALID_DATA, "op", 7);
+	request_fails("{\"v\":1,\"id\":7,\"op\":1}", PROTO_E_INVALID_DATA,
+	    "op", 7);
+	request_fails("{\"v\":1,\"id\":7,\"op\":null}", PROTO_E_INVALID_DATA,
+	    "op", 7);
+	request_fails("{\"v\":1,\"id\":7,\"op\":\"frobnicate\"}",
+	    PROTO_E_INVALID_DATA, "op", 7);
+	request_fails("{\"v\":1,\"id\":7,\"op\":\"PING\"}",
+	    PROTO_E_INVALID_DATA, "op", 7);
+}
+END_TEST
+
+START_TEST(test_req_unknown_member)
+{
+	request_fails("{\"v\":1,\"id\":11,\"op\":\"submit\",\"lable\":\"web\","
+	    "\"argv\":[\"true\"]}", PROTO_E_INVALID_DATA, "lable", 11);
+	/* A member of another op is unknown too. */
+	request_fails("{\"v\":1,\"id\":12,\"op\":\"ping\",\"label\":\"web\"}",
+	    PROTO_E_INVALID_DATA, "label", 12);
+	request_fails("{\"v\":1,\"id\":13,\"op\":\"shutdown\","
+	    "\"signal\":\"SIGTERM\"}", PROTO_E_INVALID_DATA, "signal", 13);
+}
+END_TEST
+
+START_TEST(test_req_duplicate_member)
+{
+	request_fails("{\"v\":1,\"id\":14,\"op\":\"status\",\"label\":\"a\","
+	    "\"label\":\"b\"}", PROTO_E_INVALID_DATA, "label", 14);
+	request_fails("{\"v\":1,\"id\":15,\"op\":\"ping\",\"op\":\"ping\"}",
+	    PROTO_E_INVALID_DATA, "op", 15);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Request decoding: submit.                                           */
+/* ------------------------------------------------------------------ */
+
+#define SUBMIT_HEAD	"{\"v\":1,\"id\":21,\"op\":\"submit\","
+
+START_TEST(test_submit_label_missing_or_wrong_type)
+{
+	request_fails(SUBMIT_HEAD "\"argv\":[\"true\"]}",
+	    PROTO_E_INVALID_DATA, "label", 21);
+	request_fails(SUBMIT_HEAD "\"label\":7,\"argv\":[\"true\"]}",
+	    PROTO_E_INVALID_DATA, "label", 21);
+	request_fails(SUBMIT_HEAD "\"label\":null,\"argv\":[\"true\"]}",
+	    PROTO_E_INVALID_DATA, "label", 21);
+	request_fails(SUBMIT_HEAD "\"label\":[\"web\"],\"argv\":[\"true\"]}",
+	    PROTO_E_INVALID_DATA, "label", 21);
+}
+END_TEST
+
+START_TEST(test_submit_label_invalid)
+{
+	request_fails(SUBMIT_HEAD "\"label\":\"\",\"argv\":[\"true\"]}",
+	    PROTO_E_INVALID_DATA, "label", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"a b\",\"argv\":[\"true\"]}",
+	    PROTO_E_INVALID_DATA, "label", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"w*\",\"argv\":[\"true\"]}",
+	    PROTO_E_INVALID_DATA, "label", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"\\u00fc\",\"argv\":[\"true\"]}",
+	    PROTO_E_INVALID_DATA, "label", 21);
+}
+END_TEST
+
+START_TEST(test_submit_label_length)
+{
+	struct proto_request	 req;
+	char			*l255 = repeat('a', 255), *l256 = repeat('b', 256);
+	char			*json;
+
+	xasprintf(&json, SUBMIT_HEAD "\"label\":\"%s\",\"argv\":[\"true\"]}",
+	    l256);
+	request_fails(json, PROTO_E_INVALID_DATA, "label", 21);
+	free(json);
+
+	xasprintf(&json, SUBMIT_HEAD "\"label\":\"%s\",\"argv\":[\"true\"]}",
+	    l255);
+	request_decode_ok(json, &req);
+	ck_assert_str_eq(req.submit.label, l255);
+	ck_assert_uint_eq(strlen(req.submit.label), PROTO_LABEL_MAX);
+	proto_request_free(&req);
+	free(json);
+	free(l255);
+	free(l256);
+}
+END_TEST
+
+START_TEST(test_submit_argv_bad)
+{
+	request_fails(SUBMIT_HEAD "\"label\":\"web\"}",
+	    PROTO_E_INVALID_DATA, "argv", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":\"true\"}",
+	    PROTO_E_INVALID_DATA, "argv", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":{\"0\":\"a\"}}",
+	    PROTO_E_INVALID_DATA, "argv", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[]}",
+	    PROTO_E_INVALID_DATA, "argv", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"\",\"x\"]}",
+	    PROTO_E_INVALID_DATA, "argv", 21);
+}
+END_TEST
+
+START_TEST(test_submit_argv_element_bad)
+{
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"sleep\",5]}",
+	    PROTO_E_INVALID_DATA, "argv[1]", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\","
+	    "\"argv\":[\"a\",\"b\",null]}", PROTO_E_INVALID_DATA, "argv[2]",
+	    21);
+}
+END_TEST
+
+START_TEST(test_submit_env_roundtrip_from_json)
+{
+	struct proto_request	req;
+
+	request_decode_ok(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"env\":{\"FOO\":\"bar\",\"E\":\"\",\"Q\":\"a=b\"}}", &req);
+	ck_assert_uint_eq(req.submit.env.n, 3);
+	ck_assert_str_eq(req.submit.env.v[0], "FOO=bar");
+	ck_assert_str_eq(req.submit.env.v[1], "E=");
+	ck_assert_str_eq(req.submit.env.v[2], "Q=a=b");
+	ck_assert_ptr_null(req.submit.env.v[3]);
+	proto_request_free(&req);
+}
+END_TEST
+
+START_TEST(test_submit_env_bad)
+{
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"env\":[\"FOO=bar\"]}", PROTO_E_INVALID_DATA, "env", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"env\":\"FOO=bar\"}", PROTO_E_INVALID_DATA, "env", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"env\":{\"FOO\":1}}", PROTO_E_INVALID_DATA, "env.FOO", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"env\":{\"OK\":\"1\",\"FOO\":null}}", PROTO_E_INVALID_DATA,
+	    "env.FOO", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"env\":{\"A=B\":\"c\"}}", PROTO_E_INVALID_DATA, "env.A=B", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"env\":{\"\":\"c\"}}", PROTO_E_INVALID_DATA, "env.", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"env\":{\"A\":\"1\",\"A\":\"2\"}}", PROTO_E_INVALID_DATA,
+	    "env.A", 21);
+}
+END_TEST
+
+START_TEST(test_submit_paths_not_absolute)
+{
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"cwd\":\"srv\"}", PROTO_E_INVALID_DATA, "cwd", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"cwd\":\"\"}", PROTO_E_INVALID_DATA, "cwd", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"stdout\":\"out.log\"}", PROTO_E_INVALID_DATA, "stdout", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"stderr\":\"./err.log\"}", PROTO_E_INVALID_DATA, "stderr", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"cwd\":5}", PROTO_E_INVALID_DATA, "cwd", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"path\":[\"/bin\"]}", PROTO_E_INVALID_DATA, "path", 21);
+}
+END_TEST
+
+START_TEST(test_submit_optional_null_accepted)
+{
+	struct proto_request	req;
+
+	request_decode_ok(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"env\":null,\"cwd\":null,\"path\":null,\"stdout\":null,"
+	    "\"stderr\":null}", &req);
+	ck_assert_str_eq(req.submit.label, "web");
+	ck_assert_uint_eq(req.submit.env.n, 0);
+	ck_assert_ptr_null(req.submit.cwd);
+	ck_assert_ptr_null(req.submit.path);
+	ck_assert_ptr_null(req.submit.stdout_path);
+	ck_assert_ptr_null(req.submit.stderr_path);
+	proto_request_free(&req);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Request decoding: list, status, stop, shutdown.                     */
+/* ------------------------------------------------------------------ */
+
+#define STOP_HEAD	"{\"v\":1,\"id\":41,\"op\":\"stop\","
+
+START_TEST(test_stop_match_missing_or_empty)
+{
+	request_fails("{\"v\":1,\"id\":41,\"op\":\"stop\"}",
+	    PROTO_E_INVALID_DATA, "match", 41);
+	request_fails(STOP_HEAD "\"match\":[]}", PROTO_E_INVALID_DATA,
+	    "match", 41);
+	request_fails(STOP_HEAD "\"match\":null}", PROTO_E_INVALID_DATA,
+	    "match", 41);
+	request_fails(STOP_HEAD "\"match\":\"web\"}", PROTO_E_INVALID_DATA,
+	    "match", 41);
+}
+END_TEST
+
+START_TEST(test_stop_match_element_bad)
+{
+	request_fails(STOP_HEAD "\"match\":[\"a b\"]}", PROTO_E_INVALID_DATA,
+	    "match[0]", 41);
+	request_fails(STOP_HEAD "\"match\":[\"w*\\u0001\"]}",
+	    PROTO_E_INVALID_DATA, "match[0]", 41);
+	request_fails(STOP_HEAD "\"match\":[\"web\",\"\"]}",
+	    PROTO_E_INVALID_DATA, "match[1]", 41);
+	request_fails(STOP_HEAD "\"match\":[\"web\",3]}",
+	    PROTO_E_INVALID_DATA, "match[1]", 41);
+}
+END_TEST
+
+START_TEST(test_stop_timeout_bad)
+{
+	request_fails(STOP_HEAD "\"match\":[\"web\"],\"timeout_ms\":-1}",
+	    PROTO_E_INVALID_DATA, "timeout_ms", 41);
+	request_fails(STOP_HEAD "\"match\":[\"web\"],\"timeout_ms\":1.5}",
+	    PROTO_E_INVALID_DATA, "timeout_ms", 41);
+	request_fails(STOP_HEAD "\"match\":[\"web\"],\"timeout_ms\":86400001}",
+	    PROTO_E_INVALID_DATA, "timeout_ms", 41);
+	request_fails(STOP_HEAD "\"match\":[\"web\"],\"timeout_ms\":\"10\"}",
+	    PROTO_E_INVALID_DATA, "timeout_ms", 41);
+}
+END_TEST
+
+START_TEST(test_stop_timeout_max_accepted)
+{
+	struct proto_request	req;
+
+	request_decode_ok(STOP_HEAD "\"match\":[\"web\"],"
+	    "\"timeout_ms\":86400000}", &req);
+	ck_assert_int_eq(req.timeout_ms, 86400000);
+	proto_request_free(&req);
+}
+END_TEST
+
+START_TEST(test_stop_signal_bad)
+{
+	request_fails(STOP_HEAD "\"match\":[\"web\"],\"signal\":\"TERM\"}",
+	    PROTO_E_INVALID_DATA, "signal", 41);
+	request_fails(STOP_HEAD "\"match\":[\"web\"],\"signal\":\"15\"}",
+	    PROTO_E_INVALID_DATA, "signal", 41);
+	request_fails(STOP_HEAD "\"match\":[\"web\"],\"signal\":\"SIGNOPE\"}",
+	    PROTO_E_INVALID_DATA, "signal", 41);
+	request_fails(STOP_HEAD "\"match\":[\"web\"],\"signal\":\"SIGKILL\"}",
+	    PROTO_E_INVALID_DATA, "signal", 41);
+	request_fails(STOP_HEAD "\"match\":[\"web\"],\"signal\":\"SIGSTOP\"}",
+	    PROTO_E_INVALID_DATA, "signal", 41);
+	request_fails(STOP_HEAD "\"match\":[\"web\"],\"signal\":15}",
+	    PROTO_E_INVALID_DATA, "signal", 41);
+	request_fails(STOP_HEAD "\"match\":[\"web\"],\"signal\":\"SIG\"}",
+	    PROTO_E_INVALID_DATA, "signal", 41);
+}
+END_TEST
+
+START_TEST(test_stop_signal_names_accepted)
+{
+	struct proto_request	req;
+
+	request_decode_ok(STOP_HEAD "\"match\":[\"web\"],"
+	    "\"signal\":\"SIGINT\"}", &req);
+	ck_assert_int_eq(req.signal, SIGINT);
+	proto_request_free(&req);
+	request_decode_ok(STOP_HEAD "\"match\":[\"web\"],"
+	    "\"signal\":\"SIGUSR1\"}", &req);
+	ck_assert_int_eq(req.signal, SIGUSR1);
+	proto_request_free(&req);
+}
+END_TEST
+
+START_TEST(test_status_label_bad)
+{
+	request_fails("{\"v\":1,\"id\":51,\"op\":\"status\"}",
+	    PROTO_E_INVALID_DATA, "label", 51);
+	request_fails("{\"v\":1,\"id\":51,\"op\":\"status\",\"label\":\"a b\"}",
+	    PROTO_E_INVALID_DATA, "label", 51);
+	request_fails("{\"v\":1,\"id\":51,\"op\":\"status\",\"label\":\"\"}",
+	    PROTO_E_INVALID_DATA, "label", 51);
+	request_fails("{\"v\":1,\"id\":51,\"op\":\"status\",\"label\":\"w*\"}",
+	    PROTO_E_INVALID_DATA, "label", 51);
+	request_fails("{\"v\":1,\"id\":51,\"op\":\"status\",\"label\":1}",
+	    PROTO_E_INVALID_DATA, "label", 51);
+}
+END_TEST
+
+START_TEST(test_list_match_bad)
+{
+	request_fails("{\"v\":1,\"id\":61,\"op\":\"list\",\"match\":\"*\"}",
+	    PROTO_E_INVALID_DATA, "match", 61);
+	request_fails("{\"v\":1,\"id\":61,\"op\":\"list\","
+	    "\"match\":[\"o*\",\"b\\t\"]}", PROTO_E_INVALID_DATA, "match[1]",
+	    61);
+	request_fails("{\"v\":1,\"id\":61,\"op\":\"list\","
+	    "\"match\":[\"o*\\u00fc\"]}", PROTO_E_INVALID_DATA, "match[0]",
+	    61);
+}
+END_TEST
+
+START_TEST(test_list_match_empty_accepted)
+{
+	struct proto_request	req;
+
+	request_decode_ok("{\"v\":1,\"id\":62,\"op\":\"list\",\"match\":[]}",
+	    &req);
+	ck_assert_int_eq(req.op, PROTO_OP_LIST);
+	ck_assert_uint_eq(req.match.n, 0);
+	proto_request_free(&req);
+}
+END_TEST
+
+START_TEST(test_shutdown_timeout_bad)
+{
+	request_fails("{\"v\":1,\"id\":71,\"op\":\"shutdown\","
+	    "\"timeout_ms\":-5}", PROTO_E_INVALID_DATA, "timeout_ms", 71);
+	request_fails("{\"v\":1,\"id\":71,\"op\":\"shutdown\","
+	    "\"timeout_ms\":1e9}", PROTO_E_INVALID_DATA, "timeout_ms", 71);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Reply round trips.                                                  */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_reply_ping_roundtrip)
+{
+	struct proto_ping	p = { 12345, (char *)"0.1.0-test", 1, 42 };
+	struct proto_reply	rep;
+
+	reply_decode_line(proto_reply_ping(7, &p), PROTO_OP_PING, &rep);
+	ck_assert_int_eq(rep.id, 7);
+	ck_assert_int_eq(rep.is_error, 0);
+	ck_assert_int_eq(rep.ping.pid, 12345);
+	ck_assert_str_eq(rep.ping.version, "0.1.0-test");
+	ck_assert_int_eq(rep.ping.proto, PROTO_VERSION);
+	ck_assert_int_eq(rep.ping.jobs, 42);
+	ck_assert_uint_eq(rep.njobs, 0);
+	ck_assert_uint_eq(rep.nerrors, 0);
+	proto_reply_free(&rep);
+	ck_assert_ptr_null(rep.ping.version);
+}
+END_TEST
+
+START_TEST(test_reply_job_exited_roundtrip)
+{
+	struct proto_job	j;
+	struct proto_reply	rep;
+
+	job_fill(&j, "web");
+	reply_decode_line(proto_reply_job(3, &j), PROTO_OP_SUBMIT, &rep);
+	ck_assert_int_eq(rep.id, 3);
+	ck_assert_int_eq(rep.is_error, 0);
+	ck_assert_uint_eq(rep.njobs, 1);
+	assert_job_eq(&rep.jobs[0], &j);
+	ck_assert_int_eq(rep.jobs[0].exit_code, 3);
+	ck_assert_int_eq(rep.jobs[0].signal, 0);
+	proto_reply_free(&rep);
+	proto_job_free(&j);
+}
+END_TEST
+
+START_TEST(test_reply_job_signaled_roundtrip)
+{
+	struct proto_job	j;
+	struct proto_reply	rep;
+
+	job_fill(&j, "kvsd");
+	j.state = PROTO_STATE_FAILED;
+	j.kind = PROTO_KIND_QEMU;
+	j.exit_code = -1;
+	j.signal = SIGKILL;
+	reply_decode_line(proto_reply_job(4, &j), PROTO_OP_STATUS, &rep);
+	ck_assert_int_eq(rep.id, 4);
+	ck_assert_uint_eq(rep.njobs, 1);
+	assert_job_eq(&rep.jobs[0], &j);
+	ck_assert_int_eq(rep.jobs[0].signal, SIGKILL);
+	ck_assert_int_eq(rep.jobs[0].exit_code, -1);
+	ck_assert_int_eq(rep.jobs[0].kind, PROTO_KIND_QEMU);
+	ck_assert_int_eq(rep.jobs[0].state, PROTO_STATE_FAILED);
+	proto_reply_free(&rep);
+	proto_job_free(&j);
+}
+END_TEST
+
+START_TEST(test_reply_job_times_keep_ms)
+{
+	struct proto_job	 j;
+	struct proto_reply	 rep;
+	char			*line;
+
+	job_fill(&j, "web");
+	line = proto_reply_job(5, &j);
+	ck_assert_ptr_nonnull(strstr(line,
+	    "\"started_at\":\"2026-11-18T11:06:40.123Z\""));
+	ck_assert_ptr_nonnull(strstr(line,
+	    "\"ended_at\":\"2026-11-18T11:07:41.456Z\""));
+	reply_decode_line(line, PROTO_OP_STATUS, &rep);
+	ck_assert_int_eq(rep.jobs[0].started_ms, T_STARTED);
+	ck_assert_int_eq(rep.jobs[0].ended_ms, T_ENDED);
+	proto_reply_free(&rep);
+	proto_job_free(&j);
+}
+END_TEST
+
+START_TEST(test_reply_job_unset_members_null)
+{
+	struct proto_job	 j;
+	struct proto_reply	 rep;
+	char			*line;
+
+	job_fill_minimal(&j, "w1");
+	j.pid = 0;
+	j.started_ms = 0;
+	j.state = PROTO_STATE_BACKOFF;
+	line = proto_reply_job(6, &j);
+	ck_assert_ptr_nonnull(strstr(line, "\"pid\":null"));
+	ck_assert_ptr_nonnull(strstr(line, "\"cwd\":null"));
+	ck_assert_ptr_nonnull(strstr(line, "\"started_at\":null"));
+	ck_assert_ptr_nonnull(strstr(line, "\"ended_at\":null"));
+	ck_assert_ptr_nonnull(strstr(line, "\"exit_code\":null"));
+	ck_assert_ptr_nonnull(strstr(line, "\"signal\":null"));
+	ck_assert_ptr_nonnull(strstr(line, "\"env\":{}"));
+	reply_decode_line(line, PROTO_OP_STATUS, &rep);
+	ck_assert_uint_eq(rep.njobs, 1);
+	assert_job_eq(&rep.jobs[0], &j);
+	ck_assert_int_eq(rep.jobs[0].pid, 0);
+	ck_assert_int_eq(rep.jobs[0].started_ms, 0);
+	ck_assert_int_eq(rep.jobs[0].ended_ms, 0);
+	ck_assert_int_eq(rep.jobs[0].exit_code, -1);
+	ck_assert_uint_eq(rep.jobs[0].env.n, 0);
+	ck_assert_ptr_null(rep.jobs[0].cwd);
+	ck_assert_ptr_null(rep.jobs[0].error);
+	proto_reply_free(&rep);
+	proto_job_free(&j);
+}
+END_TEST
+
+START_TEST(test_reply_list_roundtrip)
+{
+	struct proto_jobs_reply	*b;
+	struct proto_job	 j1, j2;
+	struct proto_reply	 rep;
+
+	job_fill(&j1, "o1");
+	job_fill_minimal(&j2, "o2");
+	b = proto_jobs_reply_new();
+	ck_assert_uint_eq(proto_jobs_reply_count(b), 0);
+	proto_jobs_reply_add(b, &j1);
+	proto_jobs_reply_add(b, &j2);
+	ck_assert_uint_eq(proto_jobs_reply_count(b), 2);
+	/* Jobs are copied when added. */
+	proto_job_free(&j1);
+	job_fill(&j1, "o1");
+	reply_decode_line(proto_jobs_reply_finish(b, 8), PROTO_OP_LIST,
+	    &rep);
+	ck_assert_int_eq(rep.id, 8);
+	ck_assert_int_eq(rep.is_error, 0);
+	ck_assert_uint_eq(rep.njobs, 2);
+	assert_job_eq(&rep.jobs[0], &j1);
+	assert_job_eq(&rep.jobs[1], &j2);
+	ck_assert_uint_eq(rep.nerrors, 0);
+	proto_reply_free(&rep);
+	proto_job_free(&j1);
+	proto_job_free(&j2);
+}
+END_TEST
+
+START_TEST(test_reply_stop_with_errors_roundtrip)
+{
+	struct proto_jobs_reply	*b;
+	struct proto_job	 j;
+	struct proto_reply	 rep;
+
+	job_fill(&j, "web");
+	j.exit_code = -1;
+	j.signal = SIGTERM;
+	b = proto_jobs_reply_new();
+	proto_jobs_reply_add(b, &j);
+	proto_jobs_reply_add_error(b, "nope", PROTO_E_UNKNOWN_LABEL,
+	    "no job has the label \"nope\"");
+	proto_jobs_reply_add_error(b, "x*", PROTO_E_UNKNOWN_LABEL,
+	    "no job matches x*");
+	ck_assert_uint_eq(proto_jobs_reply_count(b), 1);
+	reply_decode_line(proto_jobs_reply_finish(b, 9), PROTO_OP_STOP, &rep);
+	ck_assert_int_eq(rep.id, 9);
+	ck_assert_int_eq(rep.is_error, 0);
+	ck_assert_uint_eq(rep.njobs, 1);
+	assert_job_eq(&rep.jobs[0], &j);
+	ck_assert_int_eq(rep.jobs[0].signal, SIGTERM);
+	ck_assert_uint_eq(rep.nerrors, 2);
+	ck_assert_str_eq(rep.errors[0].label, "nope");
+	ck_assert_int_eq(rep.errors[0].code, PROTO_E_UNKNOWN_LABEL);
+	ck_assert_str_eq(rep.errors[0].message, "no job has the label \"nope\"");
+	ck_assert_str_eq(rep.errors[1].label, "x*");
+	ck_assert_int_eq(rep.errors[1].code, PROTO_E_UNKNOWN_LABEL);
+	ck_assert_str_eq(rep.errors[1].message, "no job matches x*");
+	proto_reply_free(&rep);
+	proto_job_free(&j);
+}
+END_TEST
+
+START_TEST(test_reply_shutdown_empty_roundtrip)
+{
+	struct proto_jobs_reply	*b;
+	struct proto_reply	 rep;
+	char			*line;
+
+	b = proto_jobs_reply_new();
+	line = proto_jobs_reply_finish(b, 10);
+	ck_assert_ptr_nonnull(strstr(line, "\"jobs\":[]"));
+	ck_assert_ptr_nonnull(strstr(line, "\"errors\":[]"));
+	reply_decode_line(line, PROTO_OP_SHUTDOWN, &rep);
+	ck_assert_int_eq(rep.id, 10);
+	ck_assert_int_eq(rep.is_error, 0);
+	ck_assert_uint_eq(rep.njobs, 0);
+	ck_assert_uint_eq(rep.nerrors, 0);
+	proto_reply_free(&rep);
+}
+END_TEST
+
+START_TEST(test_reply_jobs_free_unfinished)
+{
+	struct proto_jobs_reply	*b;
+	struct proto_job	 j;
+
+	job_fill(&j, "web");
+	b = proto_jobs_reply_new();
+	proto_jobs_reply_add(b, &j);
+	proto_jobs_reply_add_error(b, "x", PROTO_E_UNKNOWN_LABEL, "none");
+	ck_assert_uint_eq(proto_jobs_reply_count(b), 1);
+	proto_jobs_reply_free(b);
+	proto_jobs_reply_free(NULL);
+	proto_job_free(&j);
+	ck_assert_ptr_null(j.label);
+}
+END_TEST
+
+START_TEST(test_reply_error_roundtrip)
+{
+	struct proto_error	e;
+	struct proto_reply	rep;
+
+	proto_error_set(&e, PROTO_E_INVALID_DATA, "argv[2]",
+	    "argv[2]: must be a string");
+	reply_decode_line(proto_reply_error(11, &e), PROTO_OP_SUBMIT, &rep);
+	ck_assert_int_eq(rep.id, 11);
+	ck_assert_int_eq(rep.is_error, 1);
+	ck_assert_int_eq(rep.error.code, PROTO_E_INVALID_DATA);
+	ck_assert_str_eq(rep.error.field, "argv[2]");
+	ck_assert_str_eq(rep.error.message, "argv[2]: must be a string");
+	ck_assert_uint_eq(rep.njobs, 0);
+	ck_assert_ptr_null(rep.jobs);
+	proto_reply_free(&rep);
+}
+END_TEST
+
+START_TEST(test_reply_error_null_id_no_field)
+{
+	struct proto_error	 e;
+	struct proto_reply	 rep;
+	char			*line;
+
+	proto_error_set(&e, PROTO_E_INVALID_PAYLOAD, NULL,
+	    "not valid JSON (error near byte %d)", 3);
+	ck_assert_str_eq(e.field, "");
+	line = proto_reply_error(-1, &e);
+	ck_assert_ptr_nonnull(strstr(line, "\"id\":null"));
+	ck_assert_ptr_null(strstr(line, "\"field\""));
+	reply_decode_line(line, PROTO_OP_PING, &rep);
+	ck_assert_int_eq(rep.id, -1);
+	ck_assert_int_eq(rep.is_error, 1);
+	ck_assert_int_eq(rep.error.code, PROTO_E_INVALID_PAYLOAD);
+	ck_assert_str_eq(rep.error.field, "");
+	ck_assert_str_eq(rep.error.message, "not valid JSON (error near byte 3)");
+	proto_reply_free(&rep);
+}
+END_TEST
+
+START_TEST(test_reply_error_every_code_roundtrip)
+{
+	struct proto_error	e;
+	struct proto_reply	rep;
+
+	for (int c = PROTO_E_INVALID_PAYLOAD; c < PROTO_E__COUNT; c++) {
+		proto_error_set(&e, (enum proto_code)c, "label", "label: %s",
+		    proto_code_name((enum proto_code)c));
+		reply_decode_line(proto_reply_error(c, &e), PROTO_OP_STOP,
+		    &rep);
+		ck_assert_int_eq(rep.id, c);
+		ck_assert_int_eq(rep.is_error, 1);
+		ck_assert_int_eq(rep.error.code, c);
+		ck_assert_str_eq(rep.error.field, "label");
+		ck_assert_str_eq(rep.error.message, e.message);
+		proto_reply_free(&rep);
+	}
+}
+END_TEST
+
+START_TEST(test_reply_unknown_code_is_internal)
+{
+	static const char	json[] = "{\"v\":1,\"id\":1,\"error\":"
+	    "{\"code\":\"brand_new\",\"message\":\"m\"}}";
+	struct proto_reply	rep;
+	struct proto_error	err;
+
+	ck_assert_int_eq(proto_reply_decode(json, strlen(json),
+	    PROTO_OP_PING, &rep, &err), 0);
+	ck_assert_int_eq(rep.is_error, 1);
+	ck_assert_int_eq(rep.error.code, PROTO_E_INTERNAL);
+	ck_assert_str_eq(rep.error.message, "m");
+	proto_reply_free(&rep);
+}
+END_TEST
+
+START_TEST(test_jobs_json)
+{
+	struct proto_job	 j[2];
+	char			*s;
+
+	job_fill(&j[0], "a");
+	job_fill_minimal(&j[1], "b");
+	s = proto_jobs_json(j, 2, 0);
+	ck_assert_int_eq(s[0], '[');
+	ck_assert_int_eq(s[strlen(s) - 1], '\n');
+	ck_assert_ptr_null(memchr(s, '\n', strlen(s) - 1));
+	ck_assert_ptr_nonnull(strstr(s, "\"label\":\"a\""));
+	ck_assert_ptr_nonnull(strstr(s, "\"label\":\"b\""));
+	ck_assert_ptr_nonnull(strstr(s, "\"kind\":\"docker\""));
+	free(s);
+	s = proto_jobs_json(j, 2, 1);
+	ck_assert_ptr_nonnull(strchr(s, '\n'));
+	ck_assert_ptr_nonnull(strstr(s, "\"state\":\t\"running\""));
+	free(s);
+	proto_job_free(&j[0]);
+	proto_job_free(&j[1]);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Reply decoding strictness.                                          */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_reply_v_unsupported)
+{
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"jobs\":[]}}",
+	    PROTO_OP_LIST, PROTO_E_UNSUPPORTED_VERSION, "v");
+	reply_fails("{\"id\":1,\"result\":{\"jobs\":[]}}",
+	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "v");
+}
+END_TEST
+
+START_TEST(test_reply_no_result_or_error)
+{
+	reply_fails("{\"v\":1,\"id\":1}", PROTO_OP_LIST,
+	    PROTO_E_INVALID_DATA, "result");
+	reply_fails("{\"v\":1,\"id\":1,\"result\":[]}", PROTO_OP_LIST,
+	    PROTO_E_INVALID_DATA, "result");
+	reply_fails("{\"v\":1,\"id\":1,\"error\":\"boom\"}", PROTO_OP_LIST,
+	    PROTO_E_INVALID_DATA, "error");
+	reply_fails("{\"v\":1,\"id\":1,\"error\":{\"message\":\"m\"}}",
+	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "code");
+}
+END_TEST
+
+START_TEST(test_reply_jobs_not_array)
+{
+	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"jobs\":{}}}",
+	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "jobs");
+	reply_fails("{\"v\":1,\"id\":1,\"result\":{}}",
+	    PROTO_OP_STOP, PROTO_E_INVALID_DATA, "jobs");
+	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"jobs\":[],"
+	    "\"errors\":{}}}", PROTO_OP_STOP, PROTO_E_INVALID_DATA, "errors");
+	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"jobs\":[],"
+	    "\"errors\":[1]}}", PROTO_OP_STOP, PROTO_E_INVALID_DATA, "errors");
+	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"jobs\":[],"
+	    "\"errors\":[{\"label\":\"a\",\"message\":\"m\","
+	    "\"code\":\"bogus\"}]}}", PROTO_OP_STOP, PROTO_E_INVALID_DATA,
+	    "code");
+}
+END_TEST
+
+START_TEST(test_reply_job_bad_state)
+{
+	struct proto_job	 j;
+	char			*line, *p;
+
+	job_fill(&j, "web");
+	line = proto_reply_job(1, &j);
+	p = strstr(line, "\"state\":\"exited\"");
+	ck_assert_ptr_nonnull(p);
+	/* Same length: "exited" -> "flying". */
+	memcpy(p + strlen("\"state\":\""), "flying", 6);
+	reply_fails(line, PROTO_OP_STATUS, PROTO_E_INVALID_DATA, "state");
+	free(line);
+	proto_job_free(&j);
+
+	/* A bad job after a good one in a list. */
+	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"jobs\":[{\"label\":\"a\","
+	    "\"kind\":\"process\",\"state\":\"running\",\"argv\":[\"x\"]},"
+	    "{\"label\":\"b\",\"kind\":\"process\",\"state\":\"flying\","
+	    "\"argv\":[\"x\"]}]}}", PROTO_OP_LIST, PROTO_E_INVALID_DATA,
+	    "state");
+}
+END_TEST
+
+START_TEST(test_reply_job_bad_members)
+{
+	reply_fails("{\"v\":1,\"id\":1,\"result\":{}}", PROTO_OP_STATUS,
+	    PROTO_E_INVALID_DATA, "job");
+	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
+	    "\"kind\":\"vm\",\"state\":\"running\",\"argv\":[\"x\"]}}}",
+	    PROTO_OP_STATUS, PROTO_E_INVALID_DATA, "kind");
+	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
+	    "\"kind\":\"process\",\"state\":\"running\",\"argv\":[\"x\"],"
+	    "\"started_at\":\"yesterday\"}}}", PROTO_OP_STATUS,
+	    PROTO_E_INVALID_DATA, "started_at");
+	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
+	    "\"kind\":\"process\",\"state\":\"exited\",\"argv\":[\"x\"],"
+	    "\"signal\":\"SIGNOPE\"}}}", PROTO_OP_STATUS,
+	    PROTO_E_INVALID_DATA, "signal");
+	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
+	    "\"kind\":\"process\",\"state\":\"exited\",\"argv\":[\"x\"],"
+	    "\"exit_code\":256}}}", PROTO_OP_STATUS,
+	    PROTO_E_INVALID_DATA, "exit_code");
+	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
+	    "\"kind\":\"process\",\"state\":\"running\",\"argv\":[\"x\"],"
+	    "\"pid\":-3}}}", PROTO_OP_STATUS, PROTO_E_INVALID_DATA, "pid");
+}
+END_TEST
+
+START_TEST(test_reply_id_bad)
+{
+	reply_fails("{\"v\":1,\"id\":\"1\",\"result\":{\"jobs\":[]}}",
+	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "id");
+	reply_fails("{\"v\":1,\"result\":{\"jobs\":[]}}",
+	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "id");
+	reply_fails("{\"v\":1,\"id\":-2,\"result\":{\"jobs\":[]}}",
+	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "id");
+}
+END_TEST
+
+START_TEST(test_reply_payload_bad)
+{
+	reply_fails("{\"v\":1,", PROTO_OP_PING, PROTO_E_INVALID_PAYLOAD, "");
+	reply_fails("[]", PROTO_OP_PING, PROTO_E_INVALID_PAYLOAD, "");
+	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"pid\":1,\"version\":"
+	    "\"a\\u0000\",\"proto\":1,\"jobs\":0}}", PROTO_OP_PING,
+	    PROTO_E_INVALID_PAYLOAD, "");
+}
+END_TEST
+
+START_TEST(test_reply_ping_bad)
+{
+	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"version\":\"x\","
+	    "\"proto\":1,\"jobs\":0}}", PROTO_OP_PING, PROTO_E_INVALID_DATA,
+	    "pid");
+	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"pid\":1,\"version\":2,"
+	    "\"proto\":1,\"jobs\":0}}", PROTO_OP_PING, PROTO_E_INVALID_DATA,
+	    "version");
+	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"pid\":1,"
+	    "\"version\":\"x\",\"proto\":1,\"jobs\":-1}}", PROTO_OP_PING,
+	    PROTO_E_INVALID_DATA, "jobs");
+}
+END_TEST
+
+START_TEST(test_reply_unknown_members_ignored)
+{
+	static const char	json[] = "{\"v\":1,\"id\":3,\"extra\":true,"
+	    "\"result\":{\"pid\":9,\"version\":\"v\",\"proto\":1,\"jobs\":2,"
+	    "\"uptime\":5}}";
+	struct proto_reply	rep;
+	struct proto_error	err;
+
+	ck_assert_int_eq(proto_reply_decode(json, strlen(json),
+	    PROTO_OP_PING, &rep, &err), 0);
+	ck_assert_int_eq(rep.id, 3);
+	ck_assert_int_eq(rep.ping.pid, 9);
+	ck_assert_str_eq(rep.ping.version, "v");
+	ck_assert_int_eq(rep.ping.jobs, 2);
+	proto_reply_free(&rep);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Labels and globs.                                                   */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_label_valid_accepts)
+{
+	char	why[128];
+
+	ck_assert_int_eq(proto_label_valid("web", why, sizeof why), 1);
+	ck_assert_int_eq(proto_label_valid("a.b_c:d/e@f+g-h", why,
+	    sizeof why), 1);
+	ck_assert_int_eq(proto_label_valid("github.com/relab/goxos/kvs/kvsd",
+	    why, sizeof why), 1);
+	ck_assert_int_eq(proto_label_valid("A-Z0-9", why, sizeof why), 1);
+}
+END_TEST
+
+START_TEST(test_label_valid_rejects)
+{
+	char	 why[128];
+	char	*s;
+
+	why[0] = '\0';
+	ck_assert_int_eq(proto_label_valid("", why, sizeof why), 0);
+	ck_assert_ptr_nonnull(strstr(why, "empty"));
+	ck_assert_int_eq(proto_label_valid("a b", why, sizeof why), 0);
+	ck_assert_ptr_nonnull(strstr(why, "' '"));
+	ck_assert_int_eq(proto_label_valid("a\tb", why, sizeof why), 0);
+	ck_assert_ptr_nonnull(strstr(why, "0x09"));
+	ck_assert_int_eq(proto_label_valid("\xc3\xbc", why, sizeof why), 0);
+	ck_assert_ptr_nonnull(strstr(why, "0xc3"));
+	ck_assert_int_eq(proto_label_valid("w*", why, sizeof why), 0);
+	s = repeat('x', 256);
+	ck_assert_int_eq(proto_label_valid(s, why, sizeof why), 0);
+	ck_assert_ptr_nonnull(strstr(why, "256"));
+	s[255] = '\0';
+	ck_assert_int_eq(proto_label_valid(s, why, sizeof why), 1);
+	free(s);
+}
+END_TEST
+
+START_TEST(test_glob_match)
+{
+	ck_assert_int_eq(proto_glob_match("o*", "o1"), 1);
+	ck_assert_int_eq(proto_glob_match("o*", "p1"), 0);
+	ck_assert_int_eq(proto_glob_match("*",
+	    "github.com/relab/goxos/kvs/kvsd"), 1);
+	ck_assert_int_eq(proto_glob_match("github.com/*",
+	    "github.com/relab/goxos/kvs/kvsd"), 1);
+	ck_assert_int_eq(proto_glob_match("web?", "web1"), 1);
+	ck_assert_int_eq(proto_glob_match("web?", "web10"), 0);
+	ck_assert_int_eq(proto_glob_match("[ab]x", "ax"), 1);
+	ck_assert_int_eq(proto_glob_match("[ab]x", "cx"), 0);
+	ck_assert_int_eq(proto_glob_match("*", ".hidden"), 1);
+	ck_assert_int_eq(proto_glob_match("web", "web"), 1);
+	ck_assert_int_eq(proto_glob_match("web", "web1"), 0);
+}
+END_TEST
+
+START_TEST(test_is_glob)
+{
+	ck_assert_int_eq(proto_is_glob("web"), 0);
+	ck_assert_int_eq(proto_is_glob("github.com/relab"), 0);
+	ck_assert_int_eq(proto_is_glob("w*"), 1);
+	ck_assert_int_eq(proto_is_glob("w?"), 1);
+	ck_assert_int_eq(proto_is_glob("[ab]"), 1);
+}
+END_TEST
+
+START_TEST(test_glob_valid)
+{
+	char	 why[128];
+	char	*s;
+
+	ck_assert_int_eq(proto_glob_valid("o*", why, sizeof why), 1);
+	ck_assert_int_eq(proto_glob_valid("* ?", why, sizeof why), 1);
+	ck_assert_int_eq(proto_glob_valid("web", why, sizeof why), 1);
+	ck_assert_int_eq(proto_glob_valid("o*\x01", why, sizeof why), 0);
+	ck_assert_ptr_nonnull(strstr(why, "0x01"));
+	ck_assert_int_eq(proto_glob_valid("o*\x7f", why, sizeof why), 0);
+	/* Without a metacharacter it is a label and must be valid. */
+	ck_assert_int_eq(proto_glob_valid("a b", why, sizeof why), 0);
+	ck_assert_int_eq(proto_glob_valid("", why, sizeof why), 0);
+	s = repeat('*', PROTO_GLOB_MAX + 1);
+	ck_assert_int_eq(proto_glob_valid(s, why, sizeof why), 0);
+	ck_assert_ptr_nonnull(strstr(why, "1025"));
+	s[PROTO_GLOB_MAX] = '\0';
+	ck_assert_int_eq(proto_glob_valid(s, why, sizeof why), 1);
+	free(s);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Names, signals, times.                                              */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_signal_parse)
+{
+	ck_assert_int_eq(proto_signal_parse("TERM"), SIGTERM);
+	ck_assert_int_eq(proto_signal_parse("SIGTERM"), SIGTERM);
+	ck_assert_int_eq(proto_signal_parse("15"), SIGTERM);
+	ck_assert_int_eq(proto_signal_parse("SIGKILL"), SIGKILL);
+	ck_assert_int_eq(proto_signal_parse("HUP"), SIGHUP);
+	ck_assert_int_eq(proto_signal_parse("NOPE"), -1);
+	ck_assert_int_eq(proto_signal_parse("SIGNOPE"), -1);
+	ck_assert_int_eq(proto_signal_parse("0"), -1);
+	ck_assert_int_eq(proto_signal_parse("99999"), -1);
+	ck_assert_int_eq(proto_signal_parse("15x"), -1);
+	ck_assert_int_eq(proto_signal_parse(""), -1);
+	ck_assert_int_eq(proto_signal_parse("SIG"), -1);
+	ck_assert_int_eq(proto_signal_parse("sigterm"), -1);
+}
+END_TEST
+
+START_TEST(test_signal_name)
+{
+	ck_assert_str_eq(proto_signal_name(SIGKILL), "SIGKILL");
+	ck_assert_str_eq(proto_signal_name(SIGTERM), "SIGTERM");
+	ck_assert_str_eq(proto_signal_name(SIGINT), "SIGINT");
+	ck_assert_ptr_null(proto_signal_name(0));
+	ck_assert_ptr_null(proto_signal_name(-1));
+	ck_assert_ptr_null(proto_signal_name(NSIG));
+	ck_assert_int_eq(proto_signal_parse(proto_signal_name(SIGUSR2)),
+	    SIGUSR2);
+}
+END_TEST
+
+START_TEST(test_op_names)
+{
+	static const char *const want[] = { "ping", "submit", "list",
+	    "status", "stop", "shutdown" };
+
+	ck_assert_uint_eq(sizeof want / sizeof want[0], PROTO_OP__COUNT);
+	for (int i = 0; i < PROTO_OP__COUNT; i++) {
+		ck_assert_str_eq(proto_op_name((enum proto_op)i), want[i]);
+		ck_assert_int_eq(proto_op_parse(want[i]), i);
+	}
+	ck_assert_ptr_null(proto_op_name(PROTO_OP__COUNT));
+	ck_assert_int_eq(proto_op_parse("frobnicate"), -1);
+	ck_assert_int_eq(proto_op_parse(""), -1);
+}
+END_TEST
+
+START_TEST(test_code_names)
+{
+	static const char *const want[] = { "ok", "invalid_payload",
+	    "invalid_data", "unknown_label", "already_running",
+	    "instance_exists", "launch_failure", "image_failure",
+	    "network_failure", "full", "permission_denied",
+	    "unsupported_version", "internal" };
+
+	ck_assert_uint_eq(sizeof want / sizeof want[0], PROTO_E__COUNT);
+	for (int i = 0; i < PROTO_E__COUNT; i++) {
+		ck_assert_str_eq(proto_code_name((enum proto_code)i), want[i]);
+		ck_assert_int_eq(proto_code_parse(want[i]), i);
+	}
+	ck_assert_ptr_null(proto_code_name(PROTO_E__COUNT));
+	ck_assert_int_eq(proto_code_parse("Invalid_data"), -1);
+}
+END_TEST
+
+START_TEST(test_kind_state_names)
+{
+	static const char *const kinds[] = { "process", "qemu", "docker" };
+	static const char *const states[] = { "starting", "running",
+	    "stopping", "exited", "failed", "backoff" };
+
+	ck_assert_uint_eq(sizeof kinds / sizeof kinds[0], PROTO_KIND__COUNT);
+	ck_assert_uint_eq(sizeof states / sizeof states[0],
+	    PROTO_STATE__COUNT);
+	for (int i = 0; i < PROTO_KIND__COUNT; i++) {
+		ck_assert_str_eq(proto_kind_name((enum proto_kind)i),
+		    kinds[i]);
+		ck_assert_int_eq(proto_kind_parse(kinds[i]), i);
+	}
+	for (int i = 0; i < PROTO_STATE__COUNT; i++) {
+		ck_assert_str_eq(proto_state_name((enum proto_state)i),
+		    states[i]);
+		ck_assert_int_eq(proto_state_parse(states[i]), i);
+	}
+	ck_assert_ptr_null(proto_kind_name(PROTO_KIND__COUNT));
+	ck_assert_ptr_null(proto_state_name(PROTO_STATE__COUNT));
+	ck_assert_int_eq(proto_kind_parse("vm"), -1);
+	ck_assert_int_eq(proto_state_parse("flying"), -1);
+}
+END_TEST
+
+START_TEST(test_time_format_exact)
+{
+	char	buf[40];
+
+	proto_time_format(INT64_C(1795255200123), buf, sizeof buf);
+	ck_assert_str_eq(buf, "2026-11-21T10:00:00.123Z");
+	proto_time_format(INT64_C(1795255200000), buf, sizeof buf);
+	ck_assert_str_eq(buf, "2026-11-21T10:00:00.000Z");
+	proto_time_format(INT64_C(1795255200007), buf, sizeof buf);
+	ck_assert_str_eq(buf, "2026-11-21T10:00:00.007Z");
+}
+END_TEST
+
+START_TEST(test_time_roundtrip)
+{
+	static const int64_t	values[] = { 1, 999, 1000, T_STARTED,
+	    T_ENDED, INT64_C(1795255200123), INT64_C(4102444799999) };
+	char			buf[40];
+	int64_t			ms;
+
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+		proto_time_format(values[i], buf, sizeof buf);
+		ms = -7;
+		ck_assert_msg(proto_time_parse(buf, &ms) == 0,
+		    "%s not parsed", buf);
+		ck_assert_int_eq(ms, values[i]);
+	}
+}
+END_TEST
+
+START_TEST(test_time_parse)
+{
+	int64_t	ms = 0;
+
+	ck_assert_int_eq(proto_time_parse("2026-11-21T10:00:00.123Z", &ms),
+	    0);
+	ck_assert_int_eq(ms, INT64_C(1795255200123));
+	ck_assert_int_eq(proto_time_parse("2026-11-21T10:00:00Z", &ms), 0);
+	ck_assert_int_eq(ms, INT64_C(1795255200000));
+}
+END_TEST
+
+START_TEST(test_time_parse_rejects)
+{
+	int64_t	ms = 42;
+
+	ck_assert_int_eq(proto_time_parse("2026-11-21 10:00:00", &ms), -1);
+	ck_assert_int_eq(proto_time_parse("2026-11-21 10:00:00Z", &ms), -1);
+	ck_assert_int_eq(proto_time_parse("2026-11-21T10:00:00.123", &ms),
+	    -1);
+	ck_assert_int_eq(proto_time_parse("2026-11-21T10:00:00", &ms), -1);
+	ck_assert_int_eq(proto_time_parse("2026-11-21T10:00:00.12Z", &ms),
+	    -1);
+	ck_assert_int_eq(proto_time_parse("2026-11-21T10:00:00.123+01:00",
+	    &ms), -1);
+	ck_assert_int_eq(proto_time_parse("", &ms), -1);
+	/* Only the canonical form. */
+	ck_assert_int_eq(proto_time_parse("2026-02-31T00:00:00Z", &ms), -1);
+	ck_assert_int_eq(proto_time_parse("2026-1-2T3:4:5Z", &ms), -1);
+	ck_assert_int_eq(proto_time_parse(" 2026-11-21T10:00:00Z", &ms), -1);
+	ck_assert_int_eq(ms, 42);
+}
+END_TEST
+
+START_TEST(test_error_set)
+{
+	struct proto_error	e;
+	char			long_field[100];
+
+	proto_error_set(&e, PROTO_E_FULL, "label", "%s: %d jobs", "label", 9);
+	ck_assert_int_eq(e.code, PROTO_E_FULL);
+	ck_assert_str_eq(e.field, "label");
+	ck_assert_str_eq(e.message, "label: 9 jobs");
+	memset(long_field, 'f', sizeof long_field - 1);
+	long_field[sizeof long_field - 1] = '\0';
+	proto_error_set(&e, PROTO_E_INVALID_DATA, long_field, "x");
+	ck_assert_uint_eq(strlen(e.field), sizeof e.field - 1);
+}
+END_TEST
+
+START_TEST(test_strv_copy_free)
+{
+	struct proto_strv	a, b;
+
+	memset(&a, 0, sizeof a);
+	proto_strv_add(&a, "one");
+	proto_strv_add(&a, "");
+	proto_strv_add(&a, "three");
+	proto_strv_copy(&b, &a);
+	assert_strv_eq("copy", &b, &a);
+	ck_assert_ptr_ne(b.v[0], a.v[0]);
+	proto_strv_free(&a);
+	ck_assert_ptr_null(a.v);
+	ck_assert_uint_eq(a.n, 0);
+	ck_assert_str_eq(b.v[2], "three");
+	proto_strv_free(&b);
+	proto_strv_free(&b);
+}
+END_TEST
+
+START_TEST(test_submit_copy)
+{
+	struct proto_submit	a, b;
+
+	memset(&a, 0, sizeof a);
+	a.label = xstrdup("web");
+	proto_strv_add(&a.argv, "srv");
+	proto_strv_add(&a.env, "A=1");
+	a.cwd = xstrdup("/srv");
+	a.stderr_path = xstrdup("/tmp/e");
+	proto_submit_copy(&b, &a);
+	proto_submit_free(&a);
+	ck_assert_ptr_null(a.label);
+	ck_assert_str_eq(b.label, "web");
+	ck_assert_uint_eq(b.argv.n, 1);
+	ck_assert_str_eq(b.argv.v[0], "srv");
+	ck_assert_str_eq(b.env.v[0], "A=1");
+	ck_assert_str_eq(b.cwd, "/srv");
+	ck_assert_ptr_null(b.path);
+	ck_assert_ptr_null(b.stdout_path);
+	ck_assert_str_eq(b.stderr_path, "/tmp/e");
+	proto_submit_free(&b);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+
+static Suite *
+proto_suite(void)
+{
+	Suite	*s = suite_create("proto");
+	TCase	*tc;
+
+	tc = tcase_create("request_roundtrip");
+	tcase_add_test(tc, test_req_ping_roundtrip);
+	tcase_add_test(tc, test_req_submit_roundtrip);
+	tcase_add_test(tc, test_req_submit_minimal_roundtrip);
+	tcase_add_test(tc, test_req_list_roundtrip);
+	tcase_add_test(tc, test_req_list_all_roundtrip);
+	tcase_add_test(tc, test_req_status_roundtrip);
+	tcase_add_test(tc, test_req_stop_roundtrip);
+	tcase_add_test(tc, test_req_stop_zero_timeout_roundtrip);
+	tcase_add_test(tc, test_req_stop_defaults);
+	tcase_add_test(tc, test_req_shutdown_roundtrip);
+	tcase_add_test(tc, test_req_shutdown_defaults);
+	tcase_add_test(tc, test_req_init_defaults);
+	tcase_add_test(tc, test_req_whitespace_and_cr_accepted);
+	tcase_add_test(tc, test_req_escaped_backslash_u0000_is_text);
+	tcase_add_test(tc, test_req_unicode_escape_decoded);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("request_payload");
+	tcase_add_test(tc, test_req_not_json);
+	tcase_add_test(tc, test_req_not_object);
+	tcase_add_test(tc, test_req_trailing_garbage);
+	tcase_add_test(tc, test_req_nul_escape);
+	tcase_add_test(tc, test_req_raw_nul_byte);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("request_envelope");
+	tcase_add_test(tc, test_req_id_missing);
+	tcase_add_test(tc, test_req_id_bad);
+	tcase_add_test(tc, test_req_id_limits_accepted);
+	tcase_add_test(tc, test_req_id_max_roundtrip);
+	tcase_add_test(tc, test_req_v_missing_or_bad);
+	tcase_add_test(tc, test_req_v_unsupported);
+	tcase_add_test(tc, test_req_op_bad);
+	tcase_add_test(tc, test_req_unknown_member);
+	tcase_add_test(tc, test_req_duplicate_member);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("request_submit");
+	tcase_add_test(tc, test_submit_label_missing_or_wrong_type);
+	tcase_add_test(tc, test_submit_label_invalid);
+	tcase_add_test(tc, test_submit_label_length);
+	tcase_add_test(tc, test_submit_argv_bad);
+	tcase_add_test(tc, test_submit_argv_element_bad);
+	tcase_add_test(tc, test_submit_env_roundtrip_from_json);
+	tcase_add_test(tc, test_submit_env_bad);
+	tcase_add_test(tc, test_submit_paths_not_absolute);
+	tcase_add_test(tc, test_submit_optional_null_accepted);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("request_match");
+	tcase_add_test(tc, test_stop_match_missing_or_empty);
+	tcase_add_test(tc, test_stop_match_element_bad);
+	tcase_add_test(tc, test_stop_timeout_bad);
+	tcase_add_test(tc, test_stop_timeout_max_accepted);
+	tcase_add_test(tc, test_stop_signal_bad);
+	tcase_add_test(tc, test_stop_signal_names_accepted);
+	tcase_add_test(tc, test_status_label_bad);
+	tcase_add_test(tc, test_list_match_bad);
+	tcase_add_test(tc, test_list_match_empty_accepted);
+	tcase_add_test(tc, test_shutdown_timeout_bad);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("reply_roundtrip");
+	tcase_add_test(tc, test_reply_ping_roundtrip);
+	tcase_add_test(tc, test_reply_job_exited_roundtrip);
+	tcase_add_test(tc, test_reply_job_signaled_roundtrip);
+	tcase_add_test(tc, test_reply_job_times_keep_ms);
+	tcase_add_test(tc, test_reply_job_unset_members_null);
+	tcase_add_test(tc, test_reply_list_roundtrip);
+	tcase_add_test(tc, test_reply_stop_with_errors_roundtrip);
+	tcase_add_test(tc, test_reply_shutdown_empty_roundtrip);
+	tcase_add_test(tc, test_reply_jobs_free_unfinished);
+	tcase_add_test(tc, test_reply_error_roundtrip);
+	tcase_add_test(tc, test_reply_error_null_id_no_field);
+	tcase_add_test(tc, test_reply_error_every_code_roundtrip);
+	tcase_add_test(tc, test_reply_unknown_code_is_internal);
+	tcase_add_test(tc, test_jobs_json);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("reply_strict");
+	tcase_add_test(tc, test_reply_v_unsupported);
+	tcase_add_test(tc, test_reply_no_result_or_error);
+	tcase_add_test(tc, test_reply_jobs_not_array);
+	tcase_add_test(tc, test_reply_job_bad_state);
+	tcase_add_test(tc, test_reply_job_bad_members);
+	tcase_add_test(tc, test_reply_id_bad);
+	tcase_add_test(tc, test_reply_payload_bad);
+	tcase_add_test(tc, test_reply_ping_bad);
+	tcase_add_test(tc, test_reply_unknown_members_ignored);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("label_glob");
+	tcase_add_test(tc, test_label_valid_accepts);
+	tcase_add_test(tc, test_label_valid_rejects);
+	tcase_add_test(tc, test_glob_match);
+	tcase_add_test(tc, test_is_glob);
+	tcase_add_test(tc, test_glob_valid);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("names");
+	tcase_add_test(tc, test_signal_parse);
+	tcase_add_test(tc, test_signal_name);
+	tcase_add_test(tc, test_op_names);
+	tcase_add_test(tc, test_code_names);
+	tcase_add_test(tc, test_kind_state_names);
+	tcase_add_test(tc, test_time_format_exact);
+	tcase_add_test(tc, test_time_roundtrip);
+	tcase_add_test(tc, test_time_parse);
+	tcase_add_test(tc, test_time_parse_rejects);
+	tcase_add_test(tc, test_error_set);
+	tcase_add_test(tc, test_strv_copy_free);
+	tcase_add_test(tc, test_submit_copy);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr;
+	int	 failed;
+
+	sr = srunner_create(proto_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
