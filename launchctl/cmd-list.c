@@ -54,7 +54,7 @@ cmd_list_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (rep.is_error) {
 		rc = client_report_error(&rep.error);
 	} else if (as_json) {
-		json = proto_jobs_json(rep.jobs, rep.njobs, 1);
+		json = proto_jobs_json(rep.jobs, rep.njobs, 0);
 		fputs(json, stdout);
 		free(json);
 	} else if (rep.njobs > 0) {
@@ -76,7 +76,7 @@ const struct cmd_entry cmd_list_entry = {
 	    "\n"
 	    "Options:\n"
 	    "  -l, --long  add KIND and COMMAND columns\n"
-	    "  --json      a JSON array of jobs (schema in docs/protocol.md)\n"
+	    "  --json      a JSON array of jobs (schema: docs/protocol.md)\n"
 	    "\n"
 	    "Example:\n  launch list 'web*'\n",
 	.exec = cmd_list_exec,

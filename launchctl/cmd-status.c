@@ -46,7 +46,7 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (rep.is_error) {
 		rc = client_report_error(&rep.error);
 	} else if (as_json) {
-		json = proto_jobs_json(rep.jobs, 1, 1);
+		json = proto_jobs_json(rep.jobs, 1, 0);
 		fputs(json, stdout);
 		free(json);
 	} else

@@ -16,13 +16,26 @@ cleanup() {
 	rc=$?
 	set +e
 	for pid in $KILL_PIDS; do kill -KILL "$pid" 2>/dev/null; done
-	if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
-		kill -TERM "$DAEMON_PID"
+	if [ -n "$DAEMON_PID" ]; then
+		# A daemon still running is shut down by SIGTERM and must exit
+		# 0: under the sanitizers a leak or error shows up here.
+		kill -TERM "$DAEMON_PID" 2>/dev/null
 		i=0
-		while kill -0 "$DAEMON_PID" 2>/dev/null && [ $i -lt 100 ]; do
+		while ! not_alive "$DAEMON_PID" && [ $i -lt 200 ]; do
 			sleep 0.05; i=$((i + 1))
 		done
 		kill -KILL "$DAEMON_PID" 2>/dev/null
+		wait "$DAEMON_PID" 2>/dev/null
+		st=$?
+		if [ $rc -eq 0 ] && [ $st -ne 0 ]; then
+			echo "FAIL: the daemon exited with status $st"
+			rc=1
+		fi
+	fi
+	if [ $rc -eq 0 ] && [ -f "$T/daemon.log" ] &&
+	    grep -qE 'Sanitizer|runtime error' "$T/daemon.log"; then
+		echo "FAIL: sanitizer report in the daemon log"
+		rc=1
 	fi
 	if [ $rc -ne 0 ] && [ $rc -ne 77 ] && [ -f "$T/daemon.log" ]; then
 		echo "--- daemon log (last 30 lines)"
