@@ -188,3 +188,32 @@ client_call(struct client *c, struct proto_request *req,
 	}
 	return 0;
 }
+
+int
+client_request(const struct cmd_ctx *ctx, struct proto_request *req,
+    struct proto_reply *rep)
+{
+	struct client	c;
+	int		rc;
+
+	if ((rc = client_open(&c, ctx)) != 0)
+		return rc;
+	rc = client_call(&c, req, rep);
+	client_close(&c);
+	return rc;
+}
+
+int
+client_add_match(struct proto_strv *match, int argc, char **argv, int first)
+{
+	char	why[160];
+
+	for (int i = first; i < argc; i++) {
+		if (!proto_glob_valid(argv[i], why, sizeof why)) {
+			fprintf(stderr, "launch: %s: %s\n", argv[i], why);
+			return EXIT_USAGE;
+		}
+		proto_strv_add(match, argv[i]);
+	}
+	return 0;
+}

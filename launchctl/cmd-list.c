@@ -16,8 +16,7 @@ cmd_list_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	};
 	struct proto_request	 req;
 	struct proto_reply	 rep;
-	struct client		 c;
-	char			 why[160], *json;
+	char			*json;
 	int			 ch, rc, wide = 0, as_json = 0;
 
 	while ((ch = getopt_long(argc, argv, "lj", longopts, NULL)) != -1) {
@@ -34,20 +33,8 @@ cmd_list_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 	}
 	proto_request_init(&req, PROTO_OP_LIST);
-	for (int i = optind; i < argc; i++) {
-		if (!proto_glob_valid(argv[i], why, sizeof why)) {
-			fprintf(stderr, "launch: %s: %s\n", argv[i], why);
-			proto_request_free(&req);
-			return EXIT_USAGE;
-		}
-		proto_strv_add(&req.match, argv[i]);
-	}
-	if ((rc = client_open(&c, ctx)) != 0) {
-		proto_request_free(&req);
-		return rc;
-	}
-	rc = client_call(&c, &req, &rep);
-	client_close(&c);
+	if ((rc = client_add_match(&req.match, argc, argv, optind)) == 0)
+		rc = client_request(ctx, &req, &rep);
 	proto_request_free(&req);
 	if (rc != 0)
 		return rc;

@@ -15,7 +15,6 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	};
 	struct proto_request	 req;
 	struct proto_reply	 rep;
-	struct client		 c;
 	char			 why[160], *json;
 	int			 ch, rc, as_json = 0;
 
@@ -34,13 +33,10 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "launch: %s: %s\n", argv[optind], why);
 		return EXIT_USAGE;
 	}
-	if ((rc = client_open(&c, ctx)) != 0)
-		return rc;
 	proto_request_init(&req, PROTO_OP_STATUS);
 	req.label = argv[optind];
-	rc = client_call(&c, &req, &rep);
+	rc = client_request(ctx, &req, &rep);
 	req.label = NULL;
-	client_close(&c);
 	if (rc != 0)
 		return rc;
 	if (rep.is_error) {

@@ -57,14 +57,9 @@ static int
 stop_call(struct cmd_ctx *ctx, struct proto_request *req)
 {
 	struct proto_reply	rep;
-	struct client		c;
 	int			rc;
 
-	if ((rc = client_open(&c, ctx)) != 0)
-		return rc;
-	rc = client_call(&c, req, &rep);
-	client_close(&c);
-	if (rc != 0)
+	if ((rc = client_request(ctx, req, &rep)) != 0)
 		return rc;
 	rc = rep.is_error ? client_report_error(&rep.error) :
 	    stop_report(ctx, &rep);
@@ -77,7 +72,6 @@ cmd_stop_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct cmd_entry	*e = &cmd_stop_entry;
 	struct proto_request	 req;
-	char			 why[160];
 	int			 ch, rc;
 
 	proto_request_init(&req, PROTO_OP_STOP);
@@ -105,15 +99,8 @@ cmd_stop_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_usage_error(e, "expected at least one LABEL or GLOB");
 		return EXIT_USAGE;
 	}
-	for (int i = optind; i < argc; i++) {
-		if (!proto_glob_valid(argv[i], why, sizeof why)) {
-			fprintf(stderr, "launch: %s: %s\n", argv[i], why);
-			proto_request_free(&req);
-			return EXIT_USAGE;
-		}
-		proto_strv_add(&req.match, argv[i]);
-	}
-	rc = stop_call(ctx, &req);
+	if ((rc = client_add_match(&req.match, argc, argv, optind)) == 0)
+		rc = stop_call(ctx, &req);
 	proto_request_free(&req);
 	return rc;
 }

@@ -134,7 +134,6 @@ cmd_submit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct proto_request	 req;
 	struct proto_reply	 rep;
 	struct proto_submit	*s = &req.submit;
-	struct client		 c;
 	const char		*path;
 	int			 rc, help = 0;
 
@@ -160,13 +159,7 @@ cmd_submit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (path != NULL)
 		s->path = xstrdup(path);
 
-	if ((rc = client_open(&c, ctx)) != 0) {
-		proto_request_free(&req);
-		return rc;
-	}
-	rc = client_call(&c, &req, &rep);
-	client_close(&c);
-	if (rc == 0) {
+	if ((rc = client_request(ctx, &req, &rep)) == 0) {
 		if (rep.is_error)
 			rc = client_report_error(&rep.error);
 		else if (ctx->verbose)

@@ -74,6 +74,13 @@ void	client_close(struct client *);
  * (rep->is_error may be set), or an exit code after printing why. */
 int	client_call(struct client *, struct proto_request *,
 	    struct proto_reply *);
+/* client_open, client_call, client_close in one. */
+int	client_request(const struct cmd_ctx *, struct proto_request *,
+	    struct proto_reply *);
+/* Validate argv[first..] as labels or globs and add them to match; 0, or
+ * an exit code after printing why. */
+int	client_add_match(struct proto_strv *, int argc, char **argv,
+	    int first);
 /* Print a reply's error as "launch: message" and map it to an exit code. */
 int	client_report_error(const struct proto_error *);
 int	client_exit_code(enum proto_code);

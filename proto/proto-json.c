@@ -94,20 +94,31 @@ pj_check_members(const cJSON *obj, const char *const *allowed,
 	return 0;
 }
 
+/* Find a member: 1 present, 0 absent (or null) and optional, -1 error. */
+static int
+pj_member(const cJSON *obj, const char *name, int required, const cJSON **m,
+    struct proto_error *err)
+{
+	*m = cJSON_GetObjectItemCaseSensitive(obj, name);
+	if (*m != NULL && (required || !cJSON_IsNull(*m)))
+		return 1;
+	if (!required)
+		return 0;
+	proto_error_set(err, PROTO_E_INVALID_DATA, name,
+	    "%s: missing required field", name);
+	return -1;
+}
+
 int
 pj_string(const cJSON *obj, const char *name, int required, char **out,
     struct proto_error *err)
 {
-	const cJSON	*m = cJSON_GetObjectItemCaseSensitive(obj, name);
+	const cJSON	*m;
+	int		 rc;
 
 	*out = NULL;
-	if (m == NULL || (!required && cJSON_IsNull(m))) {
-		if (!required)
-			return 0;
-		proto_error_set(err, PROTO_E_INVALID_DATA, name,
-		    "%s: missing required field", name);
-		return -1;
-	}
+	if ((rc = pj_member(obj, name, required, &m, err)) <= 0)
+		return rc;
 	if (!cJSON_IsString(m)) {
 		proto_error_set(err, PROTO_E_INVALID_DATA, name,
 		    "%s: must be a string", name);
@@ -133,15 +144,11 @@ int
 pj_int(const cJSON *obj, const char *name, int required, int64_t min,
     int64_t max, int64_t *out, struct proto_error *err)
 {
-	const cJSON	*m = cJSON_GetObjectItemCaseSensitive(obj, name);
+	const cJSON	*m;
+	int		 rc;
 
-	if (m == NULL || (!required && cJSON_IsNull(m))) {
-		if (!required)
-			return 0;
-		proto_error_set(err, PROTO_E_INVALID_DATA, name,
-		    "%s: missing required field", name);
-		return -1;
-	}
+	if ((rc = pj_member(obj, name, required, &m, err)) <= 0)
+		return rc;
 	if (!pj_is_int(m, min, max)) {
 		proto_error_set(err, PROTO_E_INVALID_DATA, name,
 		    "%s: must be an integer from %lld to %lld", name,
@@ -156,18 +163,13 @@ int
 pj_strv(const cJSON *obj, const char *name, int required,
     struct proto_strv *sv, struct proto_error *err)
 {
-	const cJSON	*m = cJSON_GetObjectItemCaseSensitive(obj, name);
-	const cJSON	*e;
+	const cJSON	*m, *e;
 	size_t		 i = 0;
+	int		 rc;
 
 	memset(sv, 0, sizeof *sv);
-	if (m == NULL || (!required && cJSON_IsNull(m))) {
-		if (!required)
-			return 0;
-		proto_error_set(err, PROTO_E_INVALID_DATA, name,
-		    "%s: missing required field", name);
-		return -1;
-	}
+	if ((rc = pj_member(obj, name, required, &m, err)) <= 0)
+		return rc;
 	if (!cJSON_IsArray(m)) {
 		proto_error_set(err, PROTO_E_INVALID_DATA, name,
 		    "%s: must be an array of strings", name);
@@ -192,12 +194,11 @@ int
 pj_env(const cJSON *obj, const char *name, struct proto_strv *sv,
     struct proto_error *err)
 {
-	const cJSON	*m = cJSON_GetObjectItemCaseSensitive(obj, name);
-	const cJSON	*e, *o;
+	const cJSON	*m, *e, *o;
 	char		*kv, f[64];
 
 	memset(sv, 0, sizeof *sv);
-	if (m == NULL || cJSON_IsNull(m))
+	if (pj_member(obj, name, 0, &m, err) == 0)
 		return 0;
 	if (!cJSON_IsObject(m)) {
 		proto_error_set(err, PROTO_E_INVALID_DATA, name,
