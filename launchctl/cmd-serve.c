@@ -1,20 +1,98 @@
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "launch.h"
 #include "server.h"
 
+
+/* A size like 10485760, 512K, 10M or 1G. */
+static int
+serve_parse_size(const char *s, int64_t *out)
+{
+	char		*end;
+	long long	 n;
+
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || n <= 0)
+		return -1;
+	switch (*end) {
+	case 'K': case 'k': n *= 1024; end++; break;
+	case 'M': case 'm': n *= 1024 * 1024; end++; break;
+	case 'G': case 'g': n *= 1024 * 1024 * 1024; end++; break;
+	}
+	if (*end != '\0')
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int
+serve_parse_count(const char *s, long long min, long long max, long long *out)
+{
+	char	*end;
+
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return errno != 0 || end == s || *end != '\0' || *out < min ||
+	    *out > max ? -1 : 0;
+}
+
 static int
 cmd_serve_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct server_options	opt = { ctx->socket, LOG_LEVEL_INFO };
+	static const struct option longopts[] = {
+		{ "state-dir", required_argument, NULL, 'D' },
+		{ "history", required_argument, NULL, 'H' },
+		{ "log-size", required_argument, NULL, 'z' },
+		{ "log-files", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct server_options	opt;
 	int			ch, verbose = ctx->verbose, quiet = ctx->quiet;
+	long long		n;
 
-	while ((ch = getopt(argc, argv, "+S:vq")) != -1) {
+	memset(&opt, 0, sizeof opt);
+	opt.socket = ctx->socket;
+	opt.level = LOG_LEVEL_INFO;
+	opt.history = 1000;
+	while ((ch = getopt_long(argc, argv, "+S:vq", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'S':
 			opt.socket = optarg;
+			break;
+		case 'D':
+			opt.state.dir = optarg;
+			break;
+		case 'H':
+			if (serve_parse_count(optarg, 0, 100000000, &n) == -1) {
+				cmd_usage_error(&cmd_serve_entry, "--history "
+				    "%s: expected a count of ended jobs",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			opt.history = (size_t)n;
+			break;
+		case 'z':
+			if (serve_parse_size(optarg, &opt.state.log_size) ==
+			    -1) {
+				cmd_usage_error(&cmd_serve_entry, "--log-size "
+				    "%s: expected bytes, e.g. 10M", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'n':
+			if (serve_parse_count(optarg, 1, 1000, &n) == -1) {
+				cmd_usage_error(&cmd_serve_entry, "--log-files "
+				    "%s: expected 1 to 1000", optarg);
+				return EXIT_USAGE;
+			}
+			opt.state.log_files = (int)n;
 			break;
 		case 'v':
 			verbose++;
@@ -41,7 +119,8 @@ cmd_serve_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_serve_entry = {
 	.name = "serve",
-	.usage = "[-S SOCKET] [-v] [-q]",
+	.usage = "[-S SOCKET] [-v] [-q] [--state-dir DIR] [--history N] "
+	    "[--log-size BYTES] [--log-files N]",
 	.summary = "run the daemon in the foreground",
 	.help =
 	    "Runs the supervisor in the foreground, logging to stderr.  Only\n"
@@ -49,10 +128,20 @@ const struct cmd_entry cmd_serve_entry = {
 	    "names the first one's pid.  SIGTERM or SIGINT stop every job and\n"
 	    "exit, as `launch shutdown` does.\n"
 	    "\n"
+	    "Jobs run under small per-job shims, so they keep running (and\n"
+	    "logging) if the daemon dies; a new daemon reattaches to them and\n"
+	    "learns how the others ended.\n"
+	    "\n"
 	    "Options:\n"
-	    "  -S SOCKET  the socket to serve (or $LAUNCH_SOCKET)\n"
-	    "  -v         debug logging\n"
-	    "  -q         warnings only\n"
+	    "  -S SOCKET         the socket to serve (or $LAUNCH_SOCKET)\n"
+	    "  -v                debug logging\n"
+	    "  -q                warnings only\n"
+	    "  --state-dir DIR   jobs and logs (default $LAUNCH_STATE_DIR, else\n"
+	    "                    $XDG_STATE_HOME/launch, else "
+	    "~/.local/state/launch)\n"
+	    "  --history N       ended jobs kept (default 1000)\n"
+	    "  --log-size BYTES  rotate a job's log at this size (default 10M)\n"
+	    "  --log-files N     log files kept per stream (default 5)\n"
 	    "\n"
 	    "Example:\n  launch serve -v\n",
 	.exec = cmd_serve_exec,

@@ -2,6 +2,9 @@
  * launch stop [-t SECS] [-s SIGNAL] LABEL|GLOB...
  * launch shutdown [-t SECS]
  * Both wait until the jobs have ended and report how they ended.
+ *
+ * The helpers shared with start, restart and remove (cmd-start.c) live
+ * here too: they answer with the same {"jobs", "errors"} reply.
  */
 #include "config.h"
 
@@ -14,8 +17,8 @@
 
 #include "launch.h"
 
-static int
-stop_parse_timeout(const struct cmd_entry *e, const char *s, int64_t *ms)
+int
+cmd_parse_timeout(const struct cmd_entry *e, const char *s, int64_t *ms)
 {
 	char	*end;
 	double	 d;
@@ -32,12 +35,28 @@ stop_parse_timeout(const struct cmd_entry *e, const char *s, int64_t *ms)
 	return 0;
 }
 
-/* Report each job's end (with -v) and each label error; exit code. */
-static int
-stop_report(const struct cmd_ctx *ctx, const struct proto_reply *rep)
+int
+cmd_parse_stop_signal(const struct cmd_entry *e, const char *s, int *sig)
 {
-	char	outcome[64];
-	int	rc = 0;
+	int	n;
+
+	/* SIGKILL is what the timeout is for; SIGSTOP would never end it. */
+	n = proto_signal_parse(s);
+	if (n <= 0 || n == SIGKILL || n == SIGSTOP) {
+		cmd_usage_error(e, "-s %s: not a usable stop signal (e.g. "
+		    "TERM, INT, HUP, 15)", s);
+		return -1;
+	}
+	*sig = n;
+	return 0;
+}
+
+int
+cmd_jobs_report(const struct cmd_ctx *ctx, const struct proto_reply *rep)
+{
+	const struct proto_job	*j;
+	char			 outcome[64];
+	int			 rc = 0;
 
 	for (size_t i = 0; i < rep->nerrors; i++) {
 		fprintf(stderr, "launch: %s\n", rep->errors[i].message);
@@ -45,16 +64,22 @@ stop_report(const struct cmd_ctx *ctx, const struct proto_reply *rep)
 	}
 	if (ctx->verbose) {
 		for (size_t i = 0; i < rep->njobs; i++) {
-			output_outcome(&rep->jobs[i], outcome, sizeof outcome);
-			printf("%s: %s, %s\n", rep->jobs[i].label,
-			    proto_state_name(rep->jobs[i].state), outcome);
+			j = &rep->jobs[i];
+			/* A started job has no outcome yet: show its pid. */
+			if (j->pid > 0 && j->ended_ms == 0)
+				snprintf(outcome, sizeof outcome, "pid %lld",
+				    (long long)j->pid);
+			else
+				output_outcome(j, outcome, sizeof outcome);
+			printf("%s: %s, %s\n", j->spec.label,
+			    proto_state_name(j->state), outcome);
 		}
 	}
 	return rc;
 }
 
-static int
-stop_call(struct cmd_ctx *ctx, struct proto_request *req)
+int
+cmd_jobs_call(const struct cmd_ctx *ctx, struct proto_request *req)
 {
 	struct proto_reply	rep;
 	int			rc;
@@ -62,7 +87,7 @@ stop_call(struct cmd_ctx *ctx, struct proto_request *req)
 	if ((rc = client_request(ctx, req, &rep)) != 0)
 		return rc;
 	rc = rep.is_error ? client_report_error(&rep.error) :
-	    stop_report(ctx, &rep);
+	    cmd_jobs_report(ctx, &rep);
 	proto_reply_free(&rep);
 	return rc;
 }
@@ -78,17 +103,12 @@ cmd_stop_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	while ((ch = getopt(argc, argv, "t:s:")) != -1) {
 		switch (ch) {
 		case 't':
-			if (stop_parse_timeout(e, optarg, &req.timeout_ms) == -1)
+			if (cmd_parse_timeout(e, optarg, &req.timeout_ms) == -1)
 				return EXIT_USAGE;
 			break;
 		case 's':
-			req.signal = proto_signal_parse(optarg);
-			if (req.signal <= 0 || req.signal == SIGKILL ||
-			    req.signal == SIGSTOP) {
-				cmd_usage_error(e, "-s %s: not a usable stop "
-				    "signal (e.g. TERM, INT, HUP, 15)", optarg);
+			if (cmd_parse_stop_signal(e, optarg, &req.signal) == -1)
 				return EXIT_USAGE;
-			}
 			break;
 		default:
 			cmd_usage_error(e, "bad option");
@@ -100,7 +120,7 @@ cmd_stop_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if ((rc = client_add_match(&req.match, argc, argv, optind)) == 0)
-		rc = stop_call(ctx, &req);
+		rc = cmd_jobs_call(ctx, &req);
 	proto_request_free(&req);
 	return rc;
 }
@@ -118,14 +138,14 @@ cmd_shutdown_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			cmd_usage_error(e, "bad option");
 			return EXIT_USAGE;
 		}
-		if (stop_parse_timeout(e, optarg, &req.timeout_ms) == -1)
+		if (cmd_parse_timeout(e, optarg, &req.timeout_ms) == -1)
 			return EXIT_USAGE;
 	}
 	if (optind != argc) {
 		cmd_usage_error(e, "unexpected argument \"%s\"", argv[optind]);
 		return EXIT_USAGE;
 	}
-	return stop_call(ctx, &req);
+	return cmd_jobs_call(ctx, &req);
 }
 
 const struct cmd_entry cmd_stop_entry = {

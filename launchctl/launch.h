@@ -49,6 +49,11 @@ extern const struct cmd_entry cmd_stop_entry;
 extern const struct cmd_entry cmd_shutdown_entry;
 extern const struct cmd_entry cmd_serve_entry;
 extern const struct cmd_entry cmd_ping_entry;
+extern const struct cmd_entry cmd_start_entry;
+extern const struct cmd_entry cmd_restart_entry;
+extern const struct cmd_entry cmd_remove_entry;
+extern const struct cmd_entry cmd_logs_entry;
+extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_version_entry;
 
@@ -59,6 +64,18 @@ void	cmd_usage_error(const struct cmd_entry *, const char *fmt, ...)
 void	cmd_print_help(const struct cmd_entry *);
 /* getopt for a command: handles -h/--help (returns 'h'). */
 int	cmd_help_requested(int argc, char **argv);
+
+/* cmd-stop.c, shared by the commands whose reply is {"jobs", "errors"}
+ * (stop, shutdown, start, restart, remove).  The parsers return 0, or -1
+ * after a usage error. */
+int	cmd_parse_timeout(const struct cmd_entry *, const char *,
+	    int64_t *ms);
+int	cmd_parse_stop_signal(const struct cmd_entry *, const char *,
+	    int *sig);
+/* Print each label error and, with -v, each job; the exit code. */
+int	cmd_jobs_report(const struct cmd_ctx *, const struct proto_reply *);
+/* client_request, then report as above; the exit code. */
+int	cmd_jobs_call(const struct cmd_ctx *, struct proto_request *);
 
 /* client.c */
 struct client {

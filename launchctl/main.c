@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "launch.h"
+#include "shim.h"
 
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_serve_entry,
@@ -20,6 +21,11 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_list_entry,
 	&cmd_status_entry,
 	&cmd_stop_entry,
+	&cmd_start_entry,
+	&cmd_restart_entry,
+	&cmd_remove_entry,
+	&cmd_logs_entry,
+	&cmd_export_entry,
 	&cmd_shutdown_entry,
 	&cmd_ping_entry,
 	&cmd_help_entry,
@@ -110,6 +116,9 @@ main(int argc, char **argv)
 	const struct cmd_entry	*e;
 	int			 ch;
 
+	/* The per-job shim is an internal mode of the same binary. */
+	if (argc > 1 && strcmp(argv[1], "shim") == 0)
+		return shim_main(argc - 1, argv + 1);
 	memset(&ctx, 0, sizeof ctx);
 	/* "+": stop at the command name; its options are its own. */
 	while ((ch = getopt_long(argc, argv, "+S:vqhV", longopts, NULL)) != -1) {

@@ -61,13 +61,13 @@ output_command(const struct proto_job *j)
 	size_t	 len = 1;
 	char	*s;
 
-	for (size_t i = 0; i < j->argv.n; i++)
-		len += strlen(j->argv.v[i]) + 1;
+	for (size_t i = 0; i < j->spec.argv.n; i++)
+		len += strlen(j->spec.argv.v[i]) + 1;
 	s = xcalloc(1, len);
-	for (size_t i = 0; i < j->argv.n; i++) {
+	for (size_t i = 0; i < j->spec.argv.n; i++) {
 		if (i > 0)
 			strcat(s, " ");
-		strcat(s, j->argv.v[i]);
+		strcat(s, j->spec.argv.v[i]);
 	}
 	return s;
 }
@@ -95,7 +95,7 @@ output_jobs_table(const struct proto_job *jobs, size_t n, int wide)
 			if (j == NULL) {
 				cells[r][c] = xstrdup(cols[c].title);
 			} else if (c == 0) {
-				cells[r][c] = xstrdup(j->label);
+				cells[r][c] = xstrdup(j->spec.label);
 			} else if (c == 1) {
 				cells[r][c] = xstrdup(proto_state_name(j->state));
 			} else if (c == 2) {
@@ -151,21 +151,21 @@ output_job_detail(const struct proto_job *j)
 	char	 buf[64];
 	char	*cmd = output_command(j);
 
-	printf("%-10s %s\n", "label:", j->label);
+	printf("%-10s %s\n", "label:", j->spec.label);
 	printf("%-10s %s\n", "kind:", proto_kind_name(j->kind));
 	printf("%-10s %s\n", "state:", proto_state_name(j->state));
 	if (j->pid > 0)
 		printf("%-10s %lld\n", "pid:", (long long)j->pid);
 	printf("%-10s %s\n", "command:", cmd);
 	free(cmd);
-	if (j->cwd != NULL)
-		printf("%-10s %s\n", "cwd:", j->cwd);
-	for (size_t i = 0; i < j->env.n; i++)
-		printf("%-10s %s\n", "env:", j->env.v[i]);
-	if (j->stdout_path != NULL)
-		printf("%-10s %s\n", "stdout:", j->stdout_path);
-	if (j->stderr_path != NULL)
-		printf("%-10s %s\n", "stderr:", j->stderr_path);
+	if (j->spec.cwd != NULL)
+		printf("%-10s %s\n", "cwd:", j->spec.cwd);
+	for (size_t i = 0; i < j->spec.env.n; i++)
+		printf("%-10s %s\n", "env:", j->spec.env.v[i]);
+	if (j->spec.stdout_path != NULL)
+		printf("%-10s %s\n", "stdout:", j->spec.stdout_path);
+	if (j->spec.stderr_path != NULL)
+		printf("%-10s %s\n", "stderr:", j->spec.stderr_path);
 	output_time("started:", j->started_ms);
 	output_time("ended:", j->ended_ms);
 	if (j->ended_ms > 0) {

@@ -1,29 +1,41 @@
 /*
  * The job table and each job's lifecycle, as an explicit state x event
- * table of small actions (after s6-supervise).  Drivers (proc.c, later
- * qemu and docker) report events; requests (request.c) ask for stops.
+ * table of small actions (after s6-supervise).  The driver (proc.c) turns
+ * what the shim reports into events; requests (request.c) ask for stops,
+ * starts and removals.
  *
- * Stopping: the stop signal goes to the job's whole process group; after
- * the stop timeout, SIGKILL.  A stop is complete ("settled") only when
- * the main process has been reaped AND the group is empty, so a stop
- * reply means every process of the job is gone.  The daemon is a child
- * subreaper (server.c), so orphaned grandchildren are reparented to it
- * and their deaths arrive as SIGCHLD: each one re-checks the draining
- * jobs (job_reaped_any), so emptiness is seen without polling.  If SIGKILL
- * has not emptied the group within JOB_KILL_GRACE (a process stuck in
- * uninterruptible sleep), the job settles anyway with a warning.
+ * A job ends ("exit") when its main process has been reaped and its
+ * process group is empty; the shim decides that (shim/shim.c).  What
+ * happens then is the restart policy's call:
+ * - a job stopped by the user is not restarted;
+ * - "no" never restarts, "on-failure" restarts unless the job exited 0
+ *   of its own accord, "always" always restarts;
+ * - restarts wait in state backoff, 100 ms doubling to 30 s (loop timers,
+ *   never sleep); the doubling counter resets once a run lasted 10 s;
+ * - after max_restarts consecutive failed runs the job is "failed".
  *
- * A job that exits on its own is not stopped: processes it left in its
- * group keep running (as with supervisord and s6).
+ * A job whose shim vanished without recording an exit (killed, or the
+ * machine rebooted) is "lost": it counts as a failure for the policy.
+ * After a reboot only "always" jobs are started again, as documented.
  *
- * Labels index the jobs in a tsearch(3) tree (sorted, so `list` is by
- * label); a second tree maps live pids to jobs for SIGCHLD.
+ * Waiters: a request that answers later (submit, stop, start, restart,
+ * remove) registers with each job it waits for, saying what it wants
+ * (ended, launched, ready) and from which launch on; the job settles it
+ * when that happens, or when the job fails or ends first.
+ *
+ * History: at most job_history ended jobs are kept; beyond that the
+ * oldest ended ones are forgotten (state and logs), so a million short
+ * jobs cannot fill memory or disk.
+ *
+ * Labels index the jobs in a tsearch(3) tree, sorted, so `list` is by
+ * label.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <search.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -33,24 +45,15 @@
 #include "xmalloc.h"
 
 static void	*job_by_label;
-static void	*job_by_pid;
 static size_t	 job_total;
-static LIST_HEAD(, job) job_draining = LIST_HEAD_INITIALIZER(job_draining);
+static size_t	 job_history = 1000;
+static int64_t	 job_next_id = 1;
 
 static int
 job_cmp_label(const void *a, const void *b)
 {
 	return strcmp(((const struct job *)a)->spec.label,
 	    ((const struct job *)b)->spec.label);
-}
-
-static int
-job_cmp_pid(const void *a, const void *b)
-{
-	pid_t	pa = ((const struct job *)a)->pid;
-	pid_t	pb = ((const struct job *)b)->pid;
-
-	return (pa > pb) - (pa < pb);
 }
 
 struct job *
@@ -64,21 +67,16 @@ job_find(const char *label)
 	return node != NULL ? *(struct job **)node : NULL;
 }
 
-struct job *
-job_find_pid(pid_t pid)
-{
-	struct job	 key;
-	void		*node;
-
-	key.pid = pid;
-	node = tfind(&key, &job_by_pid, job_cmp_pid);
-	return node != NULL ? *(struct job **)node : NULL;
-}
-
 size_t
 job_count(void)
 {
 	return job_total;
+}
+
+void
+job_set_history(size_t n)
+{
+	job_history = n;
 }
 
 struct job_collect {
@@ -112,103 +110,174 @@ job_live(const struct job *j)
 {
 	return j->state == PROTO_STATE_STARTING ||
 	    j->state == PROTO_STATE_RUNNING ||
-	    j->state == PROTO_STATE_STOPPING ||
-	    j->state == PROTO_STATE_BACKOFF;
+	    j->state == PROTO_STATE_STOPPING;
 }
 
 void
 job_view(const struct job *j, struct proto_job *v)
 {
 	memset(v, 0, sizeof *v);
-	v->label = j->spec.label;
+	v->spec = j->spec;
+	v->id = j->id;
 	v->kind = j->driver->kind;
 	v->state = j->state;
 	v->pid = job_live(j) ? j->pid : 0;
-	v->argv = j->spec.argv;
-	v->env = j->spec.env;
-	v->cwd = j->spec.cwd;
-	v->stdout_path = j->spec.stdout_path;
-	v->stderr_path = j->spec.stderr_path;
 	v->started_ms = j->started_ms;
+	v->ready_ms = j->ready_ms;
 	v->ended_ms = j->ended_ms;
 	v->exit_code = j->exit_code;
 	v->signal = j->signal;
 	v->restarts = j->restarts;
 	v->error = j->error;
+	v->stdout_log = j->stdout_log;
+	v->stderr_log = j->stderr_log;
 }
 
 static void
-job_index_pid(struct job *j)
+job_set_error(struct job *j, const char *msg)
 {
-	if (tsearch(j, &job_by_pid, job_cmp_pid) == NULL)
-		fatalx("out of memory indexing pid %d", (int)j->pid);
+	free(j->error);
+	j->error = msg != NULL ? xstrdup(msg) : NULL;
+}
+
+/* ---- waiters ---- */
+
+static void
+job_add_wait(struct job *j, struct waiter *w, enum job_want want,
+    unsigned min_gen)
+{
+	j->waits = xreallocarray(j->waits, j->nwaits + 1, sizeof *j->waits);
+	j->waits[j->nwaits].waiter = w;
+	j->waits[j->nwaits].want = want;
+	j->waits[j->nwaits].min_gen = min_gen;
+	j->nwaits++;
+	w->pending++;
+}
+
+/* Settle the waits that what just happened satisfies. */
+static void
+job_notify(struct job *j, enum job_want what)
+{
+	size_t	i = 0;
+
+	while (i < j->nwaits) {
+		struct job_wait	*jw = &j->waits[i];
+		int		 ended = !job_live(j);
+		int		 hit;
+
+		if (jw->want == JOB_WANT_ENDED)
+			hit = ended;
+		else
+			hit = j->generation >= jw->min_gen && (ended ||
+			    what == jw->want || (what == JOB_WANT_READY &&
+			    jw->want == JOB_WANT_LAUNCHED));
+		if (!hit) {
+			i++;
+			continue;
+		}
+		struct waiter *w = jw->waiter;
+		j->waits[i] = j->waits[--j->nwaits];
+		waiter_settled(w, j);
+	}
+}
+
+/* ---- the table ---- */
+
+static void
+job_index(struct job *j)
+{
+	if (tsearch(j, &job_by_label, job_cmp_label) == NULL)
+		fatalx("out of memory indexing %s", j->spec.label);
+	job_total++;
+	if (j->id >= job_next_id)
+		job_next_id = j->id + 1;
+}
+
+static struct job *
+job_new(const struct proto_submit *spec, int64_t id)
+{
+	struct job	*j = xcalloc(1, sizeof *j);
+	char		 path[4400];
+
+	proto_submit_copy(&j->spec, spec);
+	j->id = id;
+	j->driver = &proc_driver;
+	j->state = PROTO_STATE_EXITED;
+	j->exit_code = -1;
+	j->ctl = -1;
+	if (spec->stdout_path != NULL)
+		j->stdout_log = xstrdup(spec->stdout_path);
+	else {
+		state_log_path(j, "stdout", path, sizeof path);
+		j->stdout_log = xstrdup(path);
+	}
+	if (spec->stderr_path != NULL)
+		j->stderr_log = xstrdup(spec->stderr_path);
+	else {
+		state_log_path(j, "stderr", path, sizeof path);
+		j->stderr_log = xstrdup(path);
+	}
+	ev_init(&j->backoff_timer, NULL);
+	return j;
 }
 
 static void
-job_unindex_pid(struct job *j)
+job_destroy(struct job *j, int forget)
 {
-	if (j->pid > 0 && job_find_pid(j->pid) == j)
-		tdelete(j, &job_by_pid, job_cmp_pid);
-}
-
-static void
-job_destroy(struct job *j)
-{
-	job_unindex_pid(j);
+	/* Anyone still waiting gets the job's last view. */
+	while (j->nwaits > 0) {
+		struct waiter *w = j->waits[--j->nwaits].waiter;
+		waiter_settled(w, j);
+	}
 	tdelete(j, &job_by_label, job_cmp_label);
 	job_total--;
-	ev_timer_stop(server_loop, &j->stop_timer);
-	if (j->driver->cleanup != NULL)
-		j->driver->cleanup(j);
-	if (j->submit_peer != NULL)
-		peer_unref(j->submit_peer);
+	ev_timer_stop(server_loop, &j->backoff_timer);
+	j->driver->cleanup(j);
+	if (forget)
+		state_forget(j);
 	proto_submit_free(&j->spec);
-	free(j->waiters);
+	free(j->waits);
 	free(j->error);
+	free(j->stdout_log);
+	free(j->stderr_log);
 	free(j);
 }
 
-/* The job has reached a final state: answer everyone waiting for it. */
+/* Forget the oldest ended jobs beyond the history bound. */
 static void
-job_settle(struct job *j)
+job_trim_history(void)
 {
-	struct waiter	**waiters = j->waiters;
-	size_t		  n = j->nwaiters;
+	struct job	**all, *oldest;
+	size_t		  n, ended;
 
-	ev_timer_stop(server_loop, &j->stop_timer);
-	if (j->leader_dead)
-		LIST_REMOVE(j, draining);
-	j->leader_dead = 0;
-	j->waiters = NULL;
-	j->nwaiters = 0;
-	for (size_t i = 0; i < n; i++)
-		waiter_settled(waiters[i], j);
-	free(waiters);
-}
-
-static void
-job_reply_submit(struct job *j, const struct proto_error *err)
-{
-	struct peer	*peer = j->submit_peer;
-	struct proto_job view;
-
-	if (peer == NULL)
-		return;
-	j->submit_peer = NULL;
-	if (err != NULL)
-		peer_send(peer, proto_reply_error(j->submit_id, err));
-	else {
-		job_view(j, &view);
-		peer_send(peer, proto_reply_job(j->submit_id, &view));
+	for (;;) {
+		all = job_all(&n);
+		ended = 0;
+		oldest = NULL;
+		for (size_t i = 0; i < n; i++) {
+			struct job *j = all[i];
+			if (job_live(j) || j->state == PROTO_STATE_BACKOFF ||
+			    j->nwaits > 0)
+				continue;
+			ended++;
+			if (oldest == NULL || j->ended_ms < oldest->ended_ms ||
+			    (j->ended_ms == oldest->ended_ms &&
+			    j->id < oldest->id))
+				oldest = j;
+		}
+		free(all);
+		if (ended <= job_history || oldest == NULL)
+			return;
+		log_info("%s: forgotten (history holds %zu ended jobs)",
+		    oldest->spec.label, job_history);
+		job_destroy(oldest, 1);
 	}
-	peer_done(peer);
-	peer_unref(peer);
 }
 
 static void
-job_stop_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+job_backoff_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	job_event(w->data, JOB_EV_TIMEOUT);
+	job_event(w->data, JOB_EV_BACKOFF_DONE);
 }
 
 /* ---- actions: one per cell of the table below ---- */
@@ -219,142 +288,249 @@ act_ignore(struct job *j)
 }
 
 static void
-act_running(struct job *j)
+act_launch(struct job *j)
+{
+	char	why[512];
+
+	j->generation++;
+	j->launched = 0;
+	j->state = PROTO_STATE_STARTING;
+	j->pid = 0;
+	j->started_ms = server_now_ms();
+	j->ready_ms = j->ended_ms = 0;
+	j->exit_code = -1;
+	j->signal = 0;
+	job_set_error(j, NULL);
+	if (j->driver->start(j, why, sizeof why) == -1) {
+		log_warnx("%s: cannot start: %s", j->spec.label, why);
+		job_set_error(j, why);
+		job_event(j, JOB_EV_LAUNCH_FAILED);
+	}
+}
+
+static void
+act_backoff_done(struct job *j)
+{
+	j->restarts++;
+	act_launch(j);
+}
+
+static void
+act_launched(struct job *j)
+{
+	j->launched = 1;
+	if (j->fresh)
+		j->fresh = 0;
+	if (j->spec.ready_fd == 0) {
+		j->state = PROTO_STATE_RUNNING;
+		log_info("%s: running, pid %d", j->spec.label, (int)j->pid);
+	} else
+		log_info("%s: started, pid %d; waiting for readiness on "
+		    "fd %d", j->spec.label, (int)j->pid, j->spec.ready_fd);
+	state_save(j);
+	job_notify(j, j->spec.ready_fd == 0 ? JOB_WANT_READY :
+	    JOB_WANT_LAUNCHED);
+}
+
+static void
+act_ready(struct job *j)
 {
 	j->state = PROTO_STATE_RUNNING;
-	log_info("%s: running, pid %d", j->spec.label, (int)j->pid);
-	job_reply_submit(j, NULL);
-	if (j->stop_pending) {
-		j->stop_pending = 0;
-		job_event(j, JOB_EV_STOP);
-	}
+	log_info("%s: ready", j->spec.label);
+	state_save(j);
+	job_notify(j, JOB_WANT_READY);
 }
 
 static void
 act_launch_failed(struct job *j)
 {
-	struct proto_error	err;
-
-	log_warnx("%s: launch failed: %s", j->spec.label, j->error);
-	proto_error_set(&err, PROTO_E_LAUNCH_FAILURE, "argv", "%s",
-	    j->error != NULL ? j->error : "launch failed");
-	job_reply_submit(j, &err);
-	/* A job that never ran is not kept: the label is free again. */
+	log_warnx("%s: launch failed: %s", j->spec.label,
+	    j->error != NULL ? j->error : "unknown");
+	j->driver->cleanup(j);
 	j->state = PROTO_STATE_FAILED;
-	job_settle(j);
-	job_destroy(j);
+	j->ended_ms = server_now_ms();
+	if (j->fresh) {
+		/* A job that never ran is not kept: the label is free. */
+		job_destroy(j, 1);
+		return;
+	}
+	state_save(j);
+	job_notify(j, JOB_WANT_ENDED);
+}
+
+static double
+job_backoff_delay(int backoff)
+{
+	double	d = JOB_BACKOFF_MIN;
+
+	for (int i = 1; i < backoff && d < JOB_BACKOFF_MAX; i++)
+		d *= 2;
+	return d < JOB_BACKOFF_MAX ? d : JOB_BACKOFF_MAX;
 }
 
 static void
-act_defer_stop(struct job *j)
+job_schedule_restart(struct job *j)
 {
-	j->stop_pending = 1;
+	double	delay = job_backoff_delay(j->backoff);
+
+	j->state = PROTO_STATE_BACKOFF;
+	log_info("%s: restarting in %.1fs (failure %d in a row)",
+	    j->spec.label, delay, j->backoff);
+	ev_timer_stop(server_loop, &j->backoff_timer);
+	ev_timer_init(&j->backoff_timer, job_backoff_cb, delay, 0.);
+	j->backoff_timer.data = j;
+	ev_timer_start(server_loop, &j->backoff_timer);
+}
+
+/* The job has ended (status recorded): restart it, or let it rest. */
+static void
+act_ended(struct job *j)
+{
+	int	clean = j->exit_code == 0 && j->error == NULL;
+	int	again;
+
+	j->driver->cleanup(j);
+	if (j->restart_pending) {
+		/* `launch restart`: start again at once, no policy. */
+		j->restart_pending = 0;
+		j->user_stopped = 0;
+		j->backoff = 0;
+		j->state = PROTO_STATE_EXITED;
+		job_notify(j, JOB_WANT_ENDED);
+		act_launch(j);
+		return;
+	}
+	if (j->removing) {
+		j->state = PROTO_STATE_EXITED;
+		job_destroy(j, 1);
+		return;
+	}
+	switch (j->spec.restart) {
+	case PROTO_RESTART_ALWAYS:
+		again = 1;
+		break;
+	case PROTO_RESTART_ON_FAILURE:
+		again = !clean;
+		break;
+	default:
+		again = 0;
+		break;
+	}
+	if (j->user_stopped || server_shutting_down)
+		again = 0;
+	/* A run that lasted resets the doubling. */
+	if (j->launched && j->ended_ms - j->started_ms >= JOB_BACKOFF_RESET_MS)
+		j->backoff = 0;
+	j->state = PROTO_STATE_EXITED;
+	if (again) {
+		j->backoff++;
+		if (j->spec.max_restarts >= 0 &&
+		    j->backoff > j->spec.max_restarts) {
+			char msg[128];
+			snprintf(msg, sizeof msg, "gave up after %lld "
+			    "restarts in a row", (long long)j->spec.max_restarts);
+			log_warnx("%s: %s", j->spec.label, msg);
+			if (j->error == NULL)
+				job_set_error(j, msg);
+			j->state = PROTO_STATE_FAILED;
+		} else
+			job_schedule_restart(j);
+	}
+	state_save(j);
+	job_notify(j, JOB_WANT_ENDED);
+	if (!job_live(j) && j->state != PROTO_STATE_BACKOFF)
+		job_trim_history();
+}
+
+static void
+act_lost(struct job *j)
+{
+	char	msg[160];
+
+	snprintf(msg, sizeof msg, "lost: its shim (pid %lld) ended without "
+	    "recording an exit", (long long)j->shim.pid);
+	log_warnx("%s: %s", j->spec.label, msg);
+	job_set_error(j, msg);
+	j->exit_code = -1;
+	j->signal = 0;
+	j->ended_ms = server_now_ms();
+	act_ended(j);
 }
 
 static void
 act_stop(struct job *j)
 {
+	/* The stop parameters were set by job_stop. */
 	j->state = PROTO_STATE_STOPPING;
-	log_info("%s: stopping with %s, timeout %.1fs", j->spec.label,
-	    proto_signal_name(j->stop_signal), j->stop_timeout);
-	if (j->driver->signal(j, j->stop_signal) == -1)
-		log_debug("%s: nothing left to signal", j->spec.label);
-	/* SIGCONT too, so that a stopped job can act on the signal. */
-	j->driver->signal(j, SIGCONT);
-	ev_timer_set(&j->stop_timer, j->stop_timeout, 0.);
-	ev_timer_start(server_loop, &j->stop_timer);
+	state_save(j);
 }
 
 static void
-act_exited(struct job *j)
+act_stop_backoff(struct job *j)
 {
+	ev_timer_stop(server_loop, &j->backoff_timer);
 	j->state = PROTO_STATE_EXITED;
-	job_settle(j);
-}
-
-static void
-act_stopping_exited(struct job *j)
-{
-	if (j->driver->alive(j)) {
-		log_debug("%s: main process gone, waiting for its group",
-		    j->spec.label);
-		j->leader_dead = 1;
-		LIST_INSERT_HEAD(&job_draining, j, draining);
-		return;
-	}
-	act_exited(j);
-}
-
-static void
-act_kill(struct job *j)
-{
-	if (j->killed) {
-		/* Uninterruptible sleep: nothing more can be done.  A
-		 * live leader will still be reaped and settle the job. */
-		log_warnx("%s: process group %d survived SIGKILL for %.0fs",
-		    j->spec.label, (int)j->pid, JOB_KILL_GRACE);
-		if (j->leader_dead)
-			act_exited(j);
-		return;
-	}
-	log_info("%s: stop timeout, sending SIGKILL", j->spec.label);
-	j->killed = 1;
-	j->driver->signal(j, SIGKILL);
-	ev_timer_set(&j->stop_timer, JOB_KILL_GRACE, 0.);
-	ev_timer_start(server_loop, &j->stop_timer);
-}
-
-static void
-act_group_empty(struct job *j)
-{
-	if (j->leader_dead)
-		act_exited(j);
+	state_save(j);
+	job_notify(j, JOB_WANT_ENDED);
 }
 
 typedef void (*job_action)(struct job *);
 
 /*
- * Rows: states.  Columns: events.  NULL cells cannot happen (a driver bug)
- * and are logged.  Backoff arrives with restart policies (issue 3).
+ * Rows: states.  Columns: events.  NULL cells cannot happen (a driver
+ * bug) and are logged.  EXIT and LOST go through act_ended, which applies
+ * the restart policy.
  */
 static const job_action job_table[PROTO_STATE__COUNT][JOB_EV__COUNT] = {
 	[PROTO_STATE_STARTING] = {
-		[JOB_EV_LAUNCHED] = act_running,
+		[JOB_EV_LAUNCHED] = act_launched,
+		[JOB_EV_READY] = act_ready,
 		[JOB_EV_LAUNCH_FAILED] = act_launch_failed,
-		[JOB_EV_STOP] = act_defer_stop,
-		[JOB_EV_TIMEOUT] = act_ignore,
-		[JOB_EV_GROUP_EMPTY] = act_ignore,
+		[JOB_EV_EXIT] = act_ended,
+		[JOB_EV_LOST] = act_lost,
+		[JOB_EV_STOP] = act_stop,
+		[JOB_EV_START] = act_ignore,
+		[JOB_EV_BACKOFF_DONE] = act_ignore,
 	},
 	[PROTO_STATE_RUNNING] = {
-		[JOB_EV_EXIT] = act_exited,
+		[JOB_EV_LAUNCHED] = act_ignore,
+		[JOB_EV_READY] = act_ignore,
+		[JOB_EV_EXIT] = act_ended,
+		[JOB_EV_LOST] = act_lost,
 		[JOB_EV_STOP] = act_stop,
-		[JOB_EV_TIMEOUT] = act_ignore,
-		[JOB_EV_GROUP_EMPTY] = act_ignore,
+		[JOB_EV_START] = act_ignore,
+		[JOB_EV_BACKOFF_DONE] = act_ignore,
 	},
 	[PROTO_STATE_STOPPING] = {
-		[JOB_EV_EXIT] = act_stopping_exited,
+		[JOB_EV_LAUNCHED] = act_ignore,
+		[JOB_EV_READY] = act_ignore,
+		[JOB_EV_LAUNCH_FAILED] = act_launch_failed,
+		[JOB_EV_EXIT] = act_ended,
+		[JOB_EV_LOST] = act_lost,
 		[JOB_EV_STOP] = act_ignore,
-		[JOB_EV_TIMEOUT] = act_kill,
-		[JOB_EV_GROUP_EMPTY] = act_group_empty,
+		[JOB_EV_START] = act_ignore,
+		[JOB_EV_BACKOFF_DONE] = act_ignore,
 	},
 	[PROTO_STATE_EXITED] = {
 		[JOB_EV_STOP] = act_ignore,
-		[JOB_EV_TIMEOUT] = act_ignore,
-		[JOB_EV_GROUP_EMPTY] = act_ignore,
+		[JOB_EV_START] = act_launch,
+		[JOB_EV_BACKOFF_DONE] = act_ignore,
 	},
 	[PROTO_STATE_FAILED] = {
 		[JOB_EV_STOP] = act_ignore,
-		[JOB_EV_TIMEOUT] = act_ignore,
-		[JOB_EV_GROUP_EMPTY] = act_ignore,
+		[JOB_EV_START] = act_launch,
+		[JOB_EV_BACKOFF_DONE] = act_ignore,
 	},
 	[PROTO_STATE_BACKOFF] = {
-		[JOB_EV_TIMEOUT] = act_ignore,
-		[JOB_EV_GROUP_EMPTY] = act_ignore,
+		[JOB_EV_STOP] = act_stop_backoff,
+		[JOB_EV_START] = act_launch,
+		[JOB_EV_BACKOFF_DONE] = act_backoff_done,
 	},
 };
 
 static const char *const job_event_names[JOB_EV__COUNT] = {
-	"launched", "launch_failed", "exit", "stop", "timeout", "group_empty",
+	"launched", "ready", "launch_failed", "exit", "lost", "stop", "start",
+	"backoff_done",
 };
 
 void
@@ -372,88 +548,210 @@ job_event(struct job *j, enum job_event ev)
 	act(j);
 }
 
-/* ---- entry points ---- */
+/* ---- what the shim reports ---- */
+
+void
+job_shim_status(struct job *j, const struct proto_shim_status *st, int eof)
+{
+	if (st->error != NULL && !j->launched) {
+		job_set_error(j, st->error);
+		job_event(j, JOB_EV_LAUNCH_FAILED);
+		return;
+	}
+	if (st->pid > 0 && !j->launched && job_live(j)) {
+		j->pid = (pid_t)st->pid;
+		j->started_ms = st->started_ms;
+		j->shim.pid = st->shim_pid;
+		job_event(j, JOB_EV_LAUNCHED);
+	}
+	if (st->ready_ms > 0 && j->ready_ms == 0 && job_live(j)) {
+		j->ready_ms = st->ready_ms;
+		job_event(j, JOB_EV_READY);
+	}
+	if (st->stopping && j->state == PROTO_STATE_RUNNING)
+		j->state = PROTO_STATE_STOPPING;
+	if (st->wstatus >= 0 && st->ended_ms > 0 && job_live(j)) {
+		j->ended_ms = st->ended_ms;
+		if (WIFSIGNALED(st->wstatus)) {
+			j->exit_code = -1;
+			j->signal = WTERMSIG(st->wstatus);
+			log_info("%s: killed by %s", j->spec.label,
+			    proto_signal_name(j->signal));
+		} else {
+			j->exit_code = WEXITSTATUS(st->wstatus);
+			j->signal = 0;
+			log_info("%s: exited with code %d", j->spec.label,
+			    j->exit_code);
+		}
+		job_event(j, JOB_EV_EXIT);
+		return;
+	}
+	if (eof && job_live(j)) {
+		if (!j->launched && st->pid == 0) {
+			job_set_error(j, "the shim ended before starting the "
+			    "job");
+			job_event(j, JOB_EV_LAUNCH_FAILED);
+		} else
+			job_event(j, JOB_EV_LOST);
+	}
+}
+
+/* ---- entry points for requests ---- */
 
 int
-job_submit(const struct proto_submit *spec, struct peer *peer, int64_t id,
-    struct proto_error *err)
+job_submit(const struct proto_submit *spec, struct waiter *w,
+    enum job_want want, struct proto_error *err)
 {
 	struct job	*j;
 
-	j = xcalloc(1, sizeof *j);
-	proto_submit_copy(&j->spec, spec);
-	j->driver = &proc_driver;
-	j->state = PROTO_STATE_STARTING;
-	j->exit_code = -1;
-	j->status_fd = -1;
-	ev_init(&j->stop_timer, job_stop_timer_cb);
-	j->stop_timer.data = j;
-	if (tsearch(j, &job_by_label, job_cmp_label) == NULL)
-		fatalx("out of memory indexing %s", spec->label);
-	job_total++;
-
-	j->started_ms = server_now_ms();
-	if (j->driver->start(j, err) == -1) {
-		log_warnx("%s: launch failed: %s", spec->label, err->message);
-		job_destroy(j);
-		return -1;
-	}
-	job_index_pid(j);
-	j->submit_peer = peer;
-	j->submit_id = id;
-	peer_ref(peer);
-	log_debug("%s: started pid %d", spec->label, (int)j->pid);
+	j = job_new(spec, job_next_id);
+	j->fresh = 1;
+	job_index(j);
+	job_add_wait(j, w, want, 1);
+	/* The record is written (durably) before the shim is forked. */
+	job_event(j, JOB_EV_START);
 	return 0;
 }
 
 void
-job_stop(struct job *j, int sig, ev_tstamp timeout, struct waiter *w)
+job_stop(struct job *j, int sig, int64_t timeout_ms, struct waiter *w)
 {
-	if (!job_live(j)) {
+	if (w != NULL)
+		job_add_wait(j, w, JOB_WANT_ENDED, 0);
+	j->user_stopped = 1;
+	if (j->state == PROTO_STATE_STARTING ||
+	    j->state == PROTO_STATE_RUNNING) {
+		log_info("%s: stopping with %s, timeout %.1fs", j->spec.label,
+		    proto_signal_name(sig), (double)timeout_ms / 1000.);
+		j->driver->stop(j, sig, timeout_ms);
+	}
+	job_event(j, JOB_EV_STOP);
+	if (w != NULL)
+		job_notify(j, JOB_WANT_ENDED);
+}
+
+void
+job_start(struct job *j, struct waiter *w)
+{
+	if (job_live(j)) {
+		/* Already up: nothing to wait for. */
 		waiter_add_job(w, j);
 		return;
 	}
-	j->waiters = xreallocarray(j->waiters, j->nwaiters + 1,
-	    sizeof *j->waiters);
-	j->waiters[j->nwaiters++] = w;
-	w->pending++;
-	if (j->state == PROTO_STATE_RUNNING ||
-	    j->state == PROTO_STATE_STARTING) {
-		j->stop_signal = sig;
-		j->stop_timeout = timeout;
-	}
-	job_event(j, JOB_EV_STOP);
+	j->user_stopped = 0;
+	j->backoff = 0;
+	ev_timer_stop(server_loop, &j->backoff_timer);
+	job_add_wait(j, w, JOB_WANT_LAUNCHED, j->generation + 1);
+	job_event(j, JOB_EV_START);
 }
 
-/* The job's main process was reaped with this wait status. */
 void
-job_exited(struct job *j, int wstatus)
+job_restart(struct job *j, int sig, int64_t timeout_ms, struct waiter *w)
 {
-	job_unindex_pid(j);
-	j->ended_ms = server_now_ms();
-	if (WIFEXITED(wstatus)) {
-		j->exit_code = WEXITSTATUS(wstatus);
-		j->signal = 0;
-		log_info("%s: exited with code %d", j->spec.label,
-		    j->exit_code);
-	} else if (WIFSIGNALED(wstatus)) {
-		j->exit_code = -1;
-		j->signal = WTERMSIG(wstatus);
-		log_info("%s: killed by %s", j->spec.label,
-		    proto_signal_name(j->signal));
+	if (!job_live(j)) {
+		job_start(j, w);
+		return;
 	}
-	job_event(j, JOB_EV_EXIT);
+	job_add_wait(j, w, JOB_WANT_LAUNCHED, j->generation + 1);
+	j->restart_pending = 1;
+	job_stop(j, sig, timeout_ms, NULL);
 }
 
-/* A child was reaped: a job's group may have become empty. */
 void
-job_reaped_any(void)
+job_remove(struct job *j, int64_t timeout_ms, struct waiter *w)
 {
-	struct job	*j, *next;
-
-	for (j = LIST_FIRST(&job_draining); j != NULL; j = next) {
-		next = LIST_NEXT(j, draining);
-		if (!j->driver->alive(j))
-			job_event(j, JOB_EV_GROUP_EMPTY);
+	if (job_live(j)) {
+		j->removing = 1;
+		job_stop(j, SIGTERM, timeout_ms, w);
+		return;
 	}
+	waiter_add_job(w, j);
+	log_info("%s: removed", j->spec.label);
+	job_destroy(j, 1);
+}
+
+/* ---- recovery at startup ---- */
+
+static void
+job_recover_one(struct proto_record *st)
+{
+	struct proto_shim_status	 status;
+	struct job			*j;
+	int				 was_live;
+
+	if (job_find(st->job.spec.label) != NULL) {
+		log_warnx("job %lld: label %s is taken by an earlier job; "
+		    "skipped", (long long)st->job.id, st->job.spec.label);
+		return;
+	}
+	j = job_new(&st->job.spec, st->job.id);
+	j->state = st->job.state;
+	j->pid = (pid_t)st->job.pid;
+	j->started_ms = st->job.started_ms;
+	j->ready_ms = st->job.ready_ms;
+	j->ended_ms = st->job.ended_ms;
+	j->exit_code = st->job.exit_code;
+	j->signal = st->job.signal;
+	j->restarts = st->job.restarts;
+	j->error = st->job.error != NULL ? xstrdup(st->job.error) : NULL;
+	j->shim = st->shim;
+	j->user_stopped = st->user_stopped;
+	j->backoff = st->backoff;
+	j->generation = 1;
+	j->launched = j->pid > 0;
+	job_index(j);
+
+	was_live = job_live(j);
+	if (j->state == PROTO_STATE_BACKOFF) {
+		job_schedule_restart(j);
+		return;
+	}
+	if (!was_live)
+		return;
+	if (strcmp(j->shim.boot_id, state_boot_id()) != 0) {
+		/* The machine restarted: nothing of the job is left. */
+		char msg[96];
+		snprintf(msg, sizeof msg, "lost: the system restarted");
+		log_info("%s: %s", j->spec.label, msg);
+		job_set_error(j, msg);
+		j->ended_ms = server_now_ms();
+		j->state = PROTO_STATE_EXITED;
+		if (j->spec.restart == PROTO_RESTART_ALWAYS &&
+		    !j->user_stopped) {
+			j->restarts++;
+			job_event(j, JOB_EV_START);
+		} else
+			state_save(j);
+		return;
+	}
+	/* Ended while we were away?  The shim wrote down how. */
+	if (state_read_status(j, &status) == 0 && status.wstatus >= 0) {
+		log_info("%s: ended while the daemon was down", j->spec.label);
+		job_shim_status(j, &status, 1);
+		free(status.error);
+		return;
+	}
+	if (state_read_status(j, &status) == 0)
+		free(status.error);
+	if (j->driver->adopt(j) == 0) {
+		log_info("%s: adopted, pid %d (shim %lld)", j->spec.label,
+		    (int)j->pid, (long long)j->shim.pid);
+		return;
+	}
+	/* The shim may have ended between the two looks. */
+	if (state_read_status(j, &status) == 0) {
+		job_shim_status(j, &status, 1);
+		free(status.error);
+	} else {
+		memset(&status, 0, sizeof status);
+		status.wstatus = -1;
+		job_shim_status(j, &status, 1);
+	}
+}
+
+void
+job_recover(void)
+{
+	state_load(job_recover_one);
+	log_info("%zu jobs loaded from %s", job_total, state_dir());
 }

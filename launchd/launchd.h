@@ -1,15 +1,16 @@
 /*
  * The daemon's internal interfaces: peers (client connections), jobs and
- * their drivers, and waiters (replies that come later).
+ * their drivers, waiters (replies that come later) and the state
+ * directory.
  *
  * Ownership and lifetime (see docs/design.md for the reasoning):
- * - A peer is freed only when it is closed and no waiter or pending
- *   submit still holds a reference (peer_ref/peer_unref), so a callback
- *   never touches freed memory when a client hangs up mid-request.
- * - A job is owned by the job table; it leaves it only through
- *   job_destroy, which is never called while a waiter counts on it.
- * - A waiter owns the reply it is building; jobs add a snapshot of their
- *   final view when they settle, so a waiter keeps no job pointers.
+ * - A peer is freed only when it is closed and no waiter still holds a
+ *   reference (peer_ref/peer_unref), so a callback never touches freed
+ *   memory when a client hangs up mid-request.
+ * - A job is owned by the job table; job_destroy is never called while a
+ *   waiter counts on it (waiters are settled first).
+ * - A waiter owns the reply it is building; a job adds a snapshot of its
+ *   view when it satisfies the waiter, so a waiter keeps no job pointer.
  */
 #ifndef LAUNCH_LAUNCHD_H
 #define LAUNCH_LAUNCHD_H
@@ -23,9 +24,11 @@
 #include "proto.h"
 
 /* Output a peer may queue before the daemon stops reading its requests. */
-#define PEER_OUT_HIGH	(4 * 1024 * 1024)
-/* After SIGKILL, how long to wait for a process group to empty. */
-#define JOB_KILL_GRACE	5.0
+#define PEER_OUT_HIGH		(4 * 1024 * 1024)
+/* Restart backoff: 100 ms doubling to 30 s; reset after 10 s up. */
+#define JOB_BACKOFF_MIN		0.1
+#define JOB_BACKOFF_MAX		30.0
+#define JOB_BACKOFF_RESET_MS	10000
 
 struct waiter;
 
@@ -47,23 +50,38 @@ struct peer {
 	TAILQ_ENTRY(peer)	 entry;
 };
 
-/* A stop or shutdown request waiting for its jobs to settle. */
+/* What a waiter waits for, per job. */
+enum job_want {
+	JOB_WANT_ENDED,		/* not live any more (stop, remove) */
+	JOB_WANT_LAUNCHED,	/* exec succeeded (start, submit) */
+	JOB_WANT_READY,		/* ready (submit --wait-ready) */
+};
+
+/* A request waiting for jobs.  A single-job waiter answers as submit
+ * does ({"job"} or an error); the others as stop does ({"jobs",
+ * "errors"}). */
 struct waiter {
 	struct peer		*peer;		/* NULL: nobody to answer */
 	int64_t			 id;
+	int			 single;
+	int			 want_ready;	/* single: --wait-ready */
 	size_t			 pending;	/* jobs not yet settled */
 	struct proto_jobs_reply	*reply;
+	char			*single_line;	/* single: the reply */
+	ev_timer		 timeout;	/* single: ready timeout */
 	void			(*done)(struct waiter *, char *line);
 };
 
 /* A job's lifecycle events: the columns of the state x event table. */
 enum job_event {
-	JOB_EV_LAUNCHED,	/* the driver reports the job is up */
-	JOB_EV_LAUNCH_FAILED,	/* ... or that it could not start */
-	JOB_EV_EXIT,		/* the main process ended */
+	JOB_EV_LAUNCHED,	/* the job's exec succeeded */
+	JOB_EV_READY,		/* it wrote its readiness newline */
+	JOB_EV_LAUNCH_FAILED,	/* it could not be started */
+	JOB_EV_EXIT,		/* it ended: main process and group gone */
+	JOB_EV_LOST,		/* its shim vanished without a word */
 	JOB_EV_STOP,		/* a stop was requested */
-	JOB_EV_TIMEOUT,		/* the stop timeout expired */
-	JOB_EV_GROUP_EMPTY,	/* no process is left in the job's group */
+	JOB_EV_START,		/* start it (again) */
+	JOB_EV_BACKOFF_DONE,	/* the restart delay is over */
 	JOB_EV__COUNT
 };
 
@@ -72,49 +90,55 @@ struct job;
 /* What differs between processes, VMs and containers. */
 struct driver {
 	enum proto_kind	  kind;
-	/* Begin launching: 0 (JOB_EV_LAUNCHED or _FAILED follows), or -1
-	 * with err set when it failed at once. */
-	int		(*start)(struct job *, struct proto_error *err);
-	/* Send sig to everything the job runs; -1 if nothing is left. */
-	int		(*signal)(struct job *, int sig);
-	/* Is anything of the job still alive (its process group)? */
-	int		(*alive)(struct job *);
-	/* A process with the job's pid was reaped (wait status). */
-	void		(*reaped)(struct job *, int wstatus);
+	/* Begin launching: 0 (events follow), or -1 with why set. */
+	int		(*start)(struct job *, char *why, size_t whylen);
+	/* Stop the job: signal, then SIGKILL after timeout_ms. */
+	void		(*stop)(struct job *, int sig, int64_t timeout_ms);
+	/* Reattach to a job found running at startup: 0 or -1. */
+	int		(*adopt)(struct job *);
 	void		(*cleanup)(struct job *);
 };
 
+struct job_wait {
+	struct waiter	*waiter;
+	enum job_want	 want;
+	unsigned	 min_gen;	/* launches before this do not count */
+};
+
 struct job {
+	int64_t			 id;
 	struct proto_submit	 spec;		/* spec.label is the key */
 	const struct driver	*driver;
 	enum proto_state	 state;
 	pid_t			 pid;		/* 0: none */
 	int64_t			 started_ms;
+	int64_t			 ready_ms;
 	int64_t			 ended_ms;
 	int			 exit_code;	/* -1: none */
 	int			 signal;	/* 0: none */
 	unsigned		 restarts;
 	char			*error;
+	char			*stdout_log;	/* where output goes */
+	char			*stderr_log;
 
-	/* process driver: the exec status pipe (see proc.c) */
-	int			 status_fd;
-	ev_io			 status_io;
+	unsigned		 generation;	/* launches so far */
+	int			 fresh;		/* never launched: submit */
+	int			 launched;	/* this generation's exec ok */
+	int			 user_stopped;	/* no restart by policy */
+	int			 restart_pending; /* `launch restart` */
+	int			 removing;	/* `launch remove` */
+	int			 backoff;	/* consecutive failed runs */
+	ev_timer		 backoff_timer;
 
-	/* the submit waiting for JOB_EV_LAUNCHED */
-	struct peer		*submit_peer;
-	int64_t			 submit_id;
+	/* the shim (proc.c) */
+	struct proto_shim_ref	 shim;
+	int			 ctl;		/* control connection */
+	ev_io			 ctl_io;
+	struct buf		 ctl_in;
 
-	/* stopping */
-	int			 stop_pending;	/* stop once launched */
-	int			 stop_signal;
-	ev_tstamp		 stop_timeout;
-	int			 killed;	/* SIGKILL sent */
-	int			 leader_dead;
-	ev_timer		 stop_timer;
-	struct waiter		**waiters;
-	size_t			 nwaiters;
+	struct job_wait		*waits;
+	size_t			 nwaits;
 	unsigned		 mark;		/* dedupe within a request */
-	LIST_ENTRY(job)		 draining;	/* leader dead, group not */
 };
 
 /* server.c */
@@ -143,29 +167,57 @@ void	 request_shutdown_all(struct peer *p, int64_t id, int64_t timeout_ms);
 
 /* job.c */
 struct job	*job_find(const char *label);
-struct job	*job_find_pid(pid_t);
 size_t		 job_count(void);
 /* Every job sorted by label; free the array (not the jobs). */
 struct job	**job_all(size_t *n);
 int		 job_live(const struct job *);
-int		 job_submit(const struct proto_submit *, struct peer *,
-		    int64_t id, struct proto_error *);
-void		 job_stop(struct job *, int sig, ev_tstamp timeout,
+/* Create and launch; the waiter (single) gets the reply. */
+int		 job_submit(const struct proto_submit *, struct waiter *,
+		    enum job_want, struct proto_error *);
+void		 job_stop(struct job *, int sig, int64_t timeout_ms,
+		    struct waiter *);
+void		 job_start(struct job *, struct waiter *);
+void		 job_restart(struct job *, int sig, int64_t timeout_ms,
+		    struct waiter *);
+void		 job_remove(struct job *, int64_t timeout_ms,
 		    struct waiter *);
 void		 job_event(struct job *, enum job_event);
-void		 job_exited(struct job *, int wstatus);
-void		 job_reaped_any(void);
 void		 job_view(const struct job *, struct proto_job *);
+/* The shim's status changed (eof: its connection closed). */
+void		 job_shim_status(struct job *,
+		    const struct proto_shim_status *, int eof);
+/* Load every job from the state directory and reattach or settle it. */
+void		 job_recover(void);
+void		 job_set_history(size_t);
 
 /* waiter.c */
 struct waiter	*waiter_new(struct peer *, int64_t id,
 		    void (*done)(struct waiter *, char *));
+struct waiter	*waiter_new_single(struct peer *, int64_t id,
+		    int64_t timeout_ms);
 void		 waiter_add_job(struct waiter *, const struct job *);
 void		 waiter_add_error(struct waiter *, const char *label,
 		    enum proto_code, const char *message);
 void		 waiter_settled(struct waiter *, const struct job *);
 void		 waiter_arm(struct waiter *);
 void		 waiter_reply_to_peer(struct waiter *, char *line);
+
+/* state.c: the state directory (see the comment there) */
+/* Open (create, lock) the state directory: a SERVER_EXIT_* code. */
+int	 state_open(const char *dir, int64_t log_size, int log_files,
+	    char *err, size_t errlen);
+const char *state_dir(void);
+const char *state_boot_id(void);
+int64_t	 state_log_size(void);
+int	 state_log_files(void);
+void	 state_save(const struct job *);
+void	 state_forget(const struct job *);
+/* The shim's status file: 0, or -1 (absent or garbled). */
+int	 state_read_status(const struct job *, struct proto_shim_status *);
+void	 state_log_path(const struct job *, const char *stream, char *buf,
+	    size_t len);
+/* Call fn for each job record found, in id order. */
+void	 state_load(void (*fn)(struct proto_record *));
 
 /* proc.c */
 extern const struct driver proc_driver;

@@ -43,6 +43,7 @@ request_submit(struct peer *p, const struct proto_request *req)
 {
 	const struct proto_submit	*s = &req->submit;
 	struct proto_error		 err;
+	struct waiter			*w;
 	struct job			*j;
 	char				 msg[512];
 
@@ -52,25 +53,34 @@ request_submit(struct peer *p, const struct proto_request *req)
 		return;
 	}
 	if ((j = job_find(s->label)) != NULL) {
-		if (job_live(j)) {
+		if (job_live(j) || j->state == PROTO_STATE_BACKOFF) {
 			snprintf(msg, sizeof msg, "%s is already %s (pid %d)",
 			    s->label, proto_state_name(j->state), (int)j->pid);
 			request_error(p, req->id, PROTO_E_ALREADY_RUNNING,
 			    "label", msg);
 		} else {
-			snprintf(msg, sizeof msg, "%s exists (%s); remove it "
-			    "or choose another label", s->label,
+			snprintf(msg, sizeof msg, "%s exists (%s); start it, "
+			    "remove it, or choose another label", s->label,
 			    proto_state_name(j->state));
 			request_error(p, req->id, PROTO_E_INSTANCE_EXISTS,
 			    "label", msg);
 		}
 		return;
 	}
-	if (job_submit(s, p, req->id, &err) == -1) {
-		peer_send(p, proto_reply_error(req->id, &err));
+	if (req->wait_ready && s->ready_fd == 0) {
+		request_error(p, req->id, PROTO_E_INVALID_DATA, "wait_ready",
+		    "wait_ready: needs ready_fd (the fd the job reports "
+		    "readiness on)");
 		return;
 	}
-	p->busy = 1;	/* the reply comes when exec has succeeded */
+	/* The reply comes when exec has succeeded (or the job is ready). */
+	p->busy = 1;
+	w = waiter_new_single(p, req->id, req->wait_ready ?
+	    req->ready_timeout_ms : 0);
+	w->want_ready = req->wait_ready;
+	job_submit(s, w, req->wait_ready ? JOB_WANT_READY : JOB_WANT_LAUNCHED,
+	    &err);
+	waiter_arm(w);
 }
 
 static int
@@ -119,10 +129,13 @@ request_status(struct peer *p, const struct proto_request *req)
 	peer_send(p, proto_reply_job(req->id, &view));
 }
 
-/* Stop every job matched by match (all jobs if match is NULL). */
+enum request_action { ACT_STOP, ACT_START, ACT_RESTART, ACT_REMOVE };
+
+/* Apply the action to every job matched by match (every job if match is
+ * NULL), each once; names that match nothing become unknown_label. */
 static void
-request_stop_jobs(struct waiter *w, const struct proto_strv *match,
-    int sig, int64_t timeout_ms)
+request_each(struct waiter *w, const struct proto_strv *match,
+    enum request_action action, const struct proto_request *req)
 {
 	struct job	**all;
 	size_t		  n, found;
@@ -130,6 +143,7 @@ request_stop_jobs(struct waiter *w, const struct proto_strv *match,
 	unsigned	  mark = ++request_mark;
 
 	all = job_all(&n);
+	/* First mark, then act: an action may remove a job from the table. */
 	for (size_t m = 0; match == NULL || m < match->n; m++) {
 		found = 0;
 		for (size_t i = 0; i < n; i++) {
@@ -139,10 +153,7 @@ request_stop_jobs(struct waiter *w, const struct proto_strv *match,
 			    strcmp(match->v[m], j->spec.label) != 0))
 				continue;
 			found++;
-			if (j->mark == mark)
-				continue;	/* named twice */
 			j->mark = mark;
-			job_stop(j, sig, (ev_tstamp)timeout_ms / 1000., w);
 		}
 		if (match == NULL)
 			break;
@@ -154,17 +165,69 @@ request_stop_jobs(struct waiter *w, const struct proto_strv *match,
 			    PROTO_E_UNKNOWN_LABEL, msg);
 		}
 	}
+	for (size_t i = 0; i < n; i++) {
+		struct job *j = all[i];
+		if (j->mark != mark)
+			continue;
+		j->mark = 0;
+		switch (action) {
+		case ACT_STOP:
+			job_stop(j, req->signal, req->timeout_ms, w);
+			break;
+		case ACT_START:
+			job_start(j, w);
+			break;
+		case ACT_RESTART:
+			job_restart(j, req->signal, req->timeout_ms, w);
+			break;
+		case ACT_REMOVE:
+			job_remove(j, req->timeout_ms, w);
+			break;
+		}
+	}
 	free(all);
+}
+
+static void
+request_jobs(struct peer *p, const struct proto_request *req,
+    enum request_action action)
+{
+	struct waiter	*w;
+
+	if (server_shutting_down && action != ACT_STOP &&
+	    action != ACT_REMOVE) {
+		request_error(p, req->id, PROTO_E_INTERNAL, "",
+		    "the daemon is shutting down");
+		return;
+	}
+	w = waiter_new(p, req->id, NULL);
+	p->busy = 1;
+	request_each(w, &req->match, action, req);
+	waiter_arm(w);
 }
 
 static void
 request_stop(struct peer *p, const struct proto_request *req)
 {
-	struct waiter	*w = waiter_new(p, req->id, NULL);
+	request_jobs(p, req, ACT_STOP);
+}
 
-	p->busy = 1;
-	request_stop_jobs(w, &req->match, req->signal, req->timeout_ms);
-	waiter_arm(w);
+static void
+request_start(struct peer *p, const struct proto_request *req)
+{
+	request_jobs(p, req, ACT_START);
+}
+
+static void
+request_restart(struct peer *p, const struct proto_request *req)
+{
+	request_jobs(p, req, ACT_RESTART);
+}
+
+static void
+request_remove(struct peer *p, const struct proto_request *req)
+{
+	request_jobs(p, req, ACT_REMOVE);
 }
 
 static void
@@ -187,7 +250,8 @@ request_shutdown_done(struct waiter *w, char *line)
 void
 request_shutdown_all(struct peer *p, int64_t id, int64_t timeout_ms)
 {
-	struct waiter	*w;
+	struct proto_request	 req;
+	struct waiter		*w;
 
 	if (server_shutting_down && p == NULL)
 		return;
@@ -196,7 +260,9 @@ request_shutdown_all(struct peer *p, int64_t id, int64_t timeout_ms)
 	w = waiter_new(p, id, request_shutdown_done);
 	if (p != NULL)
 		p->busy = 1;
-	request_stop_jobs(w, NULL, SIGTERM, timeout_ms);
+	proto_request_init(&req, PROTO_OP_SHUTDOWN);
+	req.timeout_ms = timeout_ms;
+	request_each(w, NULL, ACT_STOP, &req);
 	waiter_arm(w);
 }
 
@@ -215,6 +281,9 @@ static const request_handler request_handlers[PROTO_OP__COUNT] = {
 	[PROTO_OP_STATUS] = request_status,
 	[PROTO_OP_STOP] = request_stop,
 	[PROTO_OP_SHUTDOWN] = request_shutdown,
+	[PROTO_OP_START] = request_start,
+	[PROTO_OP_RESTART] = request_restart,
+	[PROTO_OP_REMOVE] = request_remove,
 };
 
 void

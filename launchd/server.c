@@ -7,8 +7,10 @@
  * (its daemon died) and is replaced; a daemon that cannot get the lock
  * reports the holder's pid and exits SERVER_EXIT_RUNNING.
  *
- * The daemon is a child subreaper (PR_SET_CHILD_SUBREAPER) so that jobs'
- * orphaned grandchildren are reparented to it; see job.c for why.
+ * Jobs run under shims (proc.c, shim/shim.c) that outlive the daemon;
+ * the daemon reaps the shims it started and ignores their statuses (the
+ * shims report through their status files).  At start, job_recover loads
+ * the state directory and reattaches to the shims still running.
  *
  * SIGTERM and SIGINT shut down as `launch shutdown` does (stop every job,
  * then exit 0).  SIGHUP is ignored: closing the terminal of a foreground
@@ -26,7 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -114,11 +115,7 @@ server_accept_resume_cb(struct ev_loop *loop, ev_timer *w, int revents)
 static void
 server_child_cb(struct ev_loop *loop, ev_child *w, int revents)
 {
-	struct job	*j = job_find_pid(w->rpid);
-
-	if (j != NULL && j->driver->reaped != NULL)
-		j->driver->reaped(j, w->rstatus);
-	job_reaped_any();
+	/* A shim we started has exited; it said why in its status file. */
 }
 
 static void
@@ -227,13 +224,17 @@ server_run(const struct server_options *opt)
 	}
 	if ((rc = server_lock()) != SERVER_EXIT_OK)
 		return rc;
+	if ((rc = state_open(opt->state.dir,
+	    opt->state.log_size, opt->state.log_files, err, sizeof err)) != SERVER_EXIT_OK) {
+		fprintf(stderr, "launch: %s\n", err);
+		return rc;
+	}
+	job_set_history(opt->history);
 	if ((server_listen_fd = server_listen()) == -1)
 		return SERVER_EXIT_FAILURE;
 
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
-		log_warn("PR_SET_CHILD_SUBREAPER");
 	proc_init();
 
 	server_loop = ev_default_loop(EVFLAG_AUTO);
@@ -251,8 +252,9 @@ server_run(const struct server_options *opt)
 	ev_signal_start(server_loop, &server_sigint);
 	ev_init(&server_exit_timer, server_exit_timer_cb);
 
-	log_info("launch %s serving %s (pid %d)", PACKAGE_VERSION,
-	    server_path.path, (int)getpid());
+	log_info("launch %s serving %s (pid %d), state in %s",
+	    PACKAGE_VERSION, server_path.path, (int)getpid(), state_dir());
+	job_recover();
 	ev_run(server_loop, 0);
 
 	server_close_listener();

@@ -4,6 +4,9 @@
 #ifndef LAUNCH_SERVER_H
 #define LAUNCH_SERVER_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "log.h"
 
 /* Exit codes of `launch serve` (documented in README.md). */
@@ -14,6 +17,12 @@
 struct server_options {
 	const char	*socket;	/* -S; NULL: default */
 	enum log_level	 level;
+	size_t		 history;	/* ended jobs kept */
+	struct {
+		const char	*dir;		/* NULL: default */
+		int64_t		 log_size;	/* bytes per log file */
+		int		 log_files;	/* files per stream */
+	} state;
 };
 
 int	server_run(const struct server_options *);

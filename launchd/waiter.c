@@ -1,11 +1,20 @@
 /*
- * Waiters: replies that are sent once a set of jobs has settled (stop,
- * shutdown).  Each settled job adds a snapshot of its final view, so a
- * waiter never holds a job pointer.  A waiter finishes when it has been
- * armed (every job added) and nothing is pending.
+ * Waiters: replies sent once jobs have done something (see job.c).
+ *
+ * A list waiter (stop, start, restart, remove, shutdown) collects a
+ * snapshot of each job as it settles, and answers {"jobs", "errors"} when
+ * it has been armed (every job added) and nothing is pending.  A job that
+ * could not be launched also adds a launch_failure error for its label.
+ *
+ * A single waiter (submit) answers {"job": JOB}, or launch_failure when
+ * the job could not start, or, with --wait-ready, ended before it was
+ * ready, or was not ready in time.  A timed-out waiter answers at once
+ * and stays registered with its job, silent, until the job settles it:
+ * so it never needs a job pointer.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "launchd.h"
@@ -14,7 +23,21 @@
 struct waiter_priv {
 	struct waiter	w;
 	int		armed;
+	int		answered;	/* single: reply already sent */
 };
+
+static void
+waiter_timeout_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct waiter_priv	*p = t->data;
+	struct proto_error	 err;
+
+	proto_error_set(&err, PROTO_E_LAUNCH_FAILURE, "ready_timeout_ms",
+	    "not ready after %.1fs; the job is still starting",
+	    t->repeat > 0 ? t->repeat : 0.);
+	p->answered = 1;
+	p->w.done(&p->w, proto_reply_error(p->w.id, &err));
+}
 
 struct waiter *
 waiter_new(struct peer *peer, int64_t id,
@@ -28,18 +51,48 @@ waiter_new(struct peer *peer, int64_t id,
 	p->w.id = id;
 	p->w.reply = proto_jobs_reply_new();
 	p->w.done = done != NULL ? done : waiter_reply_to_peer;
+	ev_init(&p->w.timeout, waiter_timeout_cb);
+	p->w.timeout.data = p;
 	return &p->w;
+}
+
+struct waiter *
+waiter_new_single(struct peer *peer, int64_t id, int64_t timeout_ms)
+{
+	struct waiter	*w = waiter_new(peer, id, NULL);
+
+	w->single = 1;
+	if (timeout_ms > 0) {
+		/* repeat holds the value for the message; it never fires
+		 * twice because the callback does not restart it. */
+		ev_timer_set(&w->timeout, (double)timeout_ms / 1000.,
+		    (double)timeout_ms / 1000.);
+		ev_timer_start(server_loop, &w->timeout);
+	}
+	return w;
 }
 
 static void
 waiter_finish(struct waiter *w)
 {
-	char	*line = proto_jobs_reply_finish(w->reply, w->id);
+	struct waiter_priv	*p = (struct waiter_priv *)w;
+	char			*line;
 
+	ev_timer_stop(server_loop, &w->timeout);
+	if (w->single) {
+		line = w->single_line;
+		w->single_line = NULL;
+		proto_jobs_reply_free(w->reply);
+	} else
+		line = proto_jobs_reply_finish(w->reply, w->id);
 	w->reply = NULL;
-	w->done(w, line);
+	if (!p->answered && line != NULL)
+		w->done(w, line);
+	else
+		free(line);
 	if (w->peer != NULL)
 		peer_unref(w->peer);
+	free(w->single_line);
 	free(w);
 }
 
@@ -47,9 +100,28 @@ void
 waiter_add_job(struct waiter *w, const struct job *j)
 {
 	struct proto_job	view;
+	struct proto_error	err;
 
 	job_view(j, &view);
-	proto_jobs_reply_add(w->reply, &view);
+	if (!w->single) {
+		proto_jobs_reply_add(w->reply, &view);
+		if (j->state == PROTO_STATE_FAILED && !j->launched)
+			proto_jobs_reply_add_error(w->reply, j->spec.label,
+			    PROTO_E_LAUNCH_FAILURE, j->error != NULL ?
+			    j->error : "launch failed");
+		return;
+	}
+	free(w->single_line);
+	if (!job_live(j) && !j->launched) {
+		proto_error_set(&err, PROTO_E_LAUNCH_FAILURE, "argv", "%s",
+		    j->error != NULL ? j->error : "launch failed");
+		w->single_line = proto_reply_error(w->id, &err);
+	} else if (!job_live(j) && w->want_ready && j->ready_ms == 0) {
+		proto_error_set(&err, PROTO_E_LAUNCH_FAILURE, "ready_fd",
+		    "%s ended before it was ready", j->spec.label);
+		w->single_line = proto_reply_error(w->id, &err);
+	} else
+		w->single_line = proto_reply_job(w->id, &view);
 }
 
 void

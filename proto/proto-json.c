@@ -66,18 +66,24 @@ pj_parse(const char *line, size_t len, struct proto_error *err)
 	return obj;
 }
 
+static int
+pj_listed(const char *const *list, const char *name)
+{
+	for (size_t i = 0; list != NULL && list[i] != NULL; i++)
+		if (strcmp(list[i], name) == 0)
+			return 1;
+	return 0;
+}
+
 int
 pj_check_members(const cJSON *obj, const char *const *allowed,
-    const char *prefix, struct proto_error *err)
+    const char *const *also, const char *prefix, struct proto_error *err)
 {
 	const cJSON	*m, *o;
-	size_t		 i;
 
 	cJSON_ArrayForEach(m, obj) {
-		for (i = 0; allowed[i] != NULL; i++)
-			if (strcmp(allowed[i], m->string) == 0)
-				break;
-		if (allowed[i] == NULL) {
+		if (!pj_listed(allowed, m->string) &&
+		    !pj_listed(also, m->string)) {
 			proto_error_set(err, PROTO_E_INVALID_DATA, m->string,
 			    "%s%s: unknown field", prefix, m->string);
 			return -1;
@@ -265,13 +271,19 @@ pj_env_object(const struct proto_strv *sv)
  * Integers are printed exactly: cJSON prints numbers with "%1.15g" when
  * that reads back "close enough", which alters integers above 10^15.
  */
-void
-pj_add_int(cJSON *obj, const char *name, int64_t n)
+cJSON *
+pj_int_item(int64_t n)
 {
 	char	buf[32];
 
 	snprintf(buf, sizeof buf, "%lld", (long long)n);
-	cJSON_AddRawToObject(obj, name, buf);
+	return cJSON_CreateRaw(buf);
+}
+
+void
+pj_add_int(cJSON *obj, const char *name, int64_t n)
+{
+	cJSON_AddItemToObject(obj, name, pj_int_item(n));
 }
 
 void

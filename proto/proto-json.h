@@ -10,8 +10,10 @@
 #include "proto.h"
 
 cJSON	*pj_parse(const char *line, size_t len, struct proto_error *);
+/* Every member must be in allowed or also (may be NULL), once. */
 int	 pj_check_members(const cJSON *, const char *const *allowed,
-	    const char *prefix, struct proto_error *);
+	    const char *const *also, const char *prefix,
+	    struct proto_error *);
 int	 pj_string(const cJSON *, const char *name, int required,
 	    char **out, struct proto_error *);
 int	 pj_int(const cJSON *, const char *name, int required, int64_t min,
@@ -24,6 +26,7 @@ int	 pj_is_int(const cJSON *, int64_t min, int64_t max);
 
 cJSON	*pj_strv_array(const struct proto_strv *);
 cJSON	*pj_env_object(const struct proto_strv *);
+cJSON	*pj_int_item(int64_t);
 void	 pj_add_int(cJSON *, const char *name, int64_t);
 void	 pj_add_string_or_null(cJSON *, const char *name, const char *);
 /* Print obj as one line with "\n", then delete obj. */

@@ -10,13 +10,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "proto.h"
 #include "xmalloc.h"
 
 static const char *const op_names[PROTO_OP__COUNT] = {
-	"ping", "submit", "list", "status", "stop", "shutdown",
+	"ping", "submit", "list", "status", "stop", "shutdown", "start",
+	"restart", "remove",
+};
+
+static const char *const restart_names[PROTO_RESTART__COUNT] = {
+	"no", "on-failure", "always",
 };
 
 static const char *const code_names[PROTO_E__COUNT] = {
@@ -59,6 +65,41 @@ NAME_FUNCS(proto_op, proto_op, op_names, PROTO_OP__COUNT)
 NAME_FUNCS(proto_code, proto_code, code_names, PROTO_E__COUNT)
 NAME_FUNCS(proto_kind, proto_kind, kind_names, PROTO_KIND__COUNT)
 NAME_FUNCS(proto_state, proto_state, state_names, PROTO_STATE__COUNT)
+NAME_FUNCS(proto_restart, proto_restart, restart_names, PROTO_RESTART__COUNT)
+
+/* setrlimit(2) resources by their prlimit(1) names. */
+static const struct {
+	const char	*name;
+	int		 resource;
+} rlimit_names[] = {
+	{ "as", RLIMIT_AS }, { "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU },
+	{ "data", RLIMIT_DATA }, { "fsize", RLIMIT_FSIZE },
+	{ "locks", RLIMIT_LOCKS }, { "memlock", RLIMIT_MEMLOCK },
+	{ "msgqueue", RLIMIT_MSGQUEUE }, { "nice", RLIMIT_NICE },
+	{ "nofile", RLIMIT_NOFILE }, { "nproc", RLIMIT_NPROC },
+	{ "rss", RLIMIT_RSS }, { "rtprio", RLIMIT_RTPRIO },
+	{ "stack", RLIMIT_STACK },
+};
+
+const char *
+proto_rlimit_name(int resource)
+{
+	for (size_t i = 0; i < sizeof rlimit_names / sizeof rlimit_names[0];
+	    i++)
+		if (rlimit_names[i].resource == resource)
+			return rlimit_names[i].name;
+	return NULL;
+}
+
+int
+proto_rlimit_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof rlimit_names / sizeof rlimit_names[0];
+	    i++)
+		if (strcmp(rlimit_names[i].name, name) == 0)
+			return rlimit_names[i].resource;
+	return -1;
+}
 
 /*
  * Signals travel by name ("SIGTERM"), since numbers differ between

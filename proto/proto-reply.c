@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "proto-json.h"
+#include "proto-spec.h"
 #include "xmalloc.h"
 
 struct proto_jobs_reply {
@@ -18,28 +19,29 @@ struct proto_jobs_reply {
 	size_t	 count;
 };
 
-static cJSON *
-job_object(const struct proto_job *j)
+cJSON *
+pj_job_object(const struct proto_job *j)
 {
 	cJSON	*o = cJSON_CreateObject();
+	cJSON	*logs;
 	char	 t[40];
 
-	cJSON_AddStringToObject(o, "label", j->label);
+	pj_add_int(o, "id", j->id);
+	pj_spec_add(o, &j->spec, 1);
 	cJSON_AddStringToObject(o, "kind", proto_kind_name(j->kind));
 	cJSON_AddStringToObject(o, "state", proto_state_name(j->state));
 	if (j->pid > 0)
 		pj_add_int(o, "pid", j->pid);
 	else
 		cJSON_AddNullToObject(o, "pid");
-	cJSON_AddItemToObject(o, "argv", pj_strv_array(&j->argv));
-	cJSON_AddItemToObject(o, "env", pj_env_object(&j->env));
-	pj_add_string_or_null(o, "cwd", j->cwd);
-	pj_add_string_or_null(o, "stdout", j->stdout_path);
-	pj_add_string_or_null(o, "stderr", j->stderr_path);
-	proto_time_format(j->started_ms, t, sizeof t);
-	pj_add_string_or_null(o, "started_at", j->started_ms > 0 ? t : NULL);
-	proto_time_format(j->ended_ms, t, sizeof t);
-	pj_add_string_or_null(o, "ended_at", j->ended_ms > 0 ? t : NULL);
+#define TIME(name, ms) do {						\
+	proto_time_format((ms), t, sizeof t);				\
+	pj_add_string_or_null(o, (name), (ms) > 0 ? t : NULL);		\
+} while (0)
+	TIME("started_at", j->started_ms);
+	TIME("ready_at", j->ready_ms);
+	TIME("ended_at", j->ended_ms);
+#undef TIME
 	if (j->exit_code >= 0)
 		pj_add_int(o, "exit_code", j->exit_code);
 	else
@@ -48,6 +50,9 @@ job_object(const struct proto_job *j)
 	    proto_signal_name(j->signal) : NULL);
 	pj_add_int(o, "restarts", j->restarts);
 	pj_add_string_or_null(o, "error", j->error);
+	logs = cJSON_AddObjectToObject(o, "logs");
+	pj_add_string_or_null(logs, "stdout", j->stdout_log);
+	pj_add_string_or_null(logs, "stderr", j->stderr_log);
 	return o;
 }
 
@@ -83,7 +88,7 @@ proto_reply_job(int64_t id, const struct proto_job *j)
 	cJSON	*o = pj_envelope(id);
 	cJSON	*r = cJSON_AddObjectToObject(o, "result");
 
-	cJSON_AddItemToObject(r, "job", job_object(j));
+	cJSON_AddItemToObject(r, "job", pj_job_object(j));
 	return pj_line(o);
 }
 
@@ -100,7 +105,7 @@ proto_jobs_reply_new(void)
 void
 proto_jobs_reply_add(struct proto_jobs_reply *b, const struct proto_job *j)
 {
-	cJSON_AddItemToArray(b->jobs, job_object(j));
+	cJSON_AddItemToArray(b->jobs, pj_job_object(j));
 	b->count++;
 }
 
@@ -151,7 +156,7 @@ proto_jobs_json(const struct proto_job *jobs, size_t n, int pretty)
 	char	*s, *out;
 
 	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(a, job_object(&jobs[i]));
+		cJSON_AddItemToArray(a, pj_job_object(&jobs[i]));
 	if (!pretty)
 		return pj_line(a);
 	s = cJSON_Print(a);
@@ -166,13 +171,10 @@ proto_jobs_json(const struct proto_job *jobs, size_t n, int pretty)
 void
 proto_job_free(struct proto_job *j)
 {
-	free(j->label);
-	proto_strv_free(&j->argv);
-	proto_strv_free(&j->env);
-	free(j->cwd);
-	free(j->stdout_path);
-	free(j->stderr_path);
+	proto_submit_free(&j->spec);
 	free(j->error);
+	free(j->stdout_log);
+	free(j->stderr_log);
 	memset(j, 0, sizeof *j);
 }
 
@@ -210,8 +212,8 @@ decode_enum(const cJSON *o, const char *name, int (*parse)(const char *),
 	return 0;
 }
 
-static int
-decode_time(const cJSON *o, const char *name, int64_t *ms,
+int
+pj_time_decode(const cJSON *o, const char *name, int64_t *ms,
     struct proto_error *err)
 {
 	char	*s;
@@ -229,31 +231,31 @@ decode_time(const cJSON *o, const char *name, int64_t *ms,
 	return 0;
 }
 
-static int
-decode_job(const cJSON *o, struct proto_job *j, struct proto_error *err)
+int
+pj_job_decode(const cJSON *o, struct proto_job *j, struct proto_error *err)
 {
-	int	kind, state, sig = 0;
-	int64_t	n;
-	char	*signame = NULL;
+	const cJSON	*logs;
+	int		 kind, state, sig = 0;
+	int64_t		 n;
+	char		*signame = NULL;
 
 	memset(j, 0, sizeof *j);
+	proto_submit_init(&j->spec);
 	j->exit_code = -1;
 	if (!cJSON_IsObject(o)) {
 		proto_error_set(err, PROTO_E_INVALID_DATA, "job",
 		    "job: must be an object");
 		return -1;
 	}
-	if (pj_string(o, "label", 1, &j->label, err) == -1 ||
+	if (pj_spec_decode(o, &j->spec, err) == -1)
+		return -1;
+	if (pj_int(o, "id", 1, 0, INT64_MAX / 2, &j->id, err) == -1 ||
 	    decode_enum(o, "kind", proto_kind_parse, &kind, err) == -1 ||
 	    decode_enum(o, "state", proto_state_parse, &state, err) == -1 ||
 	    pj_int(o, "pid", 0, 0, INT32_MAX, &j->pid, err) == -1 ||
-	    pj_strv(o, "argv", 1, &j->argv, err) == -1 ||
-	    pj_env(o, "env", &j->env, err) == -1 ||
-	    pj_string(o, "cwd", 0, &j->cwd, err) == -1 ||
-	    pj_string(o, "stdout", 0, &j->stdout_path, err) == -1 ||
-	    pj_string(o, "stderr", 0, &j->stderr_path, err) == -1 ||
-	    decode_time(o, "started_at", &j->started_ms, err) == -1 ||
-	    decode_time(o, "ended_at", &j->ended_ms, err) == -1 ||
+	    pj_time_decode(o, "started_at", &j->started_ms, err) == -1 ||
+	    pj_time_decode(o, "ready_at", &j->ready_ms, err) == -1 ||
+	    pj_time_decode(o, "ended_at", &j->ended_ms, err) == -1 ||
 	    pj_string(o, "signal", 0, &signame, err) == -1 ||
 	    pj_string(o, "error", 0, &j->error, err) == -1)
 		goto fail;
@@ -273,6 +275,11 @@ decode_job(const cJSON *o, struct proto_job *j, struct proto_error *err)
 		goto fail;
 	}
 	j->signal = sig;
+	logs = cJSON_GetObjectItemCaseSensitive(o, "logs");
+	if (cJSON_IsObject(logs) &&
+	    (pj_string(logs, "stdout", 0, &j->stdout_log, err) == -1 ||
+	    pj_string(logs, "stderr", 0, &j->stderr_log, err) == -1))
+		goto fail;
 	free(signame);
 	return 0;
 fail:
@@ -296,7 +303,7 @@ decode_jobs(const cJSON *r, struct proto_reply *rep, struct proto_error *err)
 	n = (size_t)cJSON_GetArraySize(a);
 	rep->jobs = xcalloc(n ? n : 1, sizeof *rep->jobs);
 	cJSON_ArrayForEach(e, a) {
-		if (decode_job(e, &rep->jobs[rep->njobs], err) == -1)
+		if (pj_job_decode(e, &rep->jobs[rep->njobs], err) == -1)
 			return -1;
 		rep->njobs++;
 	}
@@ -412,7 +419,7 @@ proto_reply_decode(const char *line, size_t len, enum proto_op op,
 	case PROTO_OP_SUBMIT:
 	case PROTO_OP_STATUS:
 		rep->jobs = xcalloc(1, sizeof *rep->jobs);
-		if (decode_job(cJSON_GetObjectItemCaseSensitive(r, "job"),
+		if (pj_job_decode(cJSON_GetObjectItemCaseSensitive(r, "job"),
 		    rep->jobs, err) == -1)
 			goto out;
 		rep->njobs = 1;

@@ -10,18 +10,21 @@
 #include <string.h>
 
 #include "proto-json.h"
+#include "proto-spec.h"
 #include "xmalloc.h"
 
-/* Members each operation accepts, beyond "v", "id" and "op". */
+/* Members each operation accepts (submit also takes the SPEC members). */
 static const char *const members_ping[] = { "v", "id", "op", NULL };
-static const char *const members_submit[] = { "v", "id", "op", "label",
-    "argv", "env", "cwd", "path", "stdout", "stderr", NULL };
+static const char *const members_submit[] = { "v", "id", "op", "wait_ready",
+    "ready_timeout_ms", NULL };
 static const char *const members_list[] = { "v", "id", "op", "match", NULL };
 static const char *const members_status[] = { "v", "id", "op", "label",
     NULL };
 static const char *const members_stop[] = { "v", "id", "op", "match",
     "timeout_ms", "signal", NULL };
 static const char *const members_shutdown[] = { "v", "id", "op",
+    "timeout_ms", NULL };
+static const char *const members_remove[] = { "v", "id", "op", "match",
     "timeout_ms", NULL };
 
 static const char *const *const op_members[PROTO_OP__COUNT] = {
@@ -31,6 +34,9 @@ static const char *const *const op_members[PROTO_OP__COUNT] = {
 	[PROTO_OP_STATUS] = members_status,
 	[PROTO_OP_STOP] = members_stop,
 	[PROTO_OP_SHUTDOWN] = members_shutdown,
+	[PROTO_OP_START] = members_list,
+	[PROTO_OP_RESTART] = members_stop,
+	[PROTO_OP_REMOVE] = members_remove,
 };
 
 void
@@ -41,37 +47,7 @@ proto_request_init(struct proto_request *req, enum proto_op op)
 	req->op = op;
 	req->timeout_ms = PROTO_STOP_TIMEOUT_MS;
 	req->signal = SIGTERM;
-}
-
-void
-proto_submit_free(struct proto_submit *s)
-{
-	free(s->label);
-	proto_strv_free(&s->argv);
-	proto_strv_free(&s->env);
-	free(s->cwd);
-	free(s->path);
-	free(s->stdout_path);
-	free(s->stderr_path);
-	memset(s, 0, sizeof *s);
-}
-
-static char *
-strdup_or_null(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
-void
-proto_submit_copy(struct proto_submit *dst, const struct proto_submit *src)
-{
-	dst->label = strdup_or_null(src->label);
-	proto_strv_copy(&dst->argv, &src->argv);
-	proto_strv_copy(&dst->env, &src->env);
-	dst->cwd = strdup_or_null(src->cwd);
-	dst->path = strdup_or_null(src->path);
-	dst->stdout_path = strdup_or_null(src->stdout_path);
-	dst->stderr_path = strdup_or_null(src->stderr_path);
+	proto_submit_init(&req->submit);
 }
 
 void
@@ -92,19 +68,12 @@ proto_request_encode(const struct proto_request *req)
 	cJSON_AddStringToObject(o, "op", proto_op_name(req->op));
 	switch (req->op) {
 	case PROTO_OP_SUBMIT:
-		cJSON_AddStringToObject(o, "label", s->label);
-		cJSON_AddItemToObject(o, "argv", pj_strv_array(&s->argv));
-		if (s->env.n > 0)
-			cJSON_AddItemToObject(o, "env",
-			    pj_env_object(&s->env));
-		if (s->cwd != NULL)
-			cJSON_AddStringToObject(o, "cwd", s->cwd);
-		if (s->path != NULL)
-			cJSON_AddStringToObject(o, "path", s->path);
-		if (s->stdout_path != NULL)
-			cJSON_AddStringToObject(o, "stdout", s->stdout_path);
-		if (s->stderr_path != NULL)
-			cJSON_AddStringToObject(o, "stderr", s->stderr_path);
+		pj_spec_add(o, s, 0);
+		if (req->wait_ready)
+			cJSON_AddTrueToObject(o, "wait_ready");
+		if (req->ready_timeout_ms > 0)
+			pj_add_int(o, "ready_timeout_ms",
+			    req->ready_timeout_ms);
 		break;
 	case PROTO_OP_STATUS:
 		cJSON_AddStringToObject(o, "label", req->label);
@@ -114,7 +83,15 @@ proto_request_encode(const struct proto_request *req)
 			cJSON_AddItemToObject(o, "match",
 			    pj_strv_array(&req->match));
 		break;
+	case PROTO_OP_START:
+		cJSON_AddItemToObject(o, "match", pj_strv_array(&req->match));
+		break;
+	case PROTO_OP_REMOVE:
+		cJSON_AddItemToObject(o, "match", pj_strv_array(&req->match));
+		pj_add_int(o, "timeout_ms", req->timeout_ms);
+		break;
 	case PROTO_OP_STOP:
+	case PROTO_OP_RESTART:
 		cJSON_AddItemToObject(o, "match", pj_strv_array(&req->match));
 		pj_add_int(o, "timeout_ms", req->timeout_ms);
 		cJSON_AddStringToObject(o, "signal",
@@ -143,37 +120,22 @@ check_label(const char *field, const char *label, struct proto_error *err)
 }
 
 static int
-check_abs_path(const char *field, const char *path, struct proto_error *err)
+decode_submit(const cJSON *o, struct proto_request *req,
+    struct proto_error *err)
 {
-	if (path != NULL && path[0] != '/') {
-		proto_error_set(err, PROTO_E_INVALID_DATA, field,
-		    "%s: must be an absolute path", field);
-		return -1;
-	}
-	return 0;
-}
+	const cJSON	*m;
 
-static int
-decode_submit(const cJSON *o, struct proto_submit *s, struct proto_error *err)
-{
-	if (pj_string(o, "label", 1, &s->label, err) == -1 ||
-	    check_label("label", s->label, err) == -1 ||
-	    pj_strv(o, "argv", 1, &s->argv, err) == -1 ||
-	    pj_env(o, "env", &s->env, err) == -1 ||
-	    pj_string(o, "cwd", 0, &s->cwd, err) == -1 ||
-	    check_abs_path("cwd", s->cwd, err) == -1 ||
-	    pj_string(o, "path", 0, &s->path, err) == -1 ||
-	    pj_string(o, "stdout", 0, &s->stdout_path, err) == -1 ||
-	    check_abs_path("stdout", s->stdout_path, err) == -1 ||
-	    pj_string(o, "stderr", 0, &s->stderr_path, err) == -1 ||
-	    check_abs_path("stderr", s->stderr_path, err) == -1)
+	if (pj_spec_decode(o, &req->submit, err) == -1)
 		return -1;
-	if (s->argv.n == 0 || s->argv.v[0][0] == '\0') {
-		proto_error_set(err, PROTO_E_INVALID_DATA, "argv",
-		    "argv: needs a non-empty command name in argv[0]");
+	m = cJSON_GetObjectItemCaseSensitive(o, "wait_ready");
+	if (m != NULL && !cJSON_IsBool(m)) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "wait_ready",
+		    "wait_ready: must be true or false");
 		return -1;
 	}
-	return 0;
+	req->wait_ready = cJSON_IsTrue(m);
+	return pj_int(o, "ready_timeout_ms", 0, 0, 86400000,
+	    &req->ready_timeout_ms, err);
 }
 
 static int
@@ -210,7 +172,7 @@ decode_stop_options(const cJSON *o, struct proto_request *req,
 	if (pj_int(o, "timeout_ms", 0, 0, 86400000, &req->timeout_ms,
 	    err) == -1)
 		return -1;
-	if (req->op != PROTO_OP_STOP)
+	if (req->op != PROTO_OP_STOP && req->op != PROTO_OP_RESTART)
 		return 0;
 	if (pj_string(o, "signal", 0, &signame, err) == -1)
 		return -1;
@@ -275,12 +237,13 @@ proto_request_decode(const char *line, size_t len, struct proto_request *req,
 		goto out;
 	}
 	req->op = (enum proto_op)op;
-	if (pj_check_members(o, op_members[op], "", err) == -1)
+	if (pj_check_members(o, op_members[op], op == PROTO_OP_SUBMIT ?
+	    pj_spec_members : NULL, "", err) == -1)
 		goto out;
 
 	switch (req->op) {
 	case PROTO_OP_SUBMIT:
-		if (decode_submit(o, &req->submit, err) == -1)
+		if (decode_submit(o, req, err) == -1)
 			goto out;
 		break;
 	case PROTO_OP_STATUS:
@@ -292,7 +255,13 @@ proto_request_decode(const char *line, size_t len, struct proto_request *req,
 		if (decode_match(o, 0, &req->match, err) == -1)
 			goto out;
 		break;
+	case PROTO_OP_START:
+		if (decode_match(o, 1, &req->match, err) == -1)
+			goto out;
+		break;
 	case PROTO_OP_STOP:
+	case PROTO_OP_RESTART:
+	case PROTO_OP_REMOVE:
 		if (decode_match(o, 1, &req->match, err) == -1 ||
 		    decode_stop_options(o, req, err) == -1)
 			goto out;

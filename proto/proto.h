@@ -23,19 +23,35 @@
  * invalid_data, and "field" names the offending member ("argv[2]",
  * "env.PATH").  Strings must not contain NUL (\u0000).
  *
+ * SPEC: what a job is (the fields of submit, of each job in a job file,
+ * and of `launch export`):
+ *   "label", "argv": [str,...] (argv[0] non-empty),
+ *   ["env": {"K": "V",...}]   the job's whole environment beyond the base
+ *                             set (see docs/protocol.md),
+ *   ["cwd": abs path]         default: the daemon's home,
+ *   ["path": str]             PATH to look up argv[0] in (default: the
+ *                             job's PATH),
+ *   ["stdout": abs path], ["stderr": abs path]
+ *                             appended to; default: the job's rotated log
+ *                             under the state directory,
+ *   ["restart": "no"|"on-failure"|"always"]   default "no",
+ *   ["max_restarts": int >= -1]                default -1 (unlimited),
+ *   ["ready_fd": 3..1023]     the job writes a newline there when ready,
+ *   ["umask": 0..0777],
+ *   ["rlimits": {"nofile": [soft, hard], ...}] -1 is unlimited; names:
+ *                             as core cpu data fsize locks memlock msgqueue
+ *                             nice nofile nproc rss rtprio stack
+ *
  * Operations (request fields; [optional]):
  *
  *   ping      -                        -> {"pid", "version", "proto",
  *                                          "jobs"}
- *   submit    "label", "argv": [str,...] (argv[0] non-empty),
- *             ["env": {"K": "V",...}]  added to the daemon's environment,
- *             ["cwd": abs path]        default: the daemon's home,
- *             ["path": str]            PATH used to look up argv[0]
- *                                      (default: the daemon's PATH),
- *             ["stdout": abs path], ["stderr": abs path]
- *                                      appended to (default /dev/null)
+ *   submit    SPEC fields, and
+ *             ["wait_ready": bool]     reply only once the job is ready,
+ *             ["ready_timeout_ms": int] ...or fail after this long
  *                                      -> {"job": JOB}, sent once exec(2)
- *                                         has succeeded
+ *                                         has succeeded (and, with
+ *                                         wait_ready, the job is ready)
  *   list      ["match": [glob,...]]    none: every job
  *                                      -> {"jobs": [JOB,...]} by label
  *   status    "label"                  -> {"job": JOB}
@@ -46,23 +62,32 @@
  *                                          "errors": [LABEL_ERROR,...]}
  *                                         sent once every matched job has
  *                                         ended (its process group empty)
+ *   start     "match"                  runs ended jobs again with their
+ *                                      spec -> as stop, once launched
+ *   restart   "match", ["timeout_ms"], ["signal"]
+ *                                      stop, then start -> as start
+ *   remove    "match", ["timeout_ms"]  stop, then forget (state and logs)
+ *                                      -> as stop, the jobs as they ended
  *   shutdown  ["timeout_ms": int >= 0] stops every job as stop does, then
  *                                      replies, removes the socket and
  *                                      exits -> {"jobs": [...],
  *                                      "errors": []}
  *
- * JOB (a job's view; stable, documented for `launch list --json`):
- *   {"label": str, "kind": "process"|"qemu"|"docker",
- *    "state": "starting"|"running"|"stopping"|"exited"|"failed"|"backoff",
- *    "pid": int|null, "argv": [str,...], "env": {"K": "V",...},
- *    "cwd": str|null, "stdout": str|null, "stderr": str|null,
- *    "started_at": RFC3339 with ms (UTC)|null, "ended_at": ...|null,
- *    "exit_code": int|null, "signal": "SIGKILL"|null,
- *    "restarts": int, "error": str|null}
- *   exit_code is set when the job exited, signal when a signal killed it.
+ * JOB (a job's view; stable, documented for `launch list --json`): the
+ * SPEC fields (absent optional ones are null), and
+ *   "id": int, "kind": "process"|"qemu"|"docker",
+ *   "state": "starting"|"running"|"stopping"|"exited"|"failed"|"backoff",
+ *   "pid": int|null, "started_at": RFC3339 with ms (UTC)|null,
+ *   "ready_at": ...|null, "ended_at": ...|null,
+ *   "exit_code": int|null, "signal": "SIGKILL"|null,
+ *   "restarts": int, "error": str|null,
+ *   "logs": {"stdout": path, "stderr": path}  where output goes
+ *   exit_code is set when the job exited, signal when a signal killed it;
+ *   error says why a job failed or was lost.
  *
  * LABEL_ERROR: {"label": str, "code": C, "message": str}, one for each
- * name in a stop request that matched nothing (code unknown_label).
+ * name in a stop/start/restart/remove that matched nothing
+ * (unknown_label), or each job that could not be started (start).
  *
  * Labels: 1..255 bytes of [A-Za-z0-9._:/@+-].  Globs: fnmatch(3) without
  * FNM_PATHNAME, so "*" matches "/" too; 1..1024 printable ASCII bytes.  A
@@ -94,7 +119,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PROTO_VERSION		1
+#define PROTO_VERSION		2
 #define PROTO_LINE_MAX		(1024 * 1024)
 #define PROTO_LABEL_MAX		255
 #define PROTO_GLOB_MAX		1024
@@ -108,6 +133,9 @@ enum proto_op {
 	PROTO_OP_STATUS,
 	PROTO_OP_STOP,
 	PROTO_OP_SHUTDOWN,
+	PROTO_OP_START,
+	PROTO_OP_RESTART,
+	PROTO_OP_REMOVE,
 	PROTO_OP__COUNT
 };
 
@@ -158,14 +186,34 @@ struct proto_strv {
 	size_t	  n;
 };
 
+enum proto_restart {
+	PROTO_RESTART_NO,
+	PROTO_RESTART_ON_FAILURE,
+	PROTO_RESTART_ALWAYS,
+	PROTO_RESTART__COUNT
+};
+
+struct proto_rlimit {
+	int		resource;	/* RLIMIT_* */
+	int64_t		soft;		/* -1: unlimited */
+	int64_t		hard;
+};
+
+/* A job's spec: see SPEC above. */
 struct proto_submit {
 	char			*label;
 	struct proto_strv	 argv;
 	struct proto_strv	 env;		/* "K=V" */
 	char			*cwd;		/* NULL: default */
 	char			*path;		/* NULL: default */
-	char			*stdout_path;	/* NULL: /dev/null */
+	char			*stdout_path;	/* NULL: the rotated log */
 	char			*stderr_path;
+	enum proto_restart	 restart;
+	int64_t			 max_restarts;	/* -1: unlimited */
+	int			 ready_fd;	/* 0: none */
+	int			 umask;		/* -1: inherit */
+	struct proto_rlimit	*rlimits;
+	size_t			 nrlimits;
 };
 
 struct proto_request {
@@ -173,31 +221,32 @@ struct proto_request {
 	enum proto_op	 op;
 	/* submit */
 	struct proto_submit	 submit;
+	int			 wait_ready;
+	int64_t			 ready_timeout_ms;	/* 0: none */
 	/* status */
 	char			*label;
-	/* list, stop: labels or globs */
+	/* list, stop, start, restart, remove: labels or globs */
 	struct proto_strv	 match;
-	/* stop, shutdown */
+	/* stop, restart, remove, shutdown */
 	int64_t			 timeout_ms;	/* default PROTO_STOP_TIMEOUT_MS */
 	int			 signal;	/* default SIGTERM */
 };
 
 struct proto_job {
-	char			*label;
+	struct proto_submit	 spec;
+	int64_t			 id;
 	enum proto_kind		 kind;
 	enum proto_state	 state;
 	int64_t			 pid;		/* 0: none */
-	struct proto_strv	 argv;
-	struct proto_strv	 env;		/* "K=V" */
-	char			*cwd;
-	char			*stdout_path;
-	char			*stderr_path;
 	int64_t			 started_ms;	/* Unix ms; 0: never */
+	int64_t			 ready_ms;	/* Unix ms; 0: not ready */
 	int64_t			 ended_ms;	/* Unix ms; 0: not ended */
 	int			 exit_code;	/* -1: none */
 	int			 signal;	/* 0: none */
 	unsigned		 restarts;
 	char			*error;
+	char			*stdout_log;	/* where output goes */
+	char			*stderr_log;
 };
 
 struct proto_label_error {
@@ -235,6 +284,11 @@ const char	*proto_kind_name(enum proto_kind);
 int		 proto_kind_parse(const char *);
 const char	*proto_state_name(enum proto_state);
 int		 proto_state_parse(const char *);
+const char	*proto_restart_name(enum proto_restart);
+int		 proto_restart_parse(const char *);
+/* "nofile" <-> RLIMIT_NOFILE. */
+const char	*proto_rlimit_name(int);
+int		 proto_rlimit_parse(const char *);
 /* "SIGTERM" <-> 15.  signal_parse also takes "TERM" and "15". */
 const char	*proto_signal_name(int);
 int		 proto_signal_parse(const char *);
@@ -258,8 +312,20 @@ int	 proto_request_decode(const char *line, size_t len,
 	    struct proto_request *req, struct proto_error *err);
 void	 proto_request_init(struct proto_request *, enum proto_op);
 void	 proto_request_free(struct proto_request *);
+void	 proto_submit_init(struct proto_submit *);
 void	 proto_submit_free(struct proto_submit *);
 void	 proto_submit_copy(struct proto_submit *, const struct proto_submit *);
+/* Set an rlimit, replacing an earlier one for the same resource. */
+void	 proto_submit_set_rlimit(struct proto_submit *, int resource,
+	    int64_t soft, int64_t hard);
+
+/* Job files (proto-jobfile.c): a JSON array of SPEC objects.  decode
+ * validates the whole file before returning anything; an error names the
+ * job (index and label) and the field.  encode is what `export` prints. */
+int	 proto_jobfile_decode(const char *text, size_t len,
+	    struct proto_submit **specs, size_t *n, struct proto_error *err);
+char	*proto_jobfile_encode(const struct proto_submit *specs, size_t n);
+void	 proto_specs_free(struct proto_submit *specs, size_t n);
 
 /* Replies (proto-reply.c).  id -1 encodes as null. */
 char	*proto_reply_error(int64_t id, const struct proto_error *);
@@ -280,6 +346,51 @@ int	 proto_reply_decode(const char *line, size_t len, enum proto_op op,
 	    struct proto_reply *, struct proto_error *err);
 void	 proto_reply_free(struct proto_reply *);
 void	 proto_job_free(struct proto_job *);
+
+/*
+ * On-disk formats (proto-state.c), versioned by their own "v" member
+ * (PROTO_STATE_VERSION), not by the wire protocol's.
+ *
+ * jobs/ID.json, the daemon's record of a job: the JOB view plus
+ *   "shim": {"pid", "sock", "boot_id"}, "user_stopped": bool,
+ *   "backoff": int (consecutive failed starts).
+ * jobs/ID.status, the shim's record: {"v", "shim_pid", "pid",
+ *   "started_at", "ready_at", "ended_at", "wstatus": int|null,
+ *   "stopping": bool, "error": str|null}.
+ */
+#define PROTO_STATE_VERSION	1
+
+struct proto_shim_ref {
+	int64_t	 pid;		/* 0: none */
+	char	 sock[48];	/* abstract socket name, without the NUL */
+	char	 boot_id[40];	/* /proc/sys/kernel/random/boot_id */
+};
+
+struct proto_record {
+	struct proto_job	 job;
+	struct proto_shim_ref	 shim;
+	int			 user_stopped;
+	int			 backoff;
+};
+
+struct proto_shim_status {
+	int64_t	 shim_pid;
+	int64_t	 pid;
+	int64_t	 started_ms;
+	int64_t	 ready_ms;
+	int64_t	 ended_ms;
+	int	 wstatus;	/* -1: not ended */
+	int	 stopping;
+	char	*error;		/* launch failure, or NULL */
+};
+
+char	*proto_record_encode(const struct proto_record *);
+int	 proto_record_decode(const char *, size_t, struct proto_record *,
+	    struct proto_error *);
+void	 proto_record_free(struct proto_record *);
+char	*proto_shim_status_encode(const struct proto_shim_status *);
+int	 proto_shim_status_decode(const char *, size_t,
+	    struct proto_shim_status *, struct proto_error *);
 
 /* The job view as a JSON document, as `list --json` prints it. */
 char	*proto_jobs_json(const struct proto_job *, size_t n, int pretty);

@@ -9,6 +9,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/launch-test.XXXXXX")
 chmod 700 "$T"
 SOCK=$T/sock
 export LAUNCH_SOCKET="$SOCK"
+export LAUNCH_STATE_DIR="$T/state"
 DAEMON_PID=
 KILL_PIDS=
 

@@ -1,0 +1,153 @@
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "file.h"
+#include "xmalloc.h"
+
+char *
+file_read(const char *path, size_t *lenp)
+{
+	struct stat	 st;
+	char		*data;
+	size_t		 len = 0;
+	ssize_t		 n;
+	int		 fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return NULL;
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if (st.st_size > FILE_READ_MAX) {
+		errno = EFBIG;
+		goto fail;
+	}
+	data = xmalloc((size_t)st.st_size + 1);
+	while (len < (size_t)st.st_size) {
+		n = read(fd, data + len, (size_t)st.st_size - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			free(data);
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	data[len] = '\0';
+	*lenp = len;
+	return data;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return NULL;
+}
+
+static int
+file_write_all(int fd, const char *data, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		n = write(fd, data, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+file_replace(const char *dir, const char *name, const char *data, size_t len)
+{
+	char	path[4096], tmp[4096];
+	int	fd, dfd, saved;
+
+	if (snprintf(path, sizeof path, "%s/%s", dir, name) >=
+	    (int)sizeof path || snprintf(tmp, sizeof tmp, "%s/%s.new", dir,
+	    name) >= (int)sizeof tmp) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd == -1)
+		return -1;
+	if (file_write_all(fd, data, len) == -1 || fsync(fd) == -1) {
+		saved = errno;
+		close(fd);
+		unlink(tmp);
+		errno = saved;
+		return -1;
+	}
+	if (close(fd) == -1 || rename(tmp, path) == -1) {
+		saved = errno;
+		unlink(tmp);
+		errno = saved;
+		return -1;
+	}
+	/* The rename itself must survive a crash too. */
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+}
+
+int
+file_mkdirs(const char *path, int mode)
+{
+	char	buf[4096], *p;
+
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, (mode_t)mode) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, (mode_t)mode) == -1 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+int
+file_remove_dir(const char *path)
+{
+	DIR		*d;
+	struct dirent	*e;
+	int		 dfd;
+
+	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if ((d = fdopendir(dfd)) == NULL) {
+		close(dfd);
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		unlinkat(dfd, e->d_name, 0);
+	}
+	closedir(d);
+	return rmdir(path);
+}

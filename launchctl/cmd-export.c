@@ -1,0 +1,80 @@
+/*
+ * launch export [GLOB...]
+ *
+ * Prints the specs of the matched jobs as a job file, so that
+ * `launch export > jobs.json` and later `launch submit -f jobs.json`
+ * define the same jobs again.  Only the spec is exported: state, pids and
+ * restart counts are the daemon's, not the job's definition.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "launch.h"
+#include "xmalloc.h"
+
+static int
+cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct proto_request	 req;
+	struct proto_reply	 rep;
+	struct proto_submit	*specs;
+	char			*text;
+	int			 ch, rc;
+
+	while ((ch = getopt(argc, argv, "")) != -1) {
+		cmd_usage_error(&cmd_export_entry, "bad option");
+		return EXIT_USAGE;
+	}
+	proto_request_init(&req, PROTO_OP_LIST);
+	if ((rc = client_add_match(&req.match, argc, argv, optind)) == 0)
+		rc = client_request(ctx, &req, &rep);
+	proto_request_free(&req);
+	if (rc != 0)
+		return rc;
+	if (rep.is_error) {
+		rc = client_report_error(&rep.error);
+		proto_reply_free(&rep);
+		return rc;
+	}
+	/* list answers no label errors today; report any a daemon adds. */
+	for (size_t i = 0; i < rep.nerrors; i++) {
+		fprintf(stderr, "launch: %s\n", rep.errors[i].message);
+		rc = client_exit_code(rep.errors[i].code);
+	}
+
+	/* The specs are borrowed from the reply: free only the array. */
+	specs = xcalloc(rep.njobs ? rep.njobs : 1, sizeof *specs);
+	for (size_t i = 0; i < rep.njobs; i++)
+		specs[i] = rep.jobs[i].spec;
+	text = proto_jobfile_encode(specs, rep.njobs);
+	free(specs);
+	fputs(text, stdout);
+	free(text);
+	proto_reply_free(&rep);
+	if (fflush(stdout) == EOF) {
+		perror("launch: stdout");
+		return EXIT_NO;
+	}
+	return rc;
+}
+
+const struct cmd_entry cmd_export_entry = {
+	.name = "export",
+	.usage = "[GLOB...]",
+	.summary = "print jobs' specs as a job file (for submit -f)",
+	.help =
+	    "Prints the spec of every job, or of those whose label matches\n"
+	    "one of the globs, as a job file: a JSON array of job objects in\n"
+	    "label order, the format `launch submit -f` reads.  Only what\n"
+	    "defines a job is exported (command, environment, directory,\n"
+	    "output files, restart policy, limits), not its state.  With no\n"
+	    "job matching, prints [].\n"
+	    "\n"
+	    "Example:\n"
+	    "  launch export 'web*' > web.json   # later: launch submit -f "
+	    "web.json\n",
+	.exec = cmd_export_exec,
+};

@@ -1,0 +1,288 @@
+/*
+ * The state directory: $LAUNCH_STATE_DIR, else $XDG_STATE_HOME/launch,
+ * else ~/.local/state/launch (or `launch serve --state-dir`).
+ *
+ *   lock            flock(2)ed by the daemon that uses the directory
+ *   jobs/ID.json    the daemon's record of job ID (proto_state)
+ *   jobs/ID.status  its shim's record (proto_shim_status)
+ *   logs/ID/        stdout.log, stderr.log and their rotations .1 .. .N
+ *
+ * Every record is replaced atomically (file_replace).  A record that does
+ * not decode is reported and skipped; the rest load and the daemon
+ * serves.  A write that fails (a full disk) is logged and the daemon goes
+ * on: the job keeps running, and its record is written again at its next
+ * change.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "file.h"
+#include "launchd.h"
+#include "log.h"
+#include "server.h"
+#include "xmalloc.h"
+
+static char	 state_path[4096];
+static char	 state_jobs[4200];
+static char	 state_boot[40];
+static int64_t	 state_logsize = 10 * 1024 * 1024;
+static int	 state_logfiles = 5;
+
+const char *
+state_dir(void)
+{
+	return state_path;
+}
+
+const char *
+state_boot_id(void)
+{
+	return state_boot;
+}
+
+int64_t
+state_log_size(void)
+{
+	return state_logsize;
+}
+
+int
+state_log_files(void)
+{
+	return state_logfiles;
+}
+
+static int
+state_resolve(const char *opt, char *err, size_t errlen)
+{
+	const char	*env;
+	int		 n;
+
+	if (opt == NULL || *opt == '\0')
+		opt = getenv("LAUNCH_STATE_DIR");
+	if (opt != NULL && *opt != '\0')
+		n = snprintf(state_path, sizeof state_path, "%s", opt);
+	else if ((env = getenv("XDG_STATE_HOME")) != NULL && *env == '/')
+		n = snprintf(state_path, sizeof state_path, "%s/launch", env);
+	else if ((env = getenv("HOME")) != NULL && *env == '/')
+		n = snprintf(state_path, sizeof state_path,
+		    "%s/.local/state/launch", env);
+	else {
+		snprintf(err, errlen, "no state directory: set HOME, "
+		    "XDG_STATE_HOME or LAUNCH_STATE_DIR");
+		return -1;
+	}
+	if (n < 0 || (size_t)n >= sizeof state_path - 64) {
+		snprintf(err, errlen, "state directory path too long");
+		return -1;
+	}
+	return 0;
+}
+
+int
+state_open(const char *dir, int64_t log_size, int log_files, char *err,
+    size_t errlen)
+{
+	struct stat	 st;
+	char		 path[4200], pidbuf[32], *boot;
+	size_t		 len;
+	ssize_t		 n;
+	int		 fd;
+
+	if (state_resolve(dir, err, errlen) == -1)
+		return SERVER_EXIT_FAILURE;
+	if (log_size > 0)
+		state_logsize = log_size;
+	if (log_files > 0)
+		state_logfiles = log_files;
+	snprintf(state_jobs, sizeof state_jobs, "%s/jobs", state_path);
+	snprintf(path, sizeof path, "%s/logs", state_path);
+	if (file_mkdirs(state_jobs, 0700) == -1 ||
+	    file_mkdirs(path, 0700) == -1) {
+		snprintf(err, errlen, "state directory %s: %s", state_path,
+		    strerror(errno));
+		return SERVER_EXIT_FAILURE;
+	}
+	if (lstat(state_path, &st) == -1 || !S_ISDIR(st.st_mode) ||
+	    st.st_uid != getuid() || (st.st_mode & 022) != 0) {
+		snprintf(err, errlen, "state directory %s must be a directory "
+		    "owned by uid %u and not writable by others", state_path,
+		    (unsigned)getuid());
+		return SERVER_EXIT_FAILURE;
+	}
+
+	/* One daemon per state directory, as per socket. */
+	snprintf(path, sizeof path, "%s/lock", state_path);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return SERVER_EXIT_FAILURE;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		n = pread(fd, pidbuf, sizeof pidbuf - 1, 0);
+		pidbuf[n > 0 ? n : 0] = '\0';
+		pidbuf[strcspn(pidbuf, "\n")] = '\0';
+		snprintf(err, errlen, "a daemon (pid %s) is already using the "
+		    "state directory %s", *pidbuf ? pidbuf : "unknown",
+		    state_path);
+		close(fd);
+		return SERVER_EXIT_RUNNING;
+	}
+	snprintf(pidbuf, sizeof pidbuf, "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) == -1 ||
+	    pwrite(fd, pidbuf, strlen(pidbuf), 0) == -1)
+		log_warn("writing pid to %s", path);
+
+	/* Jobs recorded under another boot id did not survive a reboot. */
+	if ((boot = file_read("/proc/sys/kernel/random/boot_id", &len)) !=
+	    NULL) {
+		boot[strcspn(boot, "\n")] = '\0';
+		snprintf(state_boot, sizeof state_boot, "%s", boot);
+		free(boot);
+	}
+	return SERVER_EXIT_OK;
+}
+
+void
+state_save(const struct job *j)
+{
+	struct proto_record	 st;
+	char			 name[64], *line;
+
+	memset(&st, 0, sizeof st);
+	job_view(j, &st.job);
+	st.shim = j->shim;
+	st.user_stopped = j->user_stopped;
+	st.backoff = j->backoff;
+	line = proto_record_encode(&st);
+	snprintf(name, sizeof name, "%lld.json", (long long)j->id);
+	if (file_replace(state_jobs, name, line, strlen(line)) == -1)
+		log_warn("%s: saving state to %s/%s", j->spec.label,
+		    state_jobs, name);
+	free(line);
+}
+
+void
+state_forget(const struct job *j)
+{
+	char	path[4300];
+
+	snprintf(path, sizeof path, "%s/%lld.json", state_jobs,
+	    (long long)j->id);
+	if (unlink(path) == -1 && errno != ENOENT)
+		log_warn("unlink %s", path);
+	snprintf(path, sizeof path, "%s/%lld.status", state_jobs,
+	    (long long)j->id);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/logs/%lld", state_path,
+	    (long long)j->id);
+	if (file_remove_dir(path) == -1)
+		log_warn("removing %s", path);
+}
+
+int
+state_read_status(const struct job *j, struct proto_shim_status *st)
+{
+	struct proto_error	 err;
+	char			 path[4300], *text;
+	size_t			 len;
+	int			 rc;
+
+	snprintf(path, sizeof path, "%s/%lld.status", state_jobs,
+	    (long long)j->id);
+	if ((text = file_read(path, &len)) == NULL) {
+		if (errno != ENOENT)
+			log_warn("%s: reading %s", j->spec.label, path);
+		return -1;
+	}
+	rc = proto_shim_status_decode(text, len, st, &err);
+	if (rc == -1)
+		log_warnx("%s: %s is garbled (%s); ignored", j->spec.label,
+		    path, err.message);
+	free(text);
+	return rc;
+}
+
+void
+state_log_path(const struct job *j, const char *stream, char *buf,
+    size_t len)
+{
+	snprintf(buf, len, "%s/logs/%lld/%s.log", state_path,
+	    (long long)j->id, stream);
+}
+
+static int
+state_id_of(const char *name, long long *id)
+{
+	char	*end;
+
+	if (name[0] < '0' || name[0] > '9')
+		return -1;
+	*id = strtoll(name, &end, 10);
+	return strcmp(end, ".json") == 0 ? 0 : -1;
+}
+
+static int
+state_cmp_ids(const void *a, const void *b)
+{
+	long long	x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+void
+state_load(void (*fn)(struct proto_record *))
+{
+	struct proto_record	 st;
+	struct proto_error	 err;
+	struct dirent		*e;
+	DIR			*d;
+	long long		*ids = NULL, id;
+	size_t			 n = 0, len;
+	char			 path[4300], *text;
+
+	if ((d = opendir(state_jobs)) == NULL) {
+		log_warn("opendir %s", state_jobs);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (state_id_of(e->d_name, &id) == -1)
+			continue;
+		ids = xreallocarray(ids, n + 1, sizeof *ids);
+		ids[n++] = id;
+	}
+	closedir(d);
+	qsort(ids, n, sizeof *ids, state_cmp_ids);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof path, "%s/%lld.json", state_jobs, ids[i]);
+		if ((text = file_read(path, &len)) == NULL) {
+			log_warn("reading %s; skipped", path);
+			continue;
+		}
+		if (proto_record_decode(text, len, &st, &err) == -1) {
+			log_warnx("%s is garbled (%s: %s); skipped", path,
+			    err.field[0] ? err.field : "file", err.message);
+			free(text);
+			continue;
+		}
+		free(text);
+		if (st.job.id != ids[i]) {
+			log_warnx("%s holds job id %lld; skipped", path,
+			    (long long)st.job.id);
+			proto_record_free(&st);
+			continue;
+		}
+		fn(&st);
+		proto_record_free(&st);
+	}
+	free(ids);
+}

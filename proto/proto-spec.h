@@ -1,0 +1,22 @@
+/* SPEC encoding and decoding, private to proto/ (see proto-spec.c). */
+#ifndef LAUNCH_PROTO_SPEC_H
+#define LAUNCH_PROTO_SPEC_H
+
+#include <cjson/cJSON.h>
+
+#include "proto.h"
+
+extern const char *const pj_spec_members[];
+
+/* Add the spec's members to o; with_nulls adds unset ones as null. */
+void	pj_spec_add(cJSON *o, const struct proto_submit *, int with_nulls);
+int	pj_spec_decode(const cJSON *o, struct proto_submit *,
+	    struct proto_error *);
+
+/* The JOB view (proto-reply.c). */
+cJSON	*pj_job_object(const struct proto_job *);
+int	 pj_job_decode(const cJSON *, struct proto_job *, struct proto_error *);
+int	 pj_time_decode(const cJSON *, const char *name, int64_t *ms,
+	    struct proto_error *);
+
+#endif
