@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 
 #include "proto.h"
 #include "xmalloc.h"
@@ -17,6 +19,8 @@
 /* 2026-11-18T11:06:40.123Z and 2026-11-18T11:07:41.456Z. */
 #define T_STARTED	INT64_C(1795000000123)
 #define T_ENDED		INT64_C(1795000061456)
+/* 2026-11-18T11:06:41.623Z, 1.5 s after T_STARTED. */
+#define T_READY		INT64_C(1795000001623)
 
 /* ------------------------------------------------------------------ */
 /* Helpers.                                                            */
@@ -125,6 +129,9 @@ request_decode_fails(const char *json, size_t len, enum proto_code code,
 	ck_assert_ptr_null(req.submit.label);
 	ck_assert_ptr_null(req.submit.argv.v);
 	ck_assert_ptr_null(req.submit.env.v);
+	ck_assert_ptr_null(req.submit.cwd);
+	ck_assert_ptr_null(req.submit.rlimits);
+	ck_assert_uint_eq(req.submit.nrlimits, 0);
 	ck_assert_ptr_null(req.label);
 	ck_assert_ptr_null(req.match.v);
 	proto_request_free(&req);
@@ -140,30 +147,74 @@ request_fails(const char *json, enum proto_code code, const char *field,
 	request_decode_fails(json, strlen(json), code, field, id);
 }
 
+/* Every SPEC member set; free with proto_submit_free. */
+static void
+spec_fill(struct proto_submit *s, const char *label)
+{
+	proto_submit_init(s);
+	s->label = xstrdup(label);
+	proto_strv_add(&s->argv, "/bin/sh");
+	proto_strv_add(&s->argv, "-c");
+	proto_strv_add(&s->argv, "echo \"hi\"; exit 3");
+	proto_strv_add(&s->env, "FOO=bar");
+	proto_strv_add(&s->env, "EMPTY=");
+	proto_strv_add(&s->env, "EQ=a=b");
+	s->cwd = xstrdup("/home/u/work dir");
+	s->path = xstrdup("/opt/bin:/usr/bin");
+	s->stdout_path = xstrdup("/tmp/out.log");
+	s->stderr_path = xstrdup("/tmp/err.log");
+	s->restart = PROTO_RESTART_ON_FAILURE;
+	s->max_restarts = 5;
+	s->ready_fd = 3;
+	s->umask = 027;
+	proto_submit_set_rlimit(s, RLIMIT_NOFILE, 1024, 4096);
+	proto_submit_set_rlimit(s, RLIMIT_CORE, -1, -1);
+}
+
+static void
+assert_spec_eq(const struct proto_submit *got, const struct proto_submit *want)
+{
+	assert_str_eq_or_null("label", got->label, want->label);
+	assert_strv_eq("argv", &got->argv, &want->argv);
+	assert_strv_eq("env", &got->env, &want->env);
+	assert_str_eq_or_null("cwd", got->cwd, want->cwd);
+	assert_str_eq_or_null("path", got->path, want->path);
+	assert_str_eq_or_null("stdout", got->stdout_path, want->stdout_path);
+	assert_str_eq_or_null("stderr", got->stderr_path, want->stderr_path);
+	ck_assert_int_eq(got->restart, want->restart);
+	ck_assert_int_eq(got->max_restarts, want->max_restarts);
+	ck_assert_int_eq(got->ready_fd, want->ready_fd);
+	ck_assert_int_eq(got->umask, want->umask);
+	ck_assert_uint_eq(got->nrlimits, want->nrlimits);
+	for (size_t i = 0; i < want->nrlimits; i++) {
+		ck_assert_int_eq(got->rlimits[i].resource,
+		    want->rlimits[i].resource);
+		ck_assert_int_eq(got->rlimits[i].soft, want->rlimits[i].soft);
+		ck_assert_int_eq(got->rlimits[i].hard, want->rlimits[i].hard);
+	}
+	if (want->nrlimits == 0)
+		ck_assert_ptr_null(got->rlimits);
+}
+
 /* A job with every member set; free with proto_job_free. */
 static void
 job_fill(struct proto_job *j, const char *label)
 {
 	memset(j, 0, sizeof *j);
-	j->label = xstrdup(label);
+	spec_fill(&j->spec, label);
+	j->id = 314;
 	j->kind = PROTO_KIND_PROCESS;
 	j->state = PROTO_STATE_EXITED;
 	j->pid = 4242;
-	proto_strv_add(&j->argv, "/bin/sh");
-	proto_strv_add(&j->argv, "-c");
-	proto_strv_add(&j->argv, "echo \"hi\"; exit 3");
-	proto_strv_add(&j->env, "FOO=bar");
-	proto_strv_add(&j->env, "EMPTY=");
-	proto_strv_add(&j->env, "EQ=a=b");
-	j->cwd = xstrdup("/home/u/work dir");
-	j->stdout_path = xstrdup("/tmp/out.log");
-	j->stderr_path = xstrdup("/tmp/err.log");
 	j->started_ms = T_STARTED;
+	j->ready_ms = T_READY;
 	j->ended_ms = T_ENDED;
 	j->exit_code = 3;
 	j->signal = 0;
 	j->restarts = 7;
 	j->error = xstrdup("it said \"no\"");
+	j->stdout_log = xstrdup("/home/u/.local/state/launch/logs/314.out");
+	j->stderr_log = xstrdup("/tmp/err.log");
 }
 
 /* A running job with the optional members unset; free with proto_job_free. */
@@ -171,12 +222,14 @@ static void
 job_fill_minimal(struct proto_job *j, const char *label)
 {
 	memset(j, 0, sizeof *j);
-	j->label = xstrdup(label);
+	proto_submit_init(&j->spec);
+	j->spec.label = xstrdup(label);
+	proto_strv_add(&j->spec.argv, "sleep");
+	proto_strv_add(&j->spec.argv, "1000");
+	j->id = 1;
 	j->kind = PROTO_KIND_DOCKER;
 	j->state = PROTO_STATE_RUNNING;
 	j->pid = 99;
-	proto_strv_add(&j->argv, "sleep");
-	proto_strv_add(&j->argv, "1000");
 	j->started_ms = T_STARTED;
 	j->exit_code = -1;
 }
@@ -184,21 +237,22 @@ job_fill_minimal(struct proto_job *j, const char *label)
 static void
 assert_job_eq(const struct proto_job *got, const struct proto_job *want)
 {
-	assert_str_eq_or_null("label", got->label, want->label);
+	assert_spec_eq(&got->spec, &want->spec);
+	ck_assert_int_eq(got->id, want->id);
 	ck_assert_int_eq(got->kind, want->kind);
 	ck_assert_int_eq(got->state, want->state);
 	ck_assert_int_eq(got->pid, want->pid);
-	assert_strv_eq("argv", &got->argv, &want->argv);
-	assert_strv_eq("env", &got->env, &want->env);
-	assert_str_eq_or_null("cwd", got->cwd, want->cwd);
-	assert_str_eq_or_null("stdout", got->stdout_path, want->stdout_path);
-	assert_str_eq_or_null("stderr", got->stderr_path, want->stderr_path);
 	ck_assert_int_eq(got->started_ms, want->started_ms);
+	ck_assert_int_eq(got->ready_ms, want->ready_ms);
 	ck_assert_int_eq(got->ended_ms, want->ended_ms);
 	ck_assert_int_eq(got->exit_code, want->exit_code);
 	ck_assert_int_eq(got->signal, want->signal);
 	ck_assert_uint_eq(got->restarts, want->restarts);
 	assert_str_eq_or_null("error", got->error, want->error);
+	assert_str_eq_or_null("logs.stdout", got->stdout_log,
+	    want->stdout_log);
+	assert_str_eq_or_null("logs.stderr", got->stderr_log,
+	    want->stderr_log);
 }
 
 /* Decode an encoded reply line (and free it); it must be accepted. */
@@ -422,7 +476,7 @@ START_TEST(test_req_stop_defaults)
 {
 	struct proto_request	req;
 
-	request_decode_ok("{\"v\":1,\"id\":9,\"op\":\"stop\","
+	request_decode_ok("{\"v\":2,\"id\":9,\"op\":\"stop\","
 	    "\"match\":[\"web\"]}", &req);
 	ck_assert_int_eq(req.op, PROTO_OP_STOP);
 	ck_assert_int_eq(req.id, 9);
@@ -433,7 +487,7 @@ START_TEST(test_req_stop_defaults)
 	proto_request_free(&req);
 
 	/* null counts as absent for optional members. */
-	request_decode_ok("{\"v\":1,\"id\":10,\"op\":\"stop\","
+	request_decode_ok("{\"v\":2,\"id\":10,\"op\":\"stop\","
 	    "\"match\":[\"web\"],\"timeout_ms\":null,\"signal\":null}", &req);
 	ck_assert_int_eq(req.timeout_ms, PROTO_STOP_TIMEOUT_MS);
 	ck_assert_int_eq(req.signal, SIGTERM);
@@ -462,7 +516,7 @@ START_TEST(test_req_shutdown_defaults)
 {
 	struct proto_request	req;
 
-	request_decode_ok("{\"v\":1,\"id\":1,\"op\":\"shutdown\"}", &req);
+	request_decode_ok("{\"v\":2,\"id\":1,\"op\":\"shutdown\"}", &req);
 	ck_assert_int_eq(req.op, PROTO_OP_SHUTDOWN);
 	ck_assert_int_eq(req.timeout_ms, PROTO_STOP_TIMEOUT_MS);
 	ck_assert_int_eq(req.signal, SIGTERM);
@@ -489,7 +543,7 @@ START_TEST(test_req_whitespace_and_cr_accepted)
 {
 	struct proto_request	req;
 
-	request_decode_ok(" { \"op\" : \"ping\" , \"id\" : 4 , \"v\" : 1 }"
+	request_decode_ok(" { \"op\" : \"ping\" , \"id\" : 4 , \"v\" : 2 }"
 	    " \r", &req);
 	ck_assert_int_eq(req.op, PROTO_OP_PING);
 	ck_assert_int_eq(req.id, 4);
@@ -502,7 +556,7 @@ START_TEST(test_req_escaped_backslash_u0000_is_text)
 	struct proto_request	req;
 
 	/* The JSON text "a\\u0000" is a, backslash, u0000: not a NUL. */
-	request_decode_ok("{\"v\":1,\"id\":2,\"op\":\"submit\","
+	request_decode_ok("{\"v\":2,\"id\":2,\"op\":\"submit\","
 	    "\"label\":\"x\",\"argv\":[\"a\\\\u0000\"]}", &req);
 	ck_assert_uint_eq(req.submit.argv.n, 1);
 	ck_assert_str_eq(req.submit.argv.v[0], "a\\u0000");
@@ -515,7 +569,7 @@ START_TEST(test_req_unicode_escape_decoded)
 {
 	struct proto_request	req;
 
-	request_decode_ok("{\"v\":1,\"id\":2,\"op\":\"submit\","
+	request_decode_ok("{\"v\":2,\"id\":2,\"op\":\"submit\","
 	    "\"label\":\"x\",\"argv\":[\"\\u00fc\\n\"]}", &req);
 	ck_assert_str_eq(req.submit.argv.v[0], "\xc3\xbc\n");
 	proto_request_free(&req);
@@ -529,7 +583,7 @@ END_TEST
 START_TEST(test_req_not_json)
 {
 	request_fails("hello", PROTO_E_INVALID_PAYLOAD, "", -1);
-	request_fails("{\"v\":1,\"id\":1,\"op\":\"ping\"", PROTO_E_INVALID_PAYLOAD,
+	request_fails("{\"v\":2,\"id\":1,\"op\":\"ping\"", PROTO_E_INVALID_PAYLOAD,
 	    "", -1);
 	request_fails("", PROTO_E_INVALID_PAYLOAD, "", -1);
 }
@@ -537,7 +591,7 @@ END_TEST
 
 START_TEST(test_req_not_object)
 {
-	request_fails("[{\"v\":1,\"id\":1,\"op\":\"ping\"}]",
+	request_fails("[{\"v\":2,\"id\":1,\"op\":\"ping\"}]",
 	    PROTO_E_INVALID_PAYLOAD, "", -1);
 	request_fails("42", PROTO_E_INVALID_PAYLOAD, "", -1);
 	request_fails("\"ping\"", PROTO_E_INVALID_PAYLOAD, "", -1);
@@ -547,26 +601,26 @@ END_TEST
 
 START_TEST(test_req_trailing_garbage)
 {
-	request_fails("{\"v\":1,\"id\":1,\"op\":\"ping\"} x",
+	request_fails("{\"v\":2,\"id\":1,\"op\":\"ping\"} x",
 	    PROTO_E_INVALID_PAYLOAD, "", -1);
-	request_fails("{\"v\":1,\"id\":1,\"op\":\"ping\"}{}",
+	request_fails("{\"v\":2,\"id\":1,\"op\":\"ping\"}{}",
 	    PROTO_E_INVALID_PAYLOAD, "", -1);
 }
 END_TEST
 
 START_TEST(test_req_nul_escape)
 {
-	request_fails("{\"v\":1,\"id\":1,\"op\":\"status\","
+	request_fails("{\"v\":2,\"id\":1,\"op\":\"status\","
 	    "\"label\":\"a\\u0000b\"}", PROTO_E_INVALID_PAYLOAD, "", -1);
 	/* An escaped backslash, then a real \u0000. */
-	request_fails("{\"v\":1,\"id\":1,\"op\":\"status\","
+	request_fails("{\"v\":2,\"id\":1,\"op\":\"status\","
 	    "\"label\":\"a\\\\\\u0000\"}", PROTO_E_INVALID_PAYLOAD, "", -1);
 }
 END_TEST
 
 START_TEST(test_req_raw_nul_byte)
 {
-	static const char json[] = "{\"v\":1,\"id\":1,\"op\":\"ping\"}\0";
+	static const char json[] = "{\"v\":2,\"id\":1,\"op\":\"ping\"}\0";
 
 	/* The length includes the NUL after the object. */
 	request_decode_fails(json, sizeof json - 1, PROTO_E_INVALID_PAYLOAD,
@@ -580,31 +634,31 @@ END_TEST
 
 START_TEST(test_req_id_missing)
 {
-	request_fails("{\"v\":1,\"op\":\"ping\"}", PROTO_E_INVALID_DATA,
+	request_fails("{\"v\":2,\"op\":\"ping\"}", PROTO_E_INVALID_DATA,
 	    "id", -1);
-	request_fails("{\"v\":1,\"id\":null,\"op\":\"ping\"}",
+	request_fails("{\"v\":2,\"id\":null,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
 }
 END_TEST
 
 START_TEST(test_req_id_bad)
 {
-	request_fails("{\"v\":1,\"id\":-1,\"op\":\"ping\"}",
+	request_fails("{\"v\":2,\"id\":-1,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
-	request_fails("{\"v\":1,\"id\":1.5,\"op\":\"ping\"}",
+	request_fails("{\"v\":2,\"id\":1.5,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
-	request_fails("{\"v\":1,\"id\":\"1\",\"op\":\"ping\"}",
+	request_fails("{\"v\":2,\"id\":\"1\",\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
-	request_fails("{\"v\":1,\"id\":true,\"op\":\"ping\"}",
+	request_fails("{\"v\":2,\"id\":true,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
 	/* 2^53, 2^53 + 1 (read as 2^53) and 1e300 are above 2^53 - 1. */
-	request_fails("{\"v\":1,\"id\":9007199254740992,\"op\":\"ping\"}",
+	request_fails("{\"v\":2,\"id\":9007199254740992,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
-	request_fails("{\"v\":1,\"id\":9007199254740993,\"op\":\"ping\"}",
+	request_fails("{\"v\":2,\"id\":9007199254740993,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
-	request_fails("{\"v\":1,\"id\":9007199254740994,\"op\":\"ping\"}",
+	request_fails("{\"v\":2,\"id\":9007199254740994,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
-	request_fails("{\"v\":1,\"id\":1e300,\"op\":\"ping\"}",
+	request_fails("{\"v\":2,\"id\":1e300,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
 }
 END_TEST
@@ -613,11 +667,11 @@ START_TEST(test_req_id_limits_accepted)
 {
 	struct proto_request	req;
 
-	request_decode_ok("{\"v\":1,\"id\":9007199254740991,\"op\":\"ping\"}",
+	request_decode_ok("{\"v\":2,\"id\":9007199254740991,\"op\":\"ping\"}",
 	    &req);
 	ck_assert_int_eq(req.id, PROTO_ID_MAX);
 	proto_request_free(&req);
-	request_decode_ok("{\"v\":1,\"id\":0,\"op\":\"ping\"}", &req);
+	request_decode_ok("{\"v\":2,\"id\":0,\"op\":\"ping\"}", &req);
 	ck_assert_int_eq(req.id, 0);
 	proto_request_free(&req);
 }
@@ -630,7 +684,8 @@ START_TEST(test_req_id_max_roundtrip)
 	struct proto_request	 in, out;
 	struct proto_reply	 rep;
 	struct proto_error	 err;
-	struct proto_ping	 ping = { 42, (char *)"1.0", 1, 0 };
+	struct proto_ping	 ping = { 42, (char *)"1.0", PROTO_VERSION,
+	    0 };
 	char			*line;
 	int64_t			 ids[] = { PROTO_ID_MAX, INT64_C(5000000000000001),
 	    INT64_C(5083397471221679) };
@@ -660,7 +715,7 @@ START_TEST(test_req_v_missing_or_bad)
 	    "v", 6);
 	request_fails("{\"v\":1.5,\"id\":6,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "v", 6);
-	request_fails("{\"v\":\"1\",\"id\":6,\"op\":\"ping\"}",
+	request_fails("{\"v\":\"2\",\"id\":6,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "v", 6);
 	request_fails("{\"v\":-1,\"id\":6,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "v", 6);
@@ -669,45 +724,58 @@ END_TEST
 
 START_TEST(test_req_v_unsupported)
 {
-	request_fails("{\"v\":2,\"id\":31,\"op\":\"ping\"}",
+	struct proto_request	req;
+	struct proto_error	err;
+	static const char	v1[] = "{\"v\":1,\"id\":30,\"op\":\"ping\"}";
+
+	/* Versions before and after this one. */
+	request_fails(v1, PROTO_E_UNSUPPORTED_VERSION, "v", 30);
+	request_fails("{\"v\":3,\"id\":31,\"op\":\"ping\"}",
 	    PROTO_E_UNSUPPORTED_VERSION, "v", 31);
-	/* The version is checked before the op, which v2 may redefine. */
-	request_fails("{\"v\":2,\"id\":32,\"op\":\"frobnicate\",\"x\":1}",
+	request_fails("{\"v\":0,\"id\":33,\"op\":\"ping\"}",
+	    PROTO_E_UNSUPPORTED_VERSION, "v", 33);
+	/* The version is checked before the op, which v3 may redefine. */
+	request_fails("{\"v\":3,\"id\":32,\"op\":\"frobnicate\",\"x\":1}",
 	    PROTO_E_UNSUPPORTED_VERSION, "v", 32);
+	/* The message says which version was sent and which is spoken. */
+	ck_assert_int_eq(proto_request_decode(v1, strlen(v1), &req, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.message, "version 1 "));
+	ck_assert_ptr_nonnull(strstr(err.message, "speaks 2"));
+	proto_request_free(&req);
 }
 END_TEST
 
 START_TEST(test_req_op_bad)
 {
-	request_fails("{\"v\":1,\"id\":7}", PROTO_E_INVALID_DATA, "op", 7);
-	request_fails("{\"v\":1,\"id\":7,\"op\":1}", PROTO_E_INVALID_DATA,
+	request_fails("{\"v\":2,\"id\":7}", PROTO_E_INVALID_DATA, "op", 7);
+	request_fails("{\"v\":2,\"id\":7,\"op\":1}", PROTO_E_INVALID_DATA,
 	    "op", 7);
-	request_fails("{\"v\":1,\"id\":7,\"op\":null}", PROTO_E_INVALID_DATA,
+	request_fails("{\"v\":2,\"id\":7,\"op\":null}", PROTO_E_INVALID_DATA,
 	    "op", 7);
-	request_fails("{\"v\":1,\"id\":7,\"op\":\"frobnicate\"}",
+	request_fails("{\"v\":2,\"id\":7,\"op\":\"frobnicate\"}",
 	    PROTO_E_INVALID_DATA, "op", 7);
-	request_fails("{\"v\":1,\"id\":7,\"op\":\"PING\"}",
+	request_fails("{\"v\":2,\"id\":7,\"op\":\"PING\"}",
 	    PROTO_E_INVALID_DATA, "op", 7);
 }
 END_TEST
 
 START_TEST(test_req_unknown_member)
 {
-	request_fails("{\"v\":1,\"id\":11,\"op\":\"submit\",\"lable\":\"web\","
+	request_fails("{\"v\":2,\"id\":11,\"op\":\"submit\",\"lable\":\"web\","
 	    "\"argv\":[\"true\"]}", PROTO_E_INVALID_DATA, "lable", 11);
 	/* A member of another op is unknown too. */
-	request_fails("{\"v\":1,\"id\":12,\"op\":\"ping\",\"label\":\"web\"}",
+	request_fails("{\"v\":2,\"id\":12,\"op\":\"ping\",\"label\":\"web\"}",
 	    PROTO_E_INVALID_DATA, "label", 12);
-	request_fails("{\"v\":1,\"id\":13,\"op\":\"shutdown\","
+	request_fails("{\"v\":2,\"id\":13,\"op\":\"shutdown\","
 	    "\"signal\":\"SIGTERM\"}", PROTO_E_INVALID_DATA, "signal", 13);
 }
 END_TEST
 
 START_TEST(test_req_duplicate_member)
 {
-	request_fails("{\"v\":1,\"id\":14,\"op\":\"status\",\"label\":\"a\","
+	request_fails("{\"v\":2,\"id\":14,\"op\":\"status\",\"label\":\"a\","
 	    "\"label\":\"b\"}", PROTO_E_INVALID_DATA, "label", 14);
-	request_fails("{\"v\":1,\"id\":15,\"op\":\"ping\",\"op\":\"ping\"}",
+	request_fails("{\"v\":2,\"id\":15,\"op\":\"ping\",\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "op", 15);
 }
 END_TEST
@@ -716,7 +784,7 @@ END_TEST
 /* Request decoding: submit.                                           */
 /* ------------------------------------------------------------------ */
 
-#define SUBMIT_HEAD	"{\"v\":1,\"id\":21,\"op\":\"submit\","
+#define SUBMIT_HEAD	"{\"v\":2,\"id\":21,\"op\":\"submit\","
 
 START_TEST(test_submit_label_missing_or_wrong_type)
 {
@@ -866,11 +934,11 @@ END_TEST
 /* Request decoding: list, status, stop, shutdown.                     */
 /* ------------------------------------------------------------------ */
 
-#define STOP_HEAD	"{\"v\":1,\"id\":41,\"op\":\"stop\","
+#define STOP_HEAD	"{\"v\":2,\"id\":41,\"op\":\"stop\","
 
 START_TEST(test_stop_match_missing_or_empty)
 {
-	request_fails("{\"v\":1,\"id\":41,\"op\":\"stop\"}",
+	request_fails("{\"v\":2,\"id\":41,\"op\":\"stop\"}",
 	    PROTO_E_INVALID_DATA, "match", 41);
 	request_fails(STOP_HEAD "\"match\":[]}", PROTO_E_INVALID_DATA,
 	    "match", 41);
@@ -954,27 +1022,27 @@ END_TEST
 
 START_TEST(test_status_label_bad)
 {
-	request_fails("{\"v\":1,\"id\":51,\"op\":\"status\"}",
+	request_fails("{\"v\":2,\"id\":51,\"op\":\"status\"}",
 	    PROTO_E_INVALID_DATA, "label", 51);
-	request_fails("{\"v\":1,\"id\":51,\"op\":\"status\",\"label\":\"a b\"}",
+	request_fails("{\"v\":2,\"id\":51,\"op\":\"status\",\"label\":\"a b\"}",
 	    PROTO_E_INVALID_DATA, "label", 51);
-	request_fails("{\"v\":1,\"id\":51,\"op\":\"status\",\"label\":\"\"}",
+	request_fails("{\"v\":2,\"id\":51,\"op\":\"status\",\"label\":\"\"}",
 	    PROTO_E_INVALID_DATA, "label", 51);
-	request_fails("{\"v\":1,\"id\":51,\"op\":\"status\",\"label\":\"w*\"}",
+	request_fails("{\"v\":2,\"id\":51,\"op\":\"status\",\"label\":\"w*\"}",
 	    PROTO_E_INVALID_DATA, "label", 51);
-	request_fails("{\"v\":1,\"id\":51,\"op\":\"status\",\"label\":1}",
+	request_fails("{\"v\":2,\"id\":51,\"op\":\"status\",\"label\":1}",
 	    PROTO_E_INVALID_DATA, "label", 51);
 }
 END_TEST
 
 START_TEST(test_list_match_bad)
 {
-	request_fails("{\"v\":1,\"id\":61,\"op\":\"list\",\"match\":\"*\"}",
+	request_fails("{\"v\":2,\"id\":61,\"op\":\"list\",\"match\":\"*\"}",
 	    PROTO_E_INVALID_DATA, "match", 61);
-	request_fails("{\"v\":1,\"id\":61,\"op\":\"list\","
+	request_fails("{\"v\":2,\"id\":61,\"op\":\"list\","
 	    "\"match\":[\"o*\",\"b\\t\"]}", PROTO_E_INVALID_DATA, "match[1]",
 	    61);
-	request_fails("{\"v\":1,\"id\":61,\"op\":\"list\","
+	request_fails("{\"v\":2,\"id\":61,\"op\":\"list\","
 	    "\"match\":[\"o*\\u00fc\"]}", PROTO_E_INVALID_DATA, "match[0]",
 	    61);
 }
@@ -984,7 +1052,7 @@ START_TEST(test_list_match_empty_accepted)
 {
 	struct proto_request	req;
 
-	request_decode_ok("{\"v\":1,\"id\":62,\"op\":\"list\",\"match\":[]}",
+	request_decode_ok("{\"v\":2,\"id\":62,\"op\":\"list\",\"match\":[]}",
 	    &req);
 	ck_assert_int_eq(req.op, PROTO_OP_LIST);
 	ck_assert_uint_eq(req.match.n, 0);
@@ -994,9 +1062,9 @@ END_TEST
 
 START_TEST(test_shutdown_timeout_bad)
 {
-	request_fails("{\"v\":1,\"id\":71,\"op\":\"shutdown\","
+	request_fails("{\"v\":2,\"id\":71,\"op\":\"shutdown\","
 	    "\"timeout_ms\":-5}", PROTO_E_INVALID_DATA, "timeout_ms", 71);
-	request_fails("{\"v\":1,\"id\":71,\"op\":\"shutdown\","
+	request_fails("{\"v\":2,\"id\":71,\"op\":\"shutdown\","
 	    "\"timeout_ms\":1e9}", PROTO_E_INVALID_DATA, "timeout_ms", 71);
 }
 END_TEST
@@ -1007,7 +1075,8 @@ END_TEST
 
 START_TEST(test_reply_ping_roundtrip)
 {
-	struct proto_ping	p = { 12345, (char *)"0.1.0-test", 1, 42 };
+	struct proto_ping	p = { 12345, (char *)"0.1.0-test", PROTO_VERSION,
+	    42 };
 	struct proto_reply	rep;
 
 	reply_decode_line(proto_reply_ping(7, &p), PROTO_OP_PING, &rep);
@@ -1103,16 +1172,37 @@ START_TEST(test_reply_job_unset_members_null)
 	ck_assert_ptr_nonnull(strstr(line, "\"exit_code\":null"));
 	ck_assert_ptr_nonnull(strstr(line, "\"signal\":null"));
 	ck_assert_ptr_nonnull(strstr(line, "\"env\":{}"));
+	ck_assert_ptr_nonnull(strstr(line, "\"ready_at\":null"));
+	ck_assert_ptr_nonnull(strstr(line, "\"error\":null"));
+	/* SPEC members are all there, unset ones null or at their default. */
+	ck_assert_ptr_nonnull(strstr(line, "\"path\":null"));
+	ck_assert_ptr_nonnull(strstr(line, "\"stdout\":null"));
+	ck_assert_ptr_nonnull(strstr(line, "\"restart\":\"no\""));
+	ck_assert_ptr_nonnull(strstr(line, "\"max_restarts\":-1"));
+	ck_assert_ptr_nonnull(strstr(line, "\"ready_fd\":null"));
+	ck_assert_ptr_nonnull(strstr(line, "\"umask\":null"));
+	ck_assert_ptr_nonnull(strstr(line, "\"rlimits\":{}"));
+	ck_assert_ptr_nonnull(strstr(line,
+	    "\"logs\":{\"stdout\":null,\"stderr\":null}"));
 	reply_decode_line(line, PROTO_OP_STATUS, &rep);
 	ck_assert_uint_eq(rep.njobs, 1);
 	assert_job_eq(&rep.jobs[0], &j);
+	ck_assert_int_eq(rep.jobs[0].id, 1);
 	ck_assert_int_eq(rep.jobs[0].pid, 0);
 	ck_assert_int_eq(rep.jobs[0].started_ms, 0);
+	ck_assert_int_eq(rep.jobs[0].ready_ms, 0);
 	ck_assert_int_eq(rep.jobs[0].ended_ms, 0);
 	ck_assert_int_eq(rep.jobs[0].exit_code, -1);
-	ck_assert_uint_eq(rep.jobs[0].env.n, 0);
-	ck_assert_ptr_null(rep.jobs[0].cwd);
+	ck_assert_uint_eq(rep.jobs[0].spec.env.n, 0);
+	ck_assert_ptr_null(rep.jobs[0].spec.cwd);
+	ck_assert_int_eq(rep.jobs[0].spec.restart, PROTO_RESTART_NO);
+	ck_assert_int_eq(rep.jobs[0].spec.max_restarts, -1);
+	ck_assert_int_eq(rep.jobs[0].spec.ready_fd, 0);
+	ck_assert_int_eq(rep.jobs[0].spec.umask, -1);
+	ck_assert_uint_eq(rep.jobs[0].spec.nrlimits, 0);
 	ck_assert_ptr_null(rep.jobs[0].error);
+	ck_assert_ptr_null(rep.jobs[0].stdout_log);
+	ck_assert_ptr_null(rep.jobs[0].stderr_log);
 	proto_reply_free(&rep);
 	proto_job_free(&j);
 }
@@ -1214,7 +1304,7 @@ START_TEST(test_reply_jobs_free_unfinished)
 	proto_jobs_reply_free(b);
 	proto_jobs_reply_free(NULL);
 	proto_job_free(&j);
-	ck_assert_ptr_null(j.label);
+	ck_assert_ptr_null(j.spec.label);
 }
 END_TEST
 
@@ -1281,7 +1371,7 @@ END_TEST
 
 START_TEST(test_reply_unknown_code_is_internal)
 {
-	static const char	json[] = "{\"v\":1,\"id\":1,\"error\":"
+	static const char	json[] = "{\"v\":2,\"id\":1,\"error\":"
 	    "{\"code\":\"brand_new\",\"message\":\"m\"}}";
 	struct proto_reply	rep;
 	struct proto_error	err;
@@ -1325,7 +1415,9 @@ END_TEST
 
 START_TEST(test_reply_v_unsupported)
 {
-	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"jobs\":[]}}",
+	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"jobs\":[]}}",
+	    PROTO_OP_LIST, PROTO_E_UNSUPPORTED_VERSION, "v");
+	reply_fails("{\"v\":3,\"id\":1,\"result\":{\"jobs\":[]}}",
 	    PROTO_OP_LIST, PROTO_E_UNSUPPORTED_VERSION, "v");
 	reply_fails("{\"id\":1,\"result\":{\"jobs\":[]}}",
 	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "v");
@@ -1334,28 +1426,28 @@ END_TEST
 
 START_TEST(test_reply_no_result_or_error)
 {
-	reply_fails("{\"v\":1,\"id\":1}", PROTO_OP_LIST,
+	reply_fails("{\"v\":2,\"id\":1}", PROTO_OP_LIST,
 	    PROTO_E_INVALID_DATA, "result");
-	reply_fails("{\"v\":1,\"id\":1,\"result\":[]}", PROTO_OP_LIST,
+	reply_fails("{\"v\":2,\"id\":1,\"result\":[]}", PROTO_OP_LIST,
 	    PROTO_E_INVALID_DATA, "result");
-	reply_fails("{\"v\":1,\"id\":1,\"error\":\"boom\"}", PROTO_OP_LIST,
+	reply_fails("{\"v\":2,\"id\":1,\"error\":\"boom\"}", PROTO_OP_LIST,
 	    PROTO_E_INVALID_DATA, "error");
-	reply_fails("{\"v\":1,\"id\":1,\"error\":{\"message\":\"m\"}}",
+	reply_fails("{\"v\":2,\"id\":1,\"error\":{\"message\":\"m\"}}",
 	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "code");
 }
 END_TEST
 
 START_TEST(test_reply_jobs_not_array)
 {
-	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"jobs\":{}}}",
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"jobs\":{}}}",
 	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "jobs");
-	reply_fails("{\"v\":1,\"id\":1,\"result\":{}}",
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{}}",
 	    PROTO_OP_STOP, PROTO_E_INVALID_DATA, "jobs");
-	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"jobs\":[],"
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"jobs\":[],"
 	    "\"errors\":{}}}", PROTO_OP_STOP, PROTO_E_INVALID_DATA, "errors");
-	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"jobs\":[],"
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"jobs\":[],"
 	    "\"errors\":[1]}}", PROTO_OP_STOP, PROTO_E_INVALID_DATA, "errors");
-	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"jobs\":[],"
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"jobs\":[],"
 	    "\"errors\":[{\"label\":\"a\",\"message\":\"m\","
 	    "\"code\":\"bogus\"}]}}", PROTO_OP_STOP, PROTO_E_INVALID_DATA,
 	    "code");
@@ -1378,7 +1470,7 @@ START_TEST(test_reply_job_bad_state)
 	proto_job_free(&j);
 
 	/* A bad job after a good one in a list. */
-	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"jobs\":[{\"label\":\"a\","
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"jobs\":[{\"label\":\"a\","
 	    "\"kind\":\"process\",\"state\":\"running\",\"argv\":[\"x\"]},"
 	    "{\"label\":\"b\",\"kind\":\"process\",\"state\":\"flying\","
 	    "\"argv\":[\"x\"]}]}}", PROTO_OP_LIST, PROTO_E_INVALID_DATA,
@@ -1388,24 +1480,24 @@ END_TEST
 
 START_TEST(test_reply_job_bad_members)
 {
-	reply_fails("{\"v\":1,\"id\":1,\"result\":{}}", PROTO_OP_STATUS,
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "job");
-	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
 	    "\"kind\":\"vm\",\"state\":\"running\",\"argv\":[\"x\"]}}}",
 	    PROTO_OP_STATUS, PROTO_E_INVALID_DATA, "kind");
-	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
 	    "\"kind\":\"process\",\"state\":\"running\",\"argv\":[\"x\"],"
 	    "\"started_at\":\"yesterday\"}}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "started_at");
-	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
 	    "\"kind\":\"process\",\"state\":\"exited\",\"argv\":[\"x\"],"
 	    "\"signal\":\"SIGNOPE\"}}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "signal");
-	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
 	    "\"kind\":\"process\",\"state\":\"exited\",\"argv\":[\"x\"],"
 	    "\"exit_code\":256}}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "exit_code");
-	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
 	    "\"kind\":\"process\",\"state\":\"running\",\"argv\":[\"x\"],"
 	    "\"pid\":-3}}}", PROTO_OP_STATUS, PROTO_E_INVALID_DATA, "pid");
 }
@@ -1413,43 +1505,43 @@ END_TEST
 
 START_TEST(test_reply_id_bad)
 {
-	reply_fails("{\"v\":1,\"id\":\"1\",\"result\":{\"jobs\":[]}}",
+	reply_fails("{\"v\":2,\"id\":\"1\",\"result\":{\"jobs\":[]}}",
 	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "id");
-	reply_fails("{\"v\":1,\"result\":{\"jobs\":[]}}",
+	reply_fails("{\"v\":2,\"result\":{\"jobs\":[]}}",
 	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "id");
-	reply_fails("{\"v\":1,\"id\":-2,\"result\":{\"jobs\":[]}}",
+	reply_fails("{\"v\":2,\"id\":-2,\"result\":{\"jobs\":[]}}",
 	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "id");
 }
 END_TEST
 
 START_TEST(test_reply_payload_bad)
 {
-	reply_fails("{\"v\":1,", PROTO_OP_PING, PROTO_E_INVALID_PAYLOAD, "");
+	reply_fails("{\"v\":2,", PROTO_OP_PING, PROTO_E_INVALID_PAYLOAD, "");
 	reply_fails("[]", PROTO_OP_PING, PROTO_E_INVALID_PAYLOAD, "");
-	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"pid\":1,\"version\":"
-	    "\"a\\u0000\",\"proto\":1,\"jobs\":0}}", PROTO_OP_PING,
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"pid\":1,\"version\":"
+	    "\"a\\u0000\",\"proto\":2,\"jobs\":0}}", PROTO_OP_PING,
 	    PROTO_E_INVALID_PAYLOAD, "");
 }
 END_TEST
 
 START_TEST(test_reply_ping_bad)
 {
-	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"version\":\"x\","
-	    "\"proto\":1,\"jobs\":0}}", PROTO_OP_PING, PROTO_E_INVALID_DATA,
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"version\":\"x\","
+	    "\"proto\":2,\"jobs\":0}}", PROTO_OP_PING, PROTO_E_INVALID_DATA,
 	    "pid");
-	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"pid\":1,\"version\":2,"
-	    "\"proto\":1,\"jobs\":0}}", PROTO_OP_PING, PROTO_E_INVALID_DATA,
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"pid\":1,\"version\":2,"
+	    "\"proto\":2,\"jobs\":0}}", PROTO_OP_PING, PROTO_E_INVALID_DATA,
 	    "version");
-	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"pid\":1,"
-	    "\"version\":\"x\",\"proto\":1,\"jobs\":-1}}", PROTO_OP_PING,
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"pid\":1,"
+	    "\"version\":\"x\",\"proto\":2,\"jobs\":-1}}", PROTO_OP_PING,
 	    PROTO_E_INVALID_DATA, "jobs");
 }
 END_TEST
 
 START_TEST(test_reply_unknown_members_ignored)
 {
-	static const char	json[] = "{\"v\":1,\"id\":3,\"extra\":true,"
-	    "\"result\":{\"pid\":9,\"version\":\"v\",\"proto\":1,\"jobs\":2,"
+	static const char	json[] = "{\"v\":2,\"id\":3,\"extra\":true,"
+	    "\"result\":{\"pid\":9,\"version\":\"v\",\"proto\":2,\"jobs\":2,"
 	    "\"uptime\":5}}";
 	struct proto_reply	rep;
 	struct proto_error	err;
@@ -1594,7 +1686,7 @@ END_TEST
 START_TEST(test_op_names)
 {
 	static const char *const want[] = { "ping", "submit", "list",
-	    "status", "stop", "shutdown" };
+	    "status", "stop", "shutdown", "start", "restart", "remove" };
 
 	ck_assert_uint_eq(sizeof want / sizeof want[0], PROTO_OP__COUNT);
 	for (int i = 0; i < PROTO_OP__COUNT; i++) {
