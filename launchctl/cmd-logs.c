@@ -6,13 +6,15 @@
  * the daemon's socket and following one costs the daemon nothing.
  *
  * A log FILE is rotated by renaming: FILE.1 is the newest old part, then
- * FILE.2, and so on, and a new FILE is created.  The last N lines are
- * taken from FILE.k ... FILE.1 FILE read as one stream, backwards in
- * blocks, so a huge log costs one block of memory.  -f then follows FILE
- * as `tail -F` does, woken by inotify(7) on its directory: appended bytes
- * are printed as they come, and when FILE is renamed away the old file is
- * read to its end through the descriptor held before the new FILE is
- * read from its start.
+ * FILE.2, and so on, and a new FILE is created (with a single file kept,
+ * FILE is deleted instead).  The last N lines are taken from FILE.k ...
+ * FILE.1 FILE read as one stream, backwards in blocks, so a huge log
+ * costs one block of memory.  -f then follows FILE as `tail -F` does,
+ * woken by inotify(7) on its directory: appended bytes are printed as
+ * they come, and when FILE is renamed away the old file is read to its
+ * end through the descriptor held before the new FILE is read from its
+ * start.  A follow ends with ^C or SIGTERM (exit 0), or with exit 1 when
+ * the log directory is removed (`launch remove`).
  */
 #include "config.h"
 
@@ -271,17 +273,20 @@ logs_drain(int cur, const char *path)
 /*
  * Has path become another file than *cur (rotated and created anew, or
  * created at last)?  Then finish the old one and open the new: 1.  0 if
- * not (a FILE renamed away and not yet created again is still read
- * through *cur), -1 on error.
+ * not, -1 on error.  A FILE renamed away and not yet created again is
+ * still read through *cur; a deleted one is closed, since nobody can
+ * write to it for us to read, and since the open file would keep the
+ * directory's removal (`launch remove`) from being reported: the file
+ * pins the directory's dentry, which delays IN_DELETE_SELF.
  */
 static int
 logs_reopen(const char *path, int *cur)
 {
 	struct stat	st, old;
+	int		missing;
 
-	if (stat(path, &st) == -1) {
-		if (errno == ENOENT)
-			return 0;
+	missing = stat(path, &st) == -1;
+	if (missing && errno != ENOENT) {
 		fprintf(stderr, "launch: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
@@ -291,13 +296,18 @@ logs_reopen(const char *path, int *cur)
 			    strerror(errno));
 			return -1;
 		}
-		if (old.st_dev == st.st_dev && old.st_ino == st.st_ino)
+		if (missing && old.st_nlink > 0)
+			return 0;
+		if (!missing && old.st_dev == st.st_dev &&
+		    old.st_ino == st.st_ino)
 			return 0;
 		if (logs_drain(*cur, path) == -1)
 			return -1;
 		close(*cur);
 		*cur = -1;
 	}
+	if (missing)
+		return 0;
 	if (logs_open(path, cur) == -1)
 		return -1;
 	return *cur != -1;
@@ -325,7 +335,7 @@ logs_watch(const char *path)
 		dir = xstrndup(path, slash == path ? 1 :
 		    (size_t)(slash - path));
 	if (inotify_add_watch(ifd, dir, IN_MODIFY | IN_CREATE | IN_MOVED_TO |
-	    IN_MOVED_FROM | IN_DELETE_SELF | IN_ONLYDIR) == -1) {
+	    IN_MOVED_FROM | IN_DELETE | IN_DELETE_SELF | IN_ONLYDIR) == -1) {
 		fprintf(stderr, "launch: %s: %s\n", dir, strerror(errno));
 		free(dir);
 		close(ifd);

@@ -422,6 +422,18 @@ submit_parse(int argc, char **argv, struct proto_request *req,
 	return 0;
 }
 
+/* Where to look CMD up: the job's own PATH if it sets one, else ours. */
+static const char *
+submit_path(const struct proto_submit *s)
+{
+	const char	*path = getenv("PATH");
+
+	for (size_t i = 0; i < s->env.n; i++)
+		if (strncmp(s->env.v[i], "PATH=", 5) == 0)
+			path = s->env.v[i] + 5;
+	return path;
+}
+
 /* Checks of the single-job form, and the values resolved here; 0 or an
  * exit code. */
 static int
@@ -459,11 +471,7 @@ submit_one_prepare(int argc, char **argv, struct proto_request *req,
 		fprintf(stderr, "launch: getcwd: %s\n", strerror(errno));
 		return EXIT_NO;
 	}
-	path = getenv("PATH");
-	for (size_t i = 0; i < s->env.n; i++)
-		if (strncmp(s->env.v[i], "PATH=", 5) == 0)
-			path = s->env.v[i] + 5;
-	if (path != NULL)
+	if ((path = submit_path(s)) != NULL)
 		s->path = xstrdup(path);
 	return 0;
 }
@@ -604,15 +612,9 @@ submit_file(struct cmd_ctx *ctx, const struct proto_request *tmpl,
 		    tmpl->ready_timeout_ms : 0;
 		if (req.submit.cwd == NULL)
 			req.submit.cwd = xstrdup(cwd);
-		if (req.submit.path == NULL) {
-			path = getenv("PATH");
-			for (size_t k = 0; k < req.submit.env.n; k++)
-				if (strncmp(req.submit.env.v[k], "PATH=",
-				    5) == 0)
-					path = req.submit.env.v[k] + 5;
-			if (path != NULL)
-				req.submit.path = xstrdup(path);
-		}
+		if (req.submit.path == NULL &&
+		    (path = submit_path(&req.submit)) != NULL)
+			req.submit.path = xstrdup(path);
 		label = req.submit.label;
 		if ((r = client_call(&c, &req, &rep)) != 0) {
 			/* The connection is gone: say what was not sent. */
@@ -632,6 +634,7 @@ submit_file(struct cmd_ctx *ctx, const struct proto_request *tmpl,
 		proto_reply_free(&rep);
 		proto_request_free(&req);
 	}
+	/* After a break, the jobs behind the one whose call failed. */
 	for (i++; i < n; i++)
 		fprintf(stderr, "launch: %s: not submitted\n", specs[i].label);
 	client_close(&c);
@@ -720,7 +723,8 @@ const struct cmd_entry cmd_submit_entry = {
 	    "                    --ready-fd)\n"
 	    "  -t, --timeout SECS\n"
 	    "                    with --wait-ready: fail unless the job is\n"
-	    "                    ready within SECS (decimals allowed)\n"
+	    "                    ready within SECS (decimals allowed; 0 or\n"
+	    "                    none: wait as long as it takes)\n"
 	    "  --umask MODE      octal, e.g. 027\n"
 	    "  --rlimit NAME=SOFT[:HARD]\n"
 	    "                    a resource limit (repeatable).  NAME: as\n"

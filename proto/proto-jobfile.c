@@ -54,14 +54,8 @@ proto_jobfile_decode(const char *text, size_t len, struct proto_submit **out,
 	*out = NULL;
 	*nout = 0;
 	memset(err, 0, sizeof *err);
-	/* pj_parse insists on an object; a job file is an array. */
-	a = cJSON_ParseWithLength(text, len);
-	if (a == NULL) {
-		proto_error_set(err, PROTO_E_INVALID_PAYLOAD, "",
-		    "not valid JSON (near byte %zu)",
-		    (size_t)(cJSON_GetErrorPtr() - text));
+	if ((a = pj_parse_any(text, len, err)) == NULL)
 		return -1;
-	}
 	if (!cJSON_IsArray(a)) {
 		proto_error_set(err, PROTO_E_INVALID_PAYLOAD, "",
 		    "a job file must be a JSON array of jobs");

@@ -29,7 +29,7 @@ pj_has_nul_escape(const char *s, size_t len)
 }
 
 cJSON *
-pj_parse(const char *line, size_t len, struct proto_error *err)
+pj_parse_any(const char *line, size_t len, struct proto_error *err)
 {
 	const char	*end = NULL;
 	cJSON		*obj;
@@ -53,10 +53,20 @@ pj_parse(const char *line, size_t len, struct proto_error *err)
 	if (end != line + len) {
 		cJSON_Delete(obj);
 		proto_error_set(err, PROTO_E_INVALID_PAYLOAD, "",
-		    "trailing bytes after the JSON object (at byte %zu)",
+		    "trailing bytes after the JSON value (at byte %zu)",
 		    (size_t)(end - line));
 		return NULL;
 	}
+	return obj;
+}
+
+cJSON *
+pj_parse(const char *line, size_t len, struct proto_error *err)
+{
+	cJSON	*obj;
+
+	if ((obj = pj_parse_any(line, len, err)) == NULL)
+		return NULL;
 	if (!cJSON_IsObject(obj)) {
 		cJSON_Delete(obj);
 		proto_error_set(err, PROTO_E_INVALID_PAYLOAD, "",

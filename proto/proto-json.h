@@ -9,6 +9,9 @@
 
 #include "proto.h"
 
+/* Parse exactly one JSON value (no NUL escapes, no trailing bytes);
+ * pj_parse also insists on an object. */
+cJSON	*pj_parse_any(const char *line, size_t len, struct proto_error *);
 cJSON	*pj_parse(const char *line, size_t len, struct proto_error *);
 /* Every member must be in allowed or also (may be NULL), once. */
 int	 pj_check_members(const cJSON *, const char *const *allowed,

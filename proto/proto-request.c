@@ -128,7 +128,7 @@ decode_submit(const cJSON *o, struct proto_request *req,
 	if (pj_spec_decode(o, &req->submit, err) == -1)
 		return -1;
 	m = cJSON_GetObjectItemCaseSensitive(o, "wait_ready");
-	if (m != NULL && !cJSON_IsBool(m)) {
+	if (m != NULL && !cJSON_IsBool(m) && !cJSON_IsNull(m)) {
 		proto_error_set(err, PROTO_E_INVALID_DATA, "wait_ready",
 		    "wait_ready: must be true or false");
 		return -1;

@@ -176,6 +176,13 @@ decode_rlimits(const cJSON *o, struct proto_submit *s, struct proto_error *err)
 	}
 	cJSON_ArrayForEach(e, m) {
 		snprintf(f, sizeof f, "rlimits.%.32s", e->string);
+		for (const cJSON *o2 = m->child; o2 != e; o2 = o2->next) {
+			if (strcmp(o2->string, e->string) == 0) {
+				proto_error_set(err, PROTO_E_INVALID_DATA, f,
+				    "%s: duplicate resource", f);
+				return -1;
+			}
+		}
 		if ((res = proto_rlimit_parse(e->string)) < 0) {
 			proto_error_set(err, PROTO_E_INVALID_DATA, f,
 			    "%s: unknown resource (known: as core cpu data "

@@ -1075,8 +1075,8 @@ END_TEST
 
 START_TEST(test_reply_ping_roundtrip)
 {
-	struct proto_ping	p = { 12345, (char *)"0.1.0-test", PROTO_VERSION,
-	    42 };
+	struct proto_ping	p = { 12345, (char *)"0.1.0-test",
+	    PROTO_VERSION, 42 };
 	struct proto_reply	rep;
 
 	reply_decode_line(proto_reply_ping(7, &p), PROTO_OP_PING, &rep);
@@ -1470,11 +1470,11 @@ START_TEST(test_reply_job_bad_state)
 	proto_job_free(&j);
 
 	/* A bad job after a good one in a list. */
-	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"jobs\":[{\"label\":\"a\","
-	    "\"kind\":\"process\",\"state\":\"running\",\"argv\":[\"x\"]},"
-	    "{\"label\":\"b\",\"kind\":\"process\",\"state\":\"flying\","
-	    "\"argv\":[\"x\"]}]}}", PROTO_OP_LIST, PROTO_E_INVALID_DATA,
-	    "state");
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"jobs\":[{\"id\":1,"
+	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
+	    "\"argv\":[\"x\"]},{\"id\":2,\"label\":\"b\",\"kind\":\"process\","
+	    "\"state\":\"flying\",\"argv\":[\"x\"]}]}}", PROTO_OP_LIST,
+	    PROTO_E_INVALID_DATA, "state");
 }
 END_TEST
 
@@ -1482,24 +1482,45 @@ START_TEST(test_reply_job_bad_members)
 {
 	reply_fails("{\"v\":2,\"id\":1,\"result\":{}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "job");
-	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
-	    "\"kind\":\"vm\",\"state\":\"running\",\"argv\":[\"x\"]}}}",
-	    PROTO_OP_STATUS, PROTO_E_INVALID_DATA, "kind");
-	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
-	    "\"kind\":\"process\",\"state\":\"running\",\"argv\":[\"x\"],"
-	    "\"started_at\":\"yesterday\"}}}", PROTO_OP_STATUS,
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	    "\"label\":\"a\",\"kind\":\"vm\",\"state\":\"running\","
+	    "\"argv\":[\"x\"]}}}", PROTO_OP_STATUS, PROTO_E_INVALID_DATA,
+	    "kind");
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
+	    "\"argv\":[\"x\"],\"started_at\":\"yesterday\"}}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "started_at");
-	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
-	    "\"kind\":\"process\",\"state\":\"exited\",\"argv\":[\"x\"],"
-	    "\"signal\":\"SIGNOPE\"}}}", PROTO_OP_STATUS,
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"exited\","
+	    "\"argv\":[\"x\"],\"signal\":\"SIGNOPE\"}}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "signal");
-	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
-	    "\"kind\":\"process\",\"state\":\"exited\",\"argv\":[\"x\"],"
-	    "\"exit_code\":256}}}", PROTO_OP_STATUS,
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"exited\","
+	    "\"argv\":[\"x\"],\"exit_code\":256}}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "exit_code");
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
+	    "\"argv\":[\"x\"],\"pid\":-3}}}", PROTO_OP_STATUS,
+	    PROTO_E_INVALID_DATA, "pid");
+	/* v2: the id is required, the SPEC members are checked too. */
 	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
-	    "\"kind\":\"process\",\"state\":\"running\",\"argv\":[\"x\"],"
-	    "\"pid\":-3}}}", PROTO_OP_STATUS, PROTO_E_INVALID_DATA, "pid");
+	    "\"kind\":\"process\",\"state\":\"running\",\"argv\":[\"x\"]}}}",
+	    PROTO_OP_STATUS, PROTO_E_INVALID_DATA, "id");
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"job\":{\"id\":-1,"
+	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
+	    "\"argv\":[\"x\"]}}}", PROTO_OP_STATUS, PROTO_E_INVALID_DATA, "id");
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
+	    "\"argv\":[\"x\"],\"ready_at\":\"soon\"}}}", PROTO_OP_STATUS,
+	    PROTO_E_INVALID_DATA, "ready_at");
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
+	    "\"argv\":[\"x\"],\"restart\":\"sometimes\"}}}", PROTO_OP_STATUS,
+	    PROTO_E_INVALID_DATA, "restart");
+	reply_fails("{\"v\":2,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
+	    "\"argv\":[\"x\"],\"logs\":{\"stdout\":7}}}}", PROTO_OP_STATUS,
+	    PROTO_E_INVALID_DATA, "stdout");
 }
 END_TEST
 
@@ -1847,7 +1868,7 @@ START_TEST(test_submit_copy)
 {
 	struct proto_submit	a, b;
 
-	memset(&a, 0, sizeof a);
+	proto_submit_init(&a);
 	a.label = xstrdup("web");
 	proto_strv_add(&a.argv, "srv");
 	proto_strv_add(&a.env, "A=1");
@@ -1864,6 +1885,1308 @@ START_TEST(test_submit_copy)
 	ck_assert_ptr_null(b.path);
 	ck_assert_ptr_null(b.stdout_path);
 	ck_assert_str_eq(b.stderr_path, "/tmp/e");
+	ck_assert_int_eq(b.restart, PROTO_RESTART_NO);
+	ck_assert_int_eq(b.max_restarts, -1);
+	ck_assert_int_eq(b.umask, -1);
+	ck_assert_ptr_null(b.rlimits);
+	ck_assert_uint_eq(b.nrlimits, 0);
+	proto_submit_free(&b);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* SPEC members new in v2: restart, max_restarts, ready_fd, umask,      */
+/* rlimits, and submit's wait_ready and ready_timeout_ms.               */
+/* ------------------------------------------------------------------ */
+
+/* A pointer to needle in line; the test fails if it is not there. */
+static char *
+must_find(char *line, const char *needle)
+{
+	char	*p = strstr(line, needle);
+
+	ck_assert_msg(p != NULL, "\"%s\" not in %s", needle, line);
+	return p;
+}
+
+START_TEST(test_req_submit_every_spec_field_roundtrip)
+{
+	static const enum proto_restart	 restarts[] = {
+	    PROTO_RESTART_ON_FAILURE, PROTO_RESTART_ALWAYS };
+	static const char *const	 names[] = { "on-failure", "always" };
+	struct proto_request		 in, out;
+	char				*line, want[64];
+
+	for (size_t i = 0; i < sizeof restarts / sizeof restarts[0]; i++) {
+		proto_request_init(&in, PROTO_OP_SUBMIT);
+		in.id = 100 + (int64_t)i;
+		spec_fill(&in.submit, "github.com/relab/goxos/kvs/kvsd");
+		in.submit.restart = restarts[i];
+		in.wait_ready = 1;
+		in.ready_timeout_ms = 2500;
+
+		/* The encoding: JSON has no octal, the umask is decimal. */
+		line = proto_request_encode(&in);
+		snprintf(want, sizeof want, "\"restart\":\"%s\"", names[i]);
+		must_find(line, want);
+		must_find(line, "\"max_restarts\":5");
+		must_find(line, "\"ready_fd\":3");
+		must_find(line, "\"umask\":23");
+		must_find(line,
+		    "\"rlimits\":{\"nofile\":[1024,4096],\"core\":[-1,-1]}");
+		must_find(line, "\"wait_ready\":true");
+		must_find(line, "\"ready_timeout_ms\":2500");
+		free(line);
+
+		request_roundtrip(&in, &out);
+		ck_assert_int_eq(out.op, PROTO_OP_SUBMIT);
+		ck_assert_int_eq(out.id, 100 + (int64_t)i);
+		assert_spec_eq(&out.submit, &in.submit);
+		ck_assert_int_eq(out.submit.restart, restarts[i]);
+		ck_assert_int_eq(out.submit.max_restarts, 5);
+		ck_assert_int_eq(out.submit.ready_fd, 3);
+		ck_assert_int_eq(out.submit.umask, 027);
+		ck_assert_uint_eq(out.submit.nrlimits, 2);
+		ck_assert_int_eq(out.submit.rlimits[0].resource, RLIMIT_NOFILE);
+		ck_assert_int_eq(out.submit.rlimits[0].soft, 1024);
+		ck_assert_int_eq(out.submit.rlimits[0].hard, 4096);
+		ck_assert_int_eq(out.submit.rlimits[1].resource, RLIMIT_CORE);
+		ck_assert_int_eq(out.submit.rlimits[1].soft, -1);
+		ck_assert_int_eq(out.submit.rlimits[1].hard, -1);
+		ck_assert_int_eq(out.wait_ready, 1);
+		ck_assert_int_eq(out.ready_timeout_ms, 2500);
+		proto_request_free(&out);
+		proto_request_free(&in);
+	}
+}
+END_TEST
+
+START_TEST(test_req_submit_spec_from_json)
+{
+	struct proto_request	req;
+
+	request_decode_ok(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"restart\":\"always\",\"max_restarts\":0,\"ready_fd\":1023,"
+	    "\"umask\":511,\"rlimits\":{\"stack\":[8388608,-1],"
+	    "\"nproc\":[0,0]},\"wait_ready\":false,"
+	    "\"ready_timeout_ms\":86400000}", &req);
+	ck_assert_int_eq(req.submit.restart, PROTO_RESTART_ALWAYS);
+	ck_assert_int_eq(req.submit.max_restarts, 0);
+	ck_assert_int_eq(req.submit.ready_fd, 1023);
+	ck_assert_int_eq(req.submit.umask, 0777);
+	ck_assert_uint_eq(req.submit.nrlimits, 2);
+	ck_assert_int_eq(req.submit.rlimits[0].resource, RLIMIT_STACK);
+	ck_assert_int_eq(req.submit.rlimits[0].soft, 8388608);
+	ck_assert_int_eq(req.submit.rlimits[0].hard, -1);
+	ck_assert_int_eq(req.submit.rlimits[1].resource, RLIMIT_NPROC);
+	ck_assert_int_eq(req.submit.rlimits[1].soft, 0);
+	ck_assert_int_eq(req.submit.rlimits[1].hard, 0);
+	ck_assert_int_eq(req.wait_ready, 0);
+	ck_assert_int_eq(req.ready_timeout_ms, 86400000);
+	proto_request_free(&req);
+
+	/* The lowest values allowed. */
+	request_decode_ok(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"restart\":\"no\",\"max_restarts\":-1,\"ready_fd\":3,"
+	    "\"umask\":0,\"rlimits\":{},\"ready_timeout_ms\":0}", &req);
+	ck_assert_int_eq(req.submit.restart, PROTO_RESTART_NO);
+	ck_assert_int_eq(req.submit.max_restarts, -1);
+	ck_assert_int_eq(req.submit.ready_fd, 3);
+	ck_assert_int_eq(req.submit.umask, 0);
+	ck_assert_uint_eq(req.submit.nrlimits, 0);
+	ck_assert_ptr_null(req.submit.rlimits);
+	ck_assert_int_eq(req.ready_timeout_ms, 0);
+	proto_request_free(&req);
+}
+END_TEST
+
+START_TEST(test_req_submit_spec_defaults)
+{
+	struct proto_request	 in, req;
+	char			*line;
+
+	/* Absent members take their defaults. */
+	request_decode_ok(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"]}",
+	    &req);
+	ck_assert_int_eq(req.submit.restart, PROTO_RESTART_NO);
+	ck_assert_int_eq(req.submit.max_restarts, -1);
+	ck_assert_int_eq(req.submit.ready_fd, 0);
+	ck_assert_int_eq(req.submit.umask, -1);
+	ck_assert_ptr_null(req.submit.rlimits);
+	ck_assert_uint_eq(req.submit.nrlimits, 0);
+	ck_assert_int_eq(req.wait_ready, 0);
+	ck_assert_int_eq(req.ready_timeout_ms, 0);
+	proto_request_free(&req);
+
+	/* So do null ones. */
+	request_decode_ok(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"restart\":null,\"max_restarts\":null,\"ready_fd\":null,"
+	    "\"umask\":null,\"rlimits\":null,\"ready_timeout_ms\":null}", &req);
+	ck_assert_int_eq(req.submit.restart, PROTO_RESTART_NO);
+	ck_assert_int_eq(req.submit.max_restarts, -1);
+	ck_assert_int_eq(req.submit.ready_fd, 0);
+	ck_assert_int_eq(req.submit.umask, -1);
+	ck_assert_uint_eq(req.submit.nrlimits, 0);
+	ck_assert_int_eq(req.ready_timeout_ms, 0);
+	proto_request_free(&req);
+
+	/* And the defaults are not sent. */
+	proto_request_init(&in, PROTO_OP_SUBMIT);
+	in.id = 1;
+	in.submit.label = xstrdup("web");
+	proto_strv_add(&in.submit.argv, "x");
+	line = proto_request_encode(&in);
+	ck_assert_str_eq(line, "{\"v\":2,\"id\":1,\"op\":\"submit\","
+	    "\"label\":\"web\",\"argv\":[\"x\"]}\n");
+	free(line);
+	proto_request_free(&in);
+}
+END_TEST
+
+START_TEST(test_submit_restart_bad)
+{
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"restart\":\"sometimes\"}", PROTO_E_INVALID_DATA, "restart", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"restart\":\"On-Failure\"}", PROTO_E_INVALID_DATA, "restart", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"restart\":true}", PROTO_E_INVALID_DATA, "restart", 21);
+}
+END_TEST
+
+START_TEST(test_submit_max_restarts_bad)
+{
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"max_restarts\":-2}", PROTO_E_INVALID_DATA, "max_restarts", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"max_restarts\":1.5}", PROTO_E_INVALID_DATA, "max_restarts", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"max_restarts\":\"5\"}", PROTO_E_INVALID_DATA, "max_restarts",
+	    21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"max_restarts\":2147483648}", PROTO_E_INVALID_DATA,
+	    "max_restarts", 21);
+}
+END_TEST
+
+START_TEST(test_submit_ready_fd_bad)
+{
+	/* 0, 1 and 2 are stdin, stdout and stderr. */
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"ready_fd\":2}", PROTO_E_INVALID_DATA, "ready_fd", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"ready_fd\":0}", PROTO_E_INVALID_DATA, "ready_fd", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"ready_fd\":1024}", PROTO_E_INVALID_DATA, "ready_fd", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"ready_fd\":\"3\"}", PROTO_E_INVALID_DATA, "ready_fd", 21);
+}
+END_TEST
+
+START_TEST(test_submit_umask_bad)
+{
+	/* 01000 is 512. */
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"umask\":512}", PROTO_E_INVALID_DATA, "umask", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"umask\":-1}", PROTO_E_INVALID_DATA, "umask", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"umask\":\"022\"}", PROTO_E_INVALID_DATA, "umask", 21);
+}
+END_TEST
+
+START_TEST(test_submit_rlimits_bad)
+{
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"rlimits\":[[1,1]]}", PROTO_E_INVALID_DATA, "rlimits", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"rlimits\":\"nofile=1\"}", PROTO_E_INVALID_DATA, "rlimits", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"rlimits\":{\"nofiles\":[1,1]}}", PROTO_E_INVALID_DATA,
+	    "rlimits.nofiles", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"rlimits\":{\"NOFILE\":[1,1]}}", PROTO_E_INVALID_DATA,
+	    "rlimits.NOFILE", 21);
+	/* The soft limit above the hard one, finite or unlimited. */
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"rlimits\":{\"nofile\":[5,4]}}", PROTO_E_INVALID_DATA,
+	    "rlimits.nofile", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"rlimits\":{\"nofile\":[-1,4]}}", PROTO_E_INVALID_DATA,
+	    "rlimits.nofile", 21);
+	/* Not a pair of integers >= -1. */
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"rlimits\":{\"nofile\":[1]}}", PROTO_E_INVALID_DATA,
+	    "rlimits.nofile", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"rlimits\":{\"nofile\":[1,2,3]}}", PROTO_E_INVALID_DATA,
+	    "rlimits.nofile", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"rlimits\":{\"nofile\":\"x\"}}", PROTO_E_INVALID_DATA,
+	    "rlimits.nofile", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"rlimits\":{\"nofile\":[-2,4]}}", PROTO_E_INVALID_DATA,
+	    "rlimits.nofile", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"rlimits\":{\"nofile\":[1.5,4]}}", PROTO_E_INVALID_DATA,
+	    "rlimits.nofile", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"rlimits\":{\"nofile\":[1,null]}}", PROTO_E_INVALID_DATA,
+	    "rlimits.nofile", 21);
+	/* A good one, then a bad one: nothing is kept. */
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"rlimits\":{\"core\":[0,0],\"cpu\":{}}}", PROTO_E_INVALID_DATA,
+	    "rlimits.cpu", 21);
+}
+END_TEST
+
+START_TEST(test_submit_wait_ready_bad)
+{
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"wait_ready\":\"yes\"}", PROTO_E_INVALID_DATA, "wait_ready", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"wait_ready\":1}", PROTO_E_INVALID_DATA, "wait_ready", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"ready_timeout_ms\":-1}", PROTO_E_INVALID_DATA,
+	    "ready_timeout_ms", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"ready_timeout_ms\":86400001}", PROTO_E_INVALID_DATA,
+	    "ready_timeout_ms", 21);
+	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
+	    "\"ready_timeout_ms\":\"2s\"}", PROTO_E_INVALID_DATA,
+	    "ready_timeout_ms", 21);
+	/* Submit's own members belong to submit only. */
+	request_fails("{\"v\":2,\"id\":22,\"op\":\"stop\",\"match\":[\"a\"],"
+	    "\"wait_ready\":true}", PROTO_E_INVALID_DATA, "wait_ready", 22);
+	request_fails("{\"v\":2,\"id\":23,\"op\":\"list\",\"umask\":18}",
+	    PROTO_E_INVALID_DATA, "umask", 23);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Requests: start, restart, remove.                                   */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_req_start_roundtrip)
+{
+	struct proto_request	 in, out;
+	char			*line;
+
+	proto_request_init(&in, PROTO_OP_START);
+	in.id = 81;
+	proto_strv_add(&in.match, "github.com/relab/goxos/kvs/kvsd");
+	proto_strv_add(&in.match, "worker-*");
+	line = proto_request_encode(&in);
+	ck_assert_str_eq(line, "{\"v\":2,\"id\":81,\"op\":\"start\","
+	    "\"match\":[\"github.com/relab/goxos/kvs/kvsd\",\"worker-*\"]}\n");
+	free(line);
+	request_roundtrip(&in, &out);
+	ck_assert_int_eq(out.op, PROTO_OP_START);
+	ck_assert_int_eq(out.id, 81);
+	assert_strv_eq("match", &out.match, &in.match);
+	proto_request_free(&out);
+	proto_request_free(&in);
+}
+END_TEST
+
+START_TEST(test_req_restart_roundtrip)
+{
+	struct proto_request	 in, out;
+	char			*line;
+
+	proto_request_init(&in, PROTO_OP_RESTART);
+	in.id = 82;
+	proto_strv_add(&in.match, "web");
+	in.timeout_ms = 2500;
+	in.signal = SIGINT;
+	line = proto_request_encode(&in);
+	must_find(line, "\"op\":\"restart\"");
+	must_find(line, "\"timeout_ms\":2500");
+	must_find(line, "\"signal\":\"SIGINT\"");
+	free(line);
+	request_roundtrip(&in, &out);
+	ck_assert_int_eq(out.op, PROTO_OP_RESTART);
+	ck_assert_int_eq(out.id, 82);
+	assert_strv_eq("match", &out.match, &in.match);
+	ck_assert_int_eq(out.timeout_ms, 2500);
+	ck_assert_int_eq(out.signal, SIGINT);
+	proto_request_free(&out);
+	proto_request_free(&in);
+
+	/* Defaults as for stop. */
+	request_decode_ok("{\"v\":2,\"id\":83,\"op\":\"restart\","
+	    "\"match\":[\"w*\"]}", &out);
+	ck_assert_int_eq(out.op, PROTO_OP_RESTART);
+	ck_assert_int_eq(out.timeout_ms, PROTO_STOP_TIMEOUT_MS);
+	ck_assert_int_eq(out.signal, SIGTERM);
+	ck_assert_str_eq(out.match.v[0], "w*");
+	proto_request_free(&out);
+}
+END_TEST
+
+START_TEST(test_req_remove_roundtrip)
+{
+	struct proto_request	 in, out;
+	char			*line;
+
+	proto_request_init(&in, PROTO_OP_REMOVE);
+	in.id = 84;
+	proto_strv_add(&in.match, "o*");
+	proto_strv_add(&in.match, "web");
+	in.timeout_ms = 0;
+	line = proto_request_encode(&in);
+	ck_assert_str_eq(line, "{\"v\":2,\"id\":84,\"op\":\"remove\","
+	    "\"match\":[\"o*\",\"web\"],\"timeout_ms\":0}\n");
+	free(line);
+	request_roundtrip(&in, &out);
+	ck_assert_int_eq(out.op, PROTO_OP_REMOVE);
+	ck_assert_int_eq(out.id, 84);
+	assert_strv_eq("match", &out.match, &in.match);
+	ck_assert_int_eq(out.timeout_ms, 0);
+	proto_request_free(&out);
+	proto_request_free(&in);
+
+	request_decode_ok("{\"v\":2,\"id\":85,\"op\":\"remove\","
+	    "\"match\":[\"web\"]}", &out);
+	ck_assert_int_eq(out.timeout_ms, PROTO_STOP_TIMEOUT_MS);
+	proto_request_free(&out);
+}
+END_TEST
+
+START_TEST(test_start_restart_remove_match_bad)
+{
+	static const char *const	ops[] = { "start", "restart",
+	    "remove" };
+	char				json[160];
+
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+		snprintf(json, sizeof json,
+		    "{\"v\":2,\"id\":86,\"op\":\"%s\"}", ops[i]);
+		request_fails(json, PROTO_E_INVALID_DATA, "match", 86);
+		snprintf(json, sizeof json,
+		    "{\"v\":2,\"id\":86,\"op\":\"%s\",\"match\":[]}", ops[i]);
+		request_fails(json, PROTO_E_INVALID_DATA, "match", 86);
+		snprintf(json, sizeof json,
+		    "{\"v\":2,\"id\":86,\"op\":\"%s\",\"match\":\"web\"}",
+		    ops[i]);
+		request_fails(json, PROTO_E_INVALID_DATA, "match", 86);
+		snprintf(json, sizeof json,
+		    "{\"v\":2,\"id\":86,\"op\":\"%s\",\"match\":[\"web\","
+		    "\"a b\"]}", ops[i]);
+		request_fails(json, PROTO_E_INVALID_DATA, "match[1]", 86);
+	}
+}
+END_TEST
+
+START_TEST(test_start_restart_remove_unknown_member)
+{
+	request_fails("{\"v\":2,\"id\":87,\"op\":\"remove\","
+	    "\"match\":[\"web\"],\"signal\":\"SIGTERM\"}", PROTO_E_INVALID_DATA,
+	    "signal", 87);
+	request_fails("{\"v\":2,\"id\":87,\"op\":\"start\","
+	    "\"match\":[\"web\"],\"signal\":\"SIGTERM\"}", PROTO_E_INVALID_DATA,
+	    "signal", 87);
+	request_fails("{\"v\":2,\"id\":87,\"op\":\"start\","
+	    "\"match\":[\"web\"],\"timeout_ms\":5}", PROTO_E_INVALID_DATA,
+	    "timeout_ms", 87);
+	request_fails("{\"v\":2,\"id\":87,\"op\":\"restart\","
+	    "\"match\":[\"web\"],\"label\":\"web\"}", PROTO_E_INVALID_DATA,
+	    "label", 87);
+}
+END_TEST
+
+START_TEST(test_restart_remove_options_bad)
+{
+	request_fails("{\"v\":2,\"id\":88,\"op\":\"restart\","
+	    "\"match\":[\"web\"],\"signal\":\"SIGKILL\"}", PROTO_E_INVALID_DATA,
+	    "signal", 88);
+	request_fails("{\"v\":2,\"id\":88,\"op\":\"restart\","
+	    "\"match\":[\"web\"],\"signal\":\"TERM\"}", PROTO_E_INVALID_DATA,
+	    "signal", 88);
+	request_fails("{\"v\":2,\"id\":88,\"op\":\"restart\","
+	    "\"match\":[\"web\"],\"timeout_ms\":-1}", PROTO_E_INVALID_DATA,
+	    "timeout_ms", 88);
+	request_fails("{\"v\":2,\"id\":88,\"op\":\"remove\","
+	    "\"match\":[\"web\"],\"timeout_ms\":86400001}",
+	    PROTO_E_INVALID_DATA, "timeout_ms", 88);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* The v2 job view.                                                    */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_reply_jobs_v2_fields_roundtrip)
+{
+	struct proto_jobs_reply	*b;
+	struct proto_job	 j1, j2;
+	struct proto_reply	 rep;
+	char			*line;
+
+	job_fill(&j1, "github.com/relab/goxos/kvs/kvsd");
+	j1.id = INT64_C(4000000001);
+	j1.state = PROTO_STATE_RUNNING;
+	j1.ended_ms = 0;
+	j1.exit_code = -1;
+	j1.spec.restart = PROTO_RESTART_ALWAYS;
+	job_fill(&j2, "web");
+	j2.id = 2;
+	j2.spec.ready_fd = 1023;
+	j2.spec.umask = 0;
+	j2.spec.max_restarts = 0;
+	proto_submit_set_rlimit(&j2.spec, RLIMIT_NOFILE, 10, 20);
+	b = proto_jobs_reply_new();
+	proto_jobs_reply_add(b, &j1);
+	proto_jobs_reply_add(b, &j2);
+	line = proto_jobs_reply_finish(b, 12);
+	must_find(line, "\"id\":4000000001,");
+	must_find(line, "\"ready_at\":\"2026-11-18T11:06:41.623Z\"");
+	must_find(line, "\"logs\":{\"stdout\":"
+	    "\"/home/u/.local/state/launch/logs/314.out\","
+	    "\"stderr\":\"/tmp/err.log\"}");
+	must_find(line, "\"restart\":\"always\"");
+	must_find(line, "\"umask\":23");
+	must_find(line, "\"umask\":0,");
+	must_find(line, "\"rlimits\":{\"nofile\":[10,20],\"core\":[-1,-1]}");
+	reply_decode_line(line, PROTO_OP_LIST, &rep);
+	ck_assert_int_eq(rep.id, 12);
+	ck_assert_uint_eq(rep.njobs, 2);
+	assert_job_eq(&rep.jobs[0], &j1);
+	assert_job_eq(&rep.jobs[1], &j2);
+	ck_assert_int_eq(rep.jobs[0].id, INT64_C(4000000001));
+	ck_assert_int_eq(rep.jobs[0].ready_ms, T_READY);
+	ck_assert_int_eq(rep.jobs[0].ended_ms, 0);
+	ck_assert_str_eq(rep.jobs[0].stdout_log,
+	    "/home/u/.local/state/launch/logs/314.out");
+	ck_assert_str_eq(rep.jobs[0].stderr_log, "/tmp/err.log");
+	ck_assert_int_eq(rep.jobs[0].spec.restart, PROTO_RESTART_ALWAYS);
+	ck_assert_int_eq(rep.jobs[0].spec.max_restarts, 5);
+	ck_assert_int_eq(rep.jobs[0].spec.ready_fd, 3);
+	ck_assert_int_eq(rep.jobs[0].spec.umask, 027);
+	ck_assert_uint_eq(rep.jobs[0].spec.nrlimits, 2);
+	ck_assert_int_eq(rep.jobs[1].id, 2);
+	ck_assert_int_eq(rep.jobs[1].spec.ready_fd, 1023);
+	ck_assert_int_eq(rep.jobs[1].spec.umask, 0);
+	ck_assert_int_eq(rep.jobs[1].spec.max_restarts, 0);
+	ck_assert_int_eq(rep.jobs[1].spec.rlimits[0].soft, 10);
+	ck_assert_int_eq(rep.jobs[1].spec.rlimits[0].hard, 20);
+	proto_reply_free(&rep);
+	proto_job_free(&j1);
+	proto_job_free(&j2);
+}
+END_TEST
+
+START_TEST(test_reply_job_logs_absent)
+{
+	static const char	json[] = "{\"v\":2,\"id\":1,"
+	    "\"result\":{\"job\":{\"id\":9,\"label\":\"a\",\"argv\":[\"x\"],"
+	    "\"kind\":\"process\","
+	    "\"state\":\"starting\",\"ready_at\":null}}}";
+	struct proto_reply	rep;
+	struct proto_error	err;
+
+	ck_assert_int_eq(proto_reply_decode(json, strlen(json),
+	    PROTO_OP_SUBMIT, &rep, &err), 0);
+	ck_assert_uint_eq(rep.njobs, 1);
+	ck_assert_int_eq(rep.jobs[0].id, 9);
+	ck_assert_int_eq(rep.jobs[0].state, PROTO_STATE_STARTING);
+	ck_assert_int_eq(rep.jobs[0].ready_ms, 0);
+	ck_assert_ptr_null(rep.jobs[0].stdout_log);
+	ck_assert_ptr_null(rep.jobs[0].stderr_log);
+	ck_assert_int_eq(rep.jobs[0].spec.umask, -1);
+	ck_assert_int_eq(rep.jobs[0].spec.max_restarts, -1);
+	proto_reply_free(&rep);
+}
+END_TEST
+
+START_TEST(test_reply_start_restart_remove_roundtrip)
+{
+	static const enum proto_op	 ops[] = { PROTO_OP_START,
+	    PROTO_OP_RESTART, PROTO_OP_REMOVE };
+	struct proto_jobs_reply		*b;
+	struct proto_job		 j;
+	struct proto_reply		 rep;
+
+	job_fill(&j, "web");
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+		b = proto_jobs_reply_new();
+		proto_jobs_reply_add(b, &j);
+		proto_jobs_reply_add_error(b, "db", PROTO_E_LAUNCH_FAILURE,
+		    "exec: No such file or directory");
+		reply_decode_line(proto_jobs_reply_finish(b, (int64_t)i),
+		    ops[i], &rep);
+		ck_assert_int_eq(rep.id, (int64_t)i);
+		ck_assert_uint_eq(rep.njobs, 1);
+		assert_job_eq(&rep.jobs[0], &j);
+		ck_assert_uint_eq(rep.nerrors, 1);
+		ck_assert_str_eq(rep.errors[0].label, "db");
+		ck_assert_int_eq(rep.errors[0].code, PROTO_E_LAUNCH_FAILURE);
+		ck_assert_str_eq(rep.errors[0].message,
+		    "exec: No such file or directory");
+		proto_reply_free(&rep);
+	}
+	proto_job_free(&j);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Job files.                                                          */
+/* ------------------------------------------------------------------ */
+
+static const char jobfile_3[] =
+    "[\n"
+    "  {\"label\": \"github.com/relab/goxos/kvs/kvsd\",\n"
+    "   \"argv\": [\"kvsd\", \"-addr\", \":8080\"],\n"
+    "   \"env\": {\"GOMAXPROCS\": \"4\", \"EMPTY\": \"\"},\n"
+    "   \"cwd\": \"/srv/kvs\", \"path\": \"/opt/kvs/bin:/usr/bin\",\n"
+    "   \"stdout\": \"/var/log/kvsd.out\", \"stderr\": \"/var/log/kvsd.err\",\n"
+    "   \"restart\": \"on-failure\", \"max_restarts\": 5, \"ready_fd\": 3,\n"
+    "   \"umask\": 23, \"rlimits\": {\"nofile\": [1024, 4096],\n"
+    "   \"core\": [-1, -1]}},\n"
+    "  {\"label\": \"github.com/relab/goxos/kvs/client\",\n"
+    "   \"argv\": [\"client\", \"-n\", \"100\"], \"restart\": \"always\"},\n"
+    "  {\"label\": \"web\", \"argv\": [\"python3\", \"-m\", \"http.server\"],\n"
+    "   \"cwd\": null, \"rlimits\": null}\n"
+    "]\n";
+
+/* The three specs of jobfile_3; free with proto_specs_free(specs, 3). */
+static struct proto_submit *
+jobfile_3_specs(void)
+{
+	struct proto_submit	*s = xcalloc(3, sizeof *s);
+
+	proto_submit_init(&s[0]);
+	s[0].label = xstrdup("github.com/relab/goxos/kvs/kvsd");
+	proto_strv_add(&s[0].argv, "kvsd");
+	proto_strv_add(&s[0].argv, "-addr");
+	proto_strv_add(&s[0].argv, ":8080");
+	proto_strv_add(&s[0].env, "GOMAXPROCS=4");
+	proto_strv_add(&s[0].env, "EMPTY=");
+	s[0].cwd = xstrdup("/srv/kvs");
+	s[0].path = xstrdup("/opt/kvs/bin:/usr/bin");
+	s[0].stdout_path = xstrdup("/var/log/kvsd.out");
+	s[0].stderr_path = xstrdup("/var/log/kvsd.err");
+	s[0].restart = PROTO_RESTART_ON_FAILURE;
+	s[0].max_restarts = 5;
+	s[0].ready_fd = 3;
+	s[0].umask = 027;
+	proto_submit_set_rlimit(&s[0], RLIMIT_NOFILE, 1024, 4096);
+	proto_submit_set_rlimit(&s[0], RLIMIT_CORE, -1, -1);
+
+	proto_submit_init(&s[1]);
+	s[1].label = xstrdup("github.com/relab/goxos/kvs/client");
+	proto_strv_add(&s[1].argv, "client");
+	proto_strv_add(&s[1].argv, "-n");
+	proto_strv_add(&s[1].argv, "100");
+	s[1].restart = PROTO_RESTART_ALWAYS;
+
+	proto_submit_init(&s[2]);
+	s[2].label = xstrdup("web");
+	proto_strv_add(&s[2].argv, "python3");
+	proto_strv_add(&s[2].argv, "-m");
+	proto_strv_add(&s[2].argv, "http.server");
+	return s;
+}
+
+static void
+jobfile_decode_ok(const char *text, struct proto_submit **specs, size_t *n)
+{
+	struct proto_error	err;
+	int			rc;
+
+	rc = proto_jobfile_decode(text, strlen(text), specs, n, &err);
+	ck_assert_msg(rc == 0, "rejected %s: %s (field \"%s\")", text,
+	    err.message, err.field);
+	ck_assert_int_eq(err.code, PROTO_OK);
+	ck_assert_ptr_nonnull(*specs);
+}
+
+/*
+ * Decode a job file that must be rejected with code and field and a
+ * message starting with prefix (and naming the field); nothing is
+ * returned.
+ */
+static void
+jobfile_fails(const char *text, enum proto_code code, const char *field,
+    const char *prefix)
+{
+	static struct proto_submit	 dummy;
+	struct proto_submit		*specs = &dummy;
+	struct proto_error		 err;
+	size_t				 n = 99;
+	int				 rc;
+
+	/* Whatever was in specs and n is replaced. */
+	rc = proto_jobfile_decode(text, strlen(text), &specs, &n, &err);
+	ck_assert_msg(rc == -1, "accepted: %s", text);
+	ck_assert_ptr_null(specs);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_msg(err.code == code, "%s: code %s, want %s", text,
+	    proto_code_name(err.code), proto_code_name(code));
+	ck_assert_msg(strcmp(err.field, field) == 0,
+	    "%s: field \"%s\", want \"%s\"", text, err.field, field);
+	ck_assert_msg(strncmp(err.message, prefix, strlen(prefix)) == 0,
+	    "%s: message \"%s\" does not start with \"%s\"", text,
+	    err.message, prefix);
+	if (field[0] != '\0')
+		ck_assert_msg(strstr(err.message, field) != NULL,
+		    "%s: message \"%s\" does not name \"%s\"", text,
+		    err.message, field);
+}
+
+START_TEST(test_jobfile_decode_valid)
+{
+	struct proto_submit	*specs, *want = jobfile_3_specs();
+	size_t			 n = 0;
+
+	jobfile_decode_ok(jobfile_3, &specs, &n);
+	ck_assert_uint_eq(n, 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_spec_eq(&specs[i], &want[i]);
+	ck_assert_str_eq(specs[0].label, "github.com/relab/goxos/kvs/kvsd");
+	ck_assert_int_eq(specs[0].umask, 027);
+	ck_assert_int_eq(specs[0].rlimits[1].resource, RLIMIT_CORE);
+	ck_assert_int_eq(specs[1].restart, PROTO_RESTART_ALWAYS);
+	ck_assert_int_eq(specs[1].max_restarts, -1);
+	ck_assert_ptr_null(specs[2].cwd);
+	ck_assert_uint_eq(specs[2].nrlimits, 0);
+	proto_specs_free(specs, n);
+	proto_specs_free(want, 3);
+}
+END_TEST
+
+START_TEST(test_jobfile_roundtrip)
+{
+	struct proto_submit	*specs, *again, *want = jobfile_3_specs();
+	size_t			 n = 0, lines = 0;
+	char			*text, *text2, *p;
+
+	text = proto_jobfile_encode(want, 3);
+	ck_assert_int_eq(text[0], '[');
+	ck_assert_int_eq(text[strlen(text) - 1], '\n');
+	/* Written for people: one member per line, unset ones left out. */
+	for (p = text; (p = strchr(p, '\n')) != NULL; p++)
+		lines++;
+	ck_assert_uint_gt(lines, 20);
+	ck_assert_ptr_null(strstr(text, "null"));
+	must_find(text, "\n\t\t\"umask\":\t23,\n");
+	must_find(text, "\n\t\t\"restart\":\t\"always\"\n");
+	must_find(text, "\n\t\t\t\"nofile\":\t[1024, 4096],\n");
+	jobfile_decode_ok(text, &specs, &n);
+	ck_assert_uint_eq(n, 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_spec_eq(&specs[i], &want[i]);
+	/* Encoding what was decoded gives the same text. */
+	text2 = proto_jobfile_encode(specs, n);
+	ck_assert_str_eq(text2, text);
+	free(text2);
+	free(text);
+
+	/* And the specs of a decoded file encode and decode the same. */
+	text = proto_jobfile_encode(specs, n);
+	jobfile_decode_ok(text, &again, &n);
+	ck_assert_uint_eq(n, 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_spec_eq(&again[i], &specs[i]);
+	free(text);
+	proto_specs_free(again, n);
+	proto_specs_free(specs, n);
+	proto_specs_free(want, 3);
+}
+END_TEST
+
+START_TEST(test_jobfile_empty)
+{
+	struct proto_submit	*specs;
+	size_t			 n = 99;
+	char			*text;
+
+	jobfile_decode_ok("[]", &specs, &n);
+	ck_assert_uint_eq(n, 0);
+	proto_specs_free(specs, n);
+	jobfile_decode_ok(" [ ]\n", &specs, &n);
+	ck_assert_uint_eq(n, 0);
+	proto_specs_free(specs, n);
+	text = proto_jobfile_encode(NULL, 0);
+	ck_assert_str_eq(text, "[]\n");
+	free(text);
+}
+END_TEST
+
+START_TEST(test_jobfile_not_json_or_array)
+{
+	jobfile_fails("[{\"label\":\"a\",\"argv\":[\"x\"]",
+	    PROTO_E_INVALID_PAYLOAD, "", "not valid JSON");
+	jobfile_fails("hello", PROTO_E_INVALID_PAYLOAD, "", "not valid JSON");
+	jobfile_fails("", PROTO_E_INVALID_PAYLOAD, "", "not valid JSON");
+	jobfile_fails("{\"label\":\"a\",\"argv\":[\"x\"]}",
+	    PROTO_E_INVALID_PAYLOAD, "", "a job file must be a JSON array");
+	jobfile_fails("\"a\"", PROTO_E_INVALID_PAYLOAD, "",
+	    "a job file must be a JSON array");
+}
+END_TEST
+
+START_TEST(test_jobfile_element_not_object)
+{
+	jobfile_fails("[{\"label\":\"a\",\"argv\":[\"x\"]},5]",
+	    PROTO_E_INVALID_DATA, "", "job 1: ");
+	jobfile_fails("[[{\"label\":\"a\",\"argv\":[\"x\"]}]]",
+	    PROTO_E_INVALID_DATA, "", "job 0: ");
+	jobfile_fails("[{\"label\":\"a\",\"argv\":[\"x\"]},null]",
+	    PROTO_E_INVALID_DATA, "", "job 1: ");
+}
+END_TEST
+
+START_TEST(test_jobfile_missing_argv)
+{
+	jobfile_fails("[{\"label\":\"a\",\"argv\":[\"x\"]},"
+	    "{\"label\":\"github.com/relab/goxos/kvs/kvsd\"},"
+	    "{\"label\":\"c\",\"argv\":[\"x\"]}]", PROTO_E_INVALID_DATA, "argv",
+	    "job 1 (github.com/relab/goxos/kvs/kvsd): ");
+	jobfile_fails("[{\"label\":\"a\",\"argv\":[]}]", PROTO_E_INVALID_DATA,
+	    "argv", "job 0 (a): ");
+}
+END_TEST
+
+START_TEST(test_jobfile_unknown_member)
+{
+	jobfile_fails("[{\"label\":\"a\",\"argv\":[\"x\"]},"
+	    "{\"label\":\"b\",\"argv\":[\"x\"]},"
+	    "{\"label\":\"c\",\"argv\":[\"x\"],\"lable\":\"c\"}]",
+	    PROTO_E_INVALID_DATA, "lable", "job 2 (c): ");
+	/* A misspelt label: the job has none to be named by. */
+	jobfile_fails("[{\"label\":\"a\",\"argv\":[\"x\"]},"
+	    "{\"label\":\"b\",\"argv\":[\"x\"]},"
+	    "{\"lable\":\"c\",\"argv\":[\"x\"]}]",
+	    PROTO_E_INVALID_DATA, "lable", "job 2: ");
+	/* Request and view members are not SPEC members. */
+	jobfile_fails("[{\"label\":\"a\",\"argv\":[\"x\"],"
+	    "\"wait_ready\":true}]", PROTO_E_INVALID_DATA, "wait_ready",
+	    "job 0 (a): ");
+	jobfile_fails("[{\"label\":\"a\",\"argv\":[\"x\"],"
+	    "\"state\":\"running\"}]", PROTO_E_INVALID_DATA, "state",
+	    "job 0 (a): ");
+	jobfile_fails("[{\"label\":\"a\",\"argv\":[\"x\"],\"label\":\"b\"}]",
+	    PROTO_E_INVALID_DATA, "label", "job 0 (a): ");
+}
+END_TEST
+
+START_TEST(test_jobfile_duplicate_label)
+{
+	struct proto_submit	*specs = NULL;
+	struct proto_error	 err;
+	size_t			 n = 99;
+	static const char	 text[] = "[{\"label\":\"a\",\"argv\":[\"x\"]},"
+	    "{\"label\":\"b\",\"argv\":[\"y\"]},"
+	    "{\"label\":\"a\",\"argv\":[\"z\"]}]";
+
+	jobfile_fails(text, PROTO_E_INVALID_DATA, "label", "job 2 (a): ");
+	ck_assert_int_eq(proto_jobfile_decode(text, strlen(text), &specs, &n,
+	    &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.message, "used twice"));
+}
+END_TEST
+
+START_TEST(test_jobfile_bad_values)
+{
+	jobfile_fails("[{\"label\":\"a b\",\"argv\":[\"x\"]},"
+	    "{\"label\":\"c\",\"argv\":[\"x\"]}]", PROTO_E_INVALID_DATA,
+	    "label", "job 0");
+	jobfile_fails("[{\"label\":7,\"argv\":[\"x\"]}]",
+	    PROTO_E_INVALID_DATA, "label", "job 0: ");
+	jobfile_fails("[{\"label\":\"a\",\"argv\":[\"x\"]},"
+	    "{\"label\":\"b\",\"argv\":[\"x\"],"
+	    "\"rlimits\":{\"nofiles\":[1,1]}}]", PROTO_E_INVALID_DATA,
+	    "rlimits.nofiles", "job 1 (b): ");
+	jobfile_fails("[{\"label\":\"a\",\"argv\":[\"x\"],\"umask\":512}]",
+	    PROTO_E_INVALID_DATA, "umask", "job 0 (a): ");
+	jobfile_fails("[{\"label\":\"a\",\"argv\":[\"x\"],"
+	    "\"cwd\":\"relative\"}]", PROTO_E_INVALID_DATA, "cwd",
+	    "job 0 (a): ");
+	jobfile_fails("[{\"label\":\"a\",\"argv\":[\"x\"],"
+	    "\"restart\":\"sometimes\"}]", PROTO_E_INVALID_DATA, "restart",
+	    "job 0 (a): ");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* On-disk records: jobs/ID.json and jobs/ID.status.                    */
+/* ------------------------------------------------------------------ */
+
+/* A running job's record; free with proto_record_free. */
+static void
+record_fill(struct proto_record *st)
+{
+	memset(st, 0, sizeof *st);
+	job_fill(&st->job, "github.com/relab/goxos/kvs/kvsd");
+	st->job.id = 27;
+	st->job.state = PROTO_STATE_RUNNING;
+	st->job.pid = 31337;
+	st->job.ended_ms = 0;
+	st->job.exit_code = -1;
+	st->job.restarts = 2;
+	st->shim.pid = 31336;
+	snprintf(st->shim.sock, sizeof st->shim.sock, "launch-shim-1000-27");
+	snprintf(st->shim.boot_id, sizeof st->shim.boot_id,
+	    "5e1b2f0c-8d0a-4c5e-9a31-0f2d9b7c6e11");
+	st->user_stopped = 1;
+	st->backoff = 3;
+}
+
+static void
+record_fails(const char *text, size_t len, enum proto_code code,
+    const char *field)
+{
+	struct proto_record	st;
+	struct proto_error	err;
+
+	ck_assert_int_eq(proto_record_decode(text, len, &st, &err), -1);
+	ck_assert_msg(err.code == code, "%.*s: code %s, want %s", (int)len,
+	    text, proto_code_name(err.code), proto_code_name(code));
+	ck_assert_msg(strcmp(err.field, field) == 0,
+	    "%.*s: field \"%s\", want \"%s\"", (int)len, text, err.field,
+	    field);
+	if (field[0] != '\0')
+		ck_assert_ptr_nonnull(strstr(err.message, field));
+	/* Nothing is left to free, and freeing is safe. */
+	ck_assert_ptr_null(st.job.spec.label);
+	ck_assert_ptr_null(st.job.spec.argv.v);
+	ck_assert_ptr_null(st.job.stdout_log);
+	proto_record_free(&st);
+}
+
+START_TEST(test_record_roundtrip)
+{
+	struct proto_record	 in, out;
+	struct proto_error	 err;
+	char			*line;
+	size_t			 len;
+
+	record_fill(&in);
+	line = proto_record_encode(&in);
+	len = strlen(line);
+	ck_assert_int_eq(line[len - 1], '\n');
+	ck_assert_ptr_null(memchr(line, '\n', len - 1));
+	must_find(line, "\"v\":1,");
+	must_find(line, "\"shim\":{\"pid\":31336,"
+	    "\"sock\":\"launch-shim-1000-27\","
+	    "\"boot_id\":\"5e1b2f0c-8d0a-4c5e-9a31-0f2d9b7c6e11\"}");
+	must_find(line, "\"user_stopped\":true");
+	must_find(line, "\"backoff\":3");
+	ck_assert_msg(proto_record_decode(line, len - 1, &out, &err) == 0,
+	    "decode of %s failed: %s", line, err.message);
+	assert_job_eq(&out.job, &in.job);
+	ck_assert_int_eq(out.job.state, PROTO_STATE_RUNNING);
+	ck_assert_int_eq(out.job.pid, 31337);
+	ck_assert_int_eq(out.job.started_ms, T_STARTED);
+	ck_assert_int_eq(out.job.ready_ms, T_READY);
+	ck_assert_int_eq(out.job.ended_ms, 0);
+	ck_assert_int_eq(out.job.id, 27);
+	ck_assert_int_eq(out.shim.pid, 31336);
+	ck_assert_str_eq(out.shim.sock, "launch-shim-1000-27");
+	ck_assert_str_eq(out.shim.boot_id,
+	    "5e1b2f0c-8d0a-4c5e-9a31-0f2d9b7c6e11");
+	ck_assert_int_eq(out.user_stopped, 1);
+	ck_assert_int_eq(out.backoff, 3);
+	proto_record_free(&out);
+	ck_assert_ptr_null(out.job.spec.label);
+	free(line);
+
+	/* An exited job, not stopped by the user, with no shim left. */
+	in.job.state = PROTO_STATE_EXITED;
+	in.job.pid = 0;
+	in.job.ended_ms = T_ENDED;
+	in.job.exit_code = 0;
+	in.shim.pid = 0;
+	in.shim.sock[0] = '\0';
+	in.user_stopped = 0;
+	in.backoff = 0;
+	line = proto_record_encode(&in);
+	ck_assert_int_eq(proto_record_decode(line, strlen(line), &out, &err),
+	    0);
+	assert_job_eq(&out.job, &in.job);
+	ck_assert_int_eq(out.job.exit_code, 0);
+	ck_assert_int_eq(out.shim.pid, 0);
+	ck_assert_str_eq(out.shim.sock, "");
+	ck_assert_int_eq(out.user_stopped, 0);
+	ck_assert_int_eq(out.backoff, 0);
+	proto_record_free(&out);
+	free(line);
+	proto_record_free(&in);
+}
+END_TEST
+
+START_TEST(test_record_bad_version)
+{
+	struct proto_record	 in;
+	char			*line, *p;
+
+	record_fill(&in);
+	line = proto_record_encode(&in);
+	p = must_find(line, "\"v\":1,\"shim\"");
+	p[strlen("\"v\":")] = '2';
+	record_fails(line, strlen(line), PROTO_E_UNSUPPORTED_VERSION, "v");
+	p[strlen("\"v\":")] = '0';
+	record_fails(line, strlen(line), PROTO_E_UNSUPPORTED_VERSION, "v");
+	/* No version at all: "v" becomes an unknown "w". */
+	p[1] = 'w';
+	p[strlen("\"v\":")] = '1';
+	record_fails(line, strlen(line), PROTO_E_INVALID_DATA, "v");
+	free(line);
+	proto_record_free(&in);
+}
+END_TEST
+
+START_TEST(test_record_missing_shim)
+{
+	struct proto_record	 in;
+	char			*line, *bad, *p, *q;
+
+	record_fill(&in);
+	line = proto_record_encode(&in);
+	p = must_find(line, "\"shim\":{");
+	q = must_find(line, "\"user_stopped\"");
+	memmove(p, q, strlen(q) + 1);
+	ck_assert_ptr_null(strstr(line, "shim"));
+	record_fails(line, strlen(line), PROTO_E_INVALID_DATA, "shim");
+	free(line);
+
+	/* A shim member that is not an object, or lacks a member. */
+	line = proto_record_encode(&in);
+	p = must_find(line, "\"shim\":{");
+	q = must_find(line, "\"user_stopped\"");
+	xasprintf(&bad, "%.*s\"shim\":5,%s", (int)(p - line), line, q);
+	record_fails(bad, strlen(bad), PROTO_E_INVALID_DATA, "shim");
+	free(bad);
+	free(line);
+	line = proto_record_encode(&in);
+	p = must_find(line, "\"boot_id\":");
+	p[1] = 'B';
+	record_fails(line, strlen(line), PROTO_E_INVALID_DATA, "boot_id");
+	free(line);
+	proto_record_free(&in);
+}
+END_TEST
+
+START_TEST(test_record_garbled_or_truncated)
+{
+	struct proto_record	 in;
+	char			*line;
+	size_t			 len;
+
+	record_fails("garbage", 7, PROTO_E_INVALID_PAYLOAD, "");
+	record_fails("", 0, PROTO_E_INVALID_PAYLOAD, "");
+	record_fails("[]", 2, PROTO_E_INVALID_PAYLOAD, "");
+	record_fill(&in);
+	line = proto_record_encode(&in);
+	len = strlen(line);
+	/* Cut in half, as a crash in the middle of a write would. */
+	record_fails(line, len / 2, PROTO_E_INVALID_PAYLOAD, "");
+	record_fails(line, len - 3, PROTO_E_INVALID_PAYLOAD, "");
+	/* A garbled byte. */
+	line[0] = '<';
+	record_fails(line, len, PROTO_E_INVALID_PAYLOAD, "");
+	free(line);
+	proto_record_free(&in);
+}
+END_TEST
+
+static void
+shim_status_roundtrip(const struct proto_shim_status *in,
+    struct proto_shim_status *out, char **linep)
+{
+	struct proto_error	 err;
+	char			*line;
+	size_t			 len;
+
+	line = proto_shim_status_encode(in);
+	len = strlen(line);
+	ck_assert_int_eq(line[len - 1], '\n');
+	ck_assert_ptr_null(memchr(line, '\n', len - 1));
+	ck_assert_msg(proto_shim_status_decode(line, len - 1, out, &err) == 0,
+	    "decode of %s failed: %s", line, err.message);
+	ck_assert_int_eq(out->shim_pid, in->shim_pid);
+	ck_assert_int_eq(out->pid, in->pid);
+	ck_assert_int_eq(out->started_ms, in->started_ms);
+	ck_assert_int_eq(out->ready_ms, in->ready_ms);
+	ck_assert_int_eq(out->ended_ms, in->ended_ms);
+	ck_assert_int_eq(out->wstatus, in->wstatus);
+	ck_assert_int_eq(out->stopping, in->stopping);
+	assert_str_eq_or_null("error", out->error, in->error);
+	*linep = line;
+}
+
+START_TEST(test_shim_status_running_roundtrip)
+{
+	struct proto_shim_status	 in, out;
+	char				*line;
+
+	memset(&in, 0, sizeof in);
+	in.shim_pid = 31336;
+	in.pid = 31337;
+	in.started_ms = T_STARTED;
+	in.ready_ms = T_READY;
+	in.wstatus = -1;
+	shim_status_roundtrip(&in, &out, &line);
+	must_find(line, "\"v\":1,");
+	must_find(line, "\"wstatus\":null");
+	must_find(line, "\"ended_at\":null");
+	must_find(line, "\"stopping\":false");
+	must_find(line, "\"error\":null");
+	must_find(line, "\"ready_at\":\"2026-11-18T11:06:41.623Z\"");
+	ck_assert_int_eq(out.wstatus, -1);
+	ck_assert_int_eq(out.ended_ms, 0);
+	ck_assert_ptr_null(out.error);
+	free(out.error);
+	free(line);
+}
+END_TEST
+
+START_TEST(test_shim_status_ended_roundtrip)
+{
+	struct proto_shim_status	 in, out;
+	char				*line;
+
+	/* exit(15). */
+	memset(&in, 0, sizeof in);
+	in.shim_pid = 31336;
+	in.pid = 31337;
+	in.started_ms = T_STARTED;
+	in.ended_ms = T_ENDED;
+	in.wstatus = 0x0f00;
+	shim_status_roundtrip(&in, &out, &line);
+	must_find(line, "\"wstatus\":3840");
+	ck_assert(WIFEXITED(out.wstatus));
+	ck_assert_int_eq(WEXITSTATUS(out.wstatus), 15);
+	free(out.error);
+	free(line);
+
+	/* Killed by SIGKILL while being stopped. */
+	in.wstatus = SIGKILL;
+	in.stopping = 1;
+	shim_status_roundtrip(&in, &out, &line);
+	must_find(line, "\"wstatus\":9,");
+	must_find(line, "\"stopping\":true");
+	ck_assert(WIFSIGNALED(out.wstatus));
+	ck_assert_int_eq(WTERMSIG(out.wstatus), SIGKILL);
+	ck_assert_int_eq(out.stopping, 1);
+	free(out.error);
+	free(line);
+
+	/* The launch failed: no pid, an error. */
+	memset(&in, 0, sizeof in);
+	in.shim_pid = 31336;
+	in.ended_ms = T_ENDED;
+	in.wstatus = 127 << 8;
+	in.error = xstrdup("exec kvsd: No such file or directory \"\\\"");
+	shim_status_roundtrip(&in, &out, &line);
+	ck_assert_int_eq(out.pid, 0);
+	ck_assert_str_eq(out.error,
+	    "exec kvsd: No such file or directory \"\\\"");
+	ck_assert_ptr_ne(out.error, in.error);
+	free(out.error);
+	free(in.error);
+	free(line);
+}
+END_TEST
+
+START_TEST(test_shim_status_decode)
+{
+	static const char		 null_ws[] = "{\"v\":1,\"shim_pid\":5,"
+	    "\"pid\":6,\"started_at\":null,\"ready_at\":null,"
+	    "\"ended_at\":null,\"wstatus\":null,\"stopping\":false,"
+	    "\"error\":null}";
+	static const char		 no_ws[] = "{\"v\":1,\"shim_pid\":5,"
+	    "\"pid\":6}";
+	struct proto_shim_status	 st;
+	struct proto_error		 err;
+
+	memset(&st, 0, sizeof st);
+	ck_assert_int_eq(proto_shim_status_decode(null_ws, strlen(null_ws),
+	    &st, &err), 0);
+	ck_assert_int_eq(st.wstatus, -1);
+	ck_assert_int_eq(st.shim_pid, 5);
+	ck_assert_int_eq(st.pid, 6);
+	ck_assert_int_eq(st.started_ms, 0);
+	ck_assert_int_eq(st.stopping, 0);
+	ck_assert_ptr_null(st.error);
+	free(st.error);
+
+	st.wstatus = 0;
+	ck_assert_int_eq(proto_shim_status_decode(no_ws, strlen(no_ws), &st,
+	    &err), 0);
+	ck_assert_int_eq(st.wstatus, -1);
+	ck_assert_int_eq(st.ended_ms, 0);
+	free(st.error);
+}
+END_TEST
+
+static void
+shim_status_fails(const char *text, enum proto_code code, const char *field)
+{
+	struct proto_shim_status	st;
+	struct proto_error		err;
+
+	ck_assert_int_eq(proto_shim_status_decode(text, strlen(text), &st,
+	    &err), -1);
+	ck_assert_msg(err.code == code, "%s: code %s, want %s", text,
+	    proto_code_name(err.code), proto_code_name(code));
+	ck_assert_msg(strcmp(err.field, field) == 0,
+	    "%s: field \"%s\", want \"%s\"", text, err.field, field);
+	if (field[0] != '\0')
+		ck_assert_ptr_nonnull(strstr(err.message, field));
+	ck_assert_ptr_null(st.error);
+}
+
+START_TEST(test_shim_status_bad)
+{
+	shim_status_fails("{\"v\":2,\"shim_pid\":5,\"pid\":6}",
+	    PROTO_E_UNSUPPORTED_VERSION, "v");
+	shim_status_fails("{\"shim_pid\":5,\"pid\":6}", PROTO_E_INVALID_DATA,
+	    "v");
+	shim_status_fails("{\"v\":1,\"pid\":6}", PROTO_E_INVALID_DATA,
+	    "shim_pid");
+	shim_status_fails("{\"v\":1,\"shim_pid\":5}", PROTO_E_INVALID_DATA,
+	    "pid");
+	shim_status_fails("{\"v\":1,\"shim_pid\":5,\"pid\":6,"
+	    "\"wstatus\":65536}", PROTO_E_INVALID_DATA, "wstatus");
+	shim_status_fails("{\"v\":1,\"shim_pid\":5,\"pid\":6,"
+	    "\"wstatus\":-1}", PROTO_E_INVALID_DATA, "wstatus");
+	shim_status_fails("{\"v\":1,\"shim_pid\":5,\"pid\":6,"
+	    "\"ended_at\":\"now\"}", PROTO_E_INVALID_DATA, "ended_at");
+	shim_status_fails("{\"v\":1,\"shim_pid\":5,\"pid\":6,\"error\":1}",
+	    PROTO_E_INVALID_DATA, "error");
+	shim_status_fails("{\"v\":1,\"shim_pid\":5,", PROTO_E_INVALID_PAYLOAD,
+	    "");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* v2 names and spec helpers.                                          */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_restart_names)
+{
+	static const char *const want[] = { "no", "on-failure", "always" };
+
+	ck_assert_uint_eq(sizeof want / sizeof want[0], PROTO_RESTART__COUNT);
+	for (int i = 0; i < PROTO_RESTART__COUNT; i++) {
+		ck_assert_str_eq(proto_restart_name((enum proto_restart)i),
+		    want[i]);
+		ck_assert_int_eq(proto_restart_parse(want[i]), i);
+		ck_assert_int_eq(proto_restart_parse(proto_restart_name(
+		    (enum proto_restart)i)), i);
+	}
+	ck_assert_ptr_null(proto_restart_name(PROTO_RESTART__COUNT));
+	ck_assert_int_eq(proto_restart_parse("sometimes"), -1);
+	ck_assert_int_eq(proto_restart_parse("on_failure"), -1);
+	ck_assert_int_eq(proto_restart_parse(""), -1);
+}
+END_TEST
+
+START_TEST(test_rlimit_names)
+{
+	static const struct {
+		const char	*name;
+		int		 resource;
+	} want[] = {
+		{ "as", RLIMIT_AS }, { "core", RLIMIT_CORE },
+		{ "cpu", RLIMIT_CPU }, { "data", RLIMIT_DATA },
+		{ "fsize", RLIMIT_FSIZE }, { "locks", RLIMIT_LOCKS },
+		{ "memlock", RLIMIT_MEMLOCK }, { "msgqueue", RLIMIT_MSGQUEUE },
+		{ "nice", RLIMIT_NICE }, { "nofile", RLIMIT_NOFILE },
+		{ "nproc", RLIMIT_NPROC }, { "rss", RLIMIT_RSS },
+		{ "rtprio", RLIMIT_RTPRIO }, { "stack", RLIMIT_STACK },
+	};
+
+	ck_assert_int_eq(proto_rlimit_parse("nofile"), RLIMIT_NOFILE);
+	ck_assert_int_eq(proto_rlimit_parse("bogus"), -1);
+	ck_assert_int_eq(proto_rlimit_parse("NOFILE"), -1);
+	ck_assert_int_eq(proto_rlimit_parse(""), -1);
+	ck_assert_str_eq(proto_rlimit_name(RLIMIT_CORE), "core");
+	ck_assert_ptr_null(proto_rlimit_name(-1));
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		ck_assert_int_eq(proto_rlimit_parse(want[i].name),
+		    want[i].resource);
+		ck_assert_str_eq(proto_rlimit_name(want[i].resource),
+		    want[i].name);
+	}
+}
+END_TEST
+
+START_TEST(test_submit_init_defaults)
+{
+	struct proto_submit	s;
+
+	memset(&s, 0xa5, sizeof s);
+	proto_submit_init(&s);
+	ck_assert_ptr_null(s.label);
+	ck_assert_uint_eq(s.argv.n, 0);
+	ck_assert_ptr_null(s.argv.v);
+	ck_assert_ptr_null(s.cwd);
+	ck_assert_int_eq(s.restart, PROTO_RESTART_NO);
+	ck_assert_int_eq(s.max_restarts, -1);
+	ck_assert_int_eq(s.ready_fd, 0);
+	ck_assert_int_eq(s.umask, -1);
+	ck_assert_ptr_null(s.rlimits);
+	ck_assert_uint_eq(s.nrlimits, 0);
+	proto_submit_free(&s);
+}
+END_TEST
+
+START_TEST(test_submit_set_rlimit_replaces)
+{
+	struct proto_submit	s;
+
+	proto_submit_init(&s);
+	proto_submit_set_rlimit(&s, RLIMIT_NOFILE, 1024, 4096);
+	ck_assert_uint_eq(s.nrlimits, 1);
+	proto_submit_set_rlimit(&s, RLIMIT_NOFILE, 2048, -1);
+	ck_assert_uint_eq(s.nrlimits, 1);
+	ck_assert_int_eq(s.rlimits[0].resource, RLIMIT_NOFILE);
+	ck_assert_int_eq(s.rlimits[0].soft, 2048);
+	ck_assert_int_eq(s.rlimits[0].hard, -1);
+	proto_submit_set_rlimit(&s, RLIMIT_CORE, 0, 0);
+	ck_assert_uint_eq(s.nrlimits, 2);
+	proto_submit_set_rlimit(&s, RLIMIT_NOFILE, 1, 2);
+	ck_assert_uint_eq(s.nrlimits, 2);
+	ck_assert_int_eq(s.rlimits[0].resource, RLIMIT_NOFILE);
+	ck_assert_int_eq(s.rlimits[0].soft, 1);
+	ck_assert_int_eq(s.rlimits[0].hard, 2);
+	ck_assert_int_eq(s.rlimits[1].resource, RLIMIT_CORE);
+	ck_assert_int_eq(s.rlimits[1].soft, 0);
+	proto_submit_free(&s);
+	ck_assert_ptr_null(s.rlimits);
+	ck_assert_uint_eq(s.nrlimits, 0);
+}
+END_TEST
+
+START_TEST(test_submit_copy_rlimits)
+{
+	struct proto_submit	a, b;
+
+	spec_fill(&a, "web");
+	proto_submit_copy(&b, &a);
+	ck_assert_ptr_ne(b.rlimits, a.rlimits);
+	ck_assert_ptr_ne(b.label, a.label);
+	assert_spec_eq(&b, &a);
+	proto_submit_free(&a);
+	ck_assert_ptr_null(a.rlimits);
+	/* The copy is intact. */
+	ck_assert_str_eq(b.label, "web");
+	ck_assert_int_eq(b.restart, PROTO_RESTART_ON_FAILURE);
+	ck_assert_int_eq(b.max_restarts, 5);
+	ck_assert_int_eq(b.ready_fd, 3);
+	ck_assert_int_eq(b.umask, 027);
+	ck_assert_uint_eq(b.nrlimits, 2);
+	ck_assert_int_eq(b.rlimits[0].resource, RLIMIT_NOFILE);
+	ck_assert_int_eq(b.rlimits[0].soft, 1024);
+	ck_assert_int_eq(b.rlimits[0].hard, 4096);
+	ck_assert_int_eq(b.rlimits[1].resource, RLIMIT_CORE);
+	ck_assert_int_eq(b.rlimits[1].hard, -1);
+	/* Changing the copy's rlimits leaves nothing shared. */
+	proto_submit_set_rlimit(&b, RLIMIT_CPU, 10, 20);
+	ck_assert_uint_eq(b.nrlimits, 3);
 	proto_submit_free(&b);
 }
 END_TEST
@@ -1926,6 +3249,27 @@ proto_suite(void)
 	tcase_add_test(tc, test_submit_optional_null_accepted);
 	suite_add_tcase(s, tc);
 
+	tc = tcase_create("request_spec");
+	tcase_add_test(tc, test_req_submit_every_spec_field_roundtrip);
+	tcase_add_test(tc, test_req_submit_spec_from_json);
+	tcase_add_test(tc, test_req_submit_spec_defaults);
+	tcase_add_test(tc, test_submit_restart_bad);
+	tcase_add_test(tc, test_submit_max_restarts_bad);
+	tcase_add_test(tc, test_submit_ready_fd_bad);
+	tcase_add_test(tc, test_submit_umask_bad);
+	tcase_add_test(tc, test_submit_rlimits_bad);
+	tcase_add_test(tc, test_submit_wait_ready_bad);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("request_start_restart_remove");
+	tcase_add_test(tc, test_req_start_roundtrip);
+	tcase_add_test(tc, test_req_restart_roundtrip);
+	tcase_add_test(tc, test_req_remove_roundtrip);
+	tcase_add_test(tc, test_start_restart_remove_match_bad);
+	tcase_add_test(tc, test_start_restart_remove_unknown_member);
+	tcase_add_test(tc, test_restart_remove_options_bad);
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("request_match");
 	tcase_add_test(tc, test_stop_match_missing_or_empty);
 	tcase_add_test(tc, test_stop_match_element_bad);
@@ -1954,6 +3298,12 @@ proto_suite(void)
 	tcase_add_test(tc, test_reply_error_every_code_roundtrip);
 	tcase_add_test(tc, test_reply_unknown_code_is_internal);
 	tcase_add_test(tc, test_jobs_json);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("reply_job_v2");
+	tcase_add_test(tc, test_reply_jobs_v2_fields_roundtrip);
+	tcase_add_test(tc, test_reply_job_logs_absent);
+	tcase_add_test(tc, test_reply_start_restart_remove_roundtrip);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reply_strict");
@@ -1989,6 +3339,34 @@ proto_suite(void)
 	tcase_add_test(tc, test_error_set);
 	tcase_add_test(tc, test_strv_copy_free);
 	tcase_add_test(tc, test_submit_copy);
+	tcase_add_test(tc, test_restart_names);
+	tcase_add_test(tc, test_rlimit_names);
+	tcase_add_test(tc, test_submit_init_defaults);
+	tcase_add_test(tc, test_submit_set_rlimit_replaces);
+	tcase_add_test(tc, test_submit_copy_rlimits);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("jobfile");
+	tcase_add_test(tc, test_jobfile_decode_valid);
+	tcase_add_test(tc, test_jobfile_roundtrip);
+	tcase_add_test(tc, test_jobfile_empty);
+	tcase_add_test(tc, test_jobfile_not_json_or_array);
+	tcase_add_test(tc, test_jobfile_element_not_object);
+	tcase_add_test(tc, test_jobfile_missing_argv);
+	tcase_add_test(tc, test_jobfile_unknown_member);
+	tcase_add_test(tc, test_jobfile_duplicate_label);
+	tcase_add_test(tc, test_jobfile_bad_values);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("state");
+	tcase_add_test(tc, test_record_roundtrip);
+	tcase_add_test(tc, test_record_bad_version);
+	tcase_add_test(tc, test_record_missing_shim);
+	tcase_add_test(tc, test_record_garbled_or_truncated);
+	tcase_add_test(tc, test_shim_status_running_roundtrip);
+	tcase_add_test(tc, test_shim_status_ended_roundtrip);
+	tcase_add_test(tc, test_shim_status_decode);
+	tcase_add_test(tc, test_shim_status_bad);
 	suite_add_tcase(s, tc);
 
 	return s;
