@@ -743,7 +743,7 @@ const struct cmd_entry cmd_submit_entry = {
 	    "looks its command up as above.  Of the other options only\n"
 	    "--wait-ready (for the jobs with a ready_fd) and -t go with -f.\n"
 	    "\n"
-	    "Examples:\n"
+	    "Example:\n"
 	    "  launch submit -l web --stdout web.log -- python3 -m http.server "
 	    "8080\n"
 	    "  launch submit -l worker --restart on-failure --max-restarts 5 "

@@ -33,7 +33,9 @@ grep -q "refused a client of uid $(id -u "$user")" "$T/daemon.log" ||
 ud=$(mktemp -d "${TMPDIR:-/tmp}/launch-other.XXXXXX")
 chown "$user" "$ud"
 chmod 755 "$ud"
-LAUNCH_STATE_DIR="$ud/state" as_user "$LAUNCH" serve -S "$ud/sock" >"$T/other.log" 2>&1 &
+# Not through as_user: $! must be the daemon itself, to stop it by pid.
+LAUNCH_STATE_DIR="$ud/state" setpriv --reuid="$user" --regid="$user" \
+    --clear-groups "$LAUNCH" serve -S "$ud/sock" >"$T/other.log" 2>&1 &
 other=$!
 KILL_PIDS="$other"
 wait_for 10 "the other user's daemon" test -S "$ud/sock"
