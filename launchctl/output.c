@@ -43,13 +43,15 @@ output_duration(int64_t ms, char *buf, size_t len)
 void
 output_outcome(const struct proto_job *j, char *buf, size_t len)
 {
-	if (j->state == PROTO_STATE_FAILED)
-		snprintf(buf, len, "failed");
-	else if (j->ended_ms > 0 && j->signal > 0)
+	if (j->ended_ms > 0 && j->signal > 0)
 		snprintf(buf, len, "%s", proto_signal_name(j->signal));
-	else if (j->ended_ms > 0)
+	else if (j->ended_ms > 0 && j->exit_code >= 0)
 		snprintf(buf, len, "exit %d", j->exit_code);
-	else if (j->started_ms > 0)
+	else if (j->state == PROTO_STATE_FAILED)
+		snprintf(buf, len, "failed");
+	else if (j->ended_ms > 0 && j->error != NULL)
+		snprintf(buf, len, "lost");
+	else if (j->started_ms > 0 && j->ended_ms == 0)
 		output_duration(output_now_ms() - j->started_ms, buf, len);
 	else
 		snprintf(buf, len, "-");

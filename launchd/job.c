@@ -294,6 +294,7 @@ act_launch(struct job *j)
 
 	j->generation++;
 	j->launched = 0;
+	j->launch_failed = 0;
 	j->state = PROTO_STATE_STARTING;
 	j->pid = 0;
 	j->started_ms = server_now_ms();
@@ -348,6 +349,7 @@ act_launch_failed(struct job *j)
 	    j->error != NULL ? j->error : "unknown");
 	j->driver->cleanup(j);
 	j->state = PROTO_STATE_FAILED;
+	j->launch_failed = 1;
 	j->ended_ms = server_now_ms();
 	if (j->fresh) {
 		/* A job that never ran is not kept: the label is free. */

@@ -124,6 +124,7 @@ struct job {
 	unsigned		 generation;	/* launches so far */
 	int			 fresh;		/* never launched: submit */
 	int			 launched;	/* this generation's exec ok */
+	int			 launch_failed;	/* this generation's did not */
 	int			 user_stopped;	/* no restart by policy */
 	int			 restart_pending; /* `launch restart` */
 	int			 removing;	/* `launch remove` */

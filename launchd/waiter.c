@@ -105,14 +105,14 @@ waiter_add_job(struct waiter *w, const struct job *j)
 	job_view(j, &view);
 	if (!w->single) {
 		proto_jobs_reply_add(w->reply, &view);
-		if (j->state == PROTO_STATE_FAILED && !j->launched)
+		if (j->launch_failed)
 			proto_jobs_reply_add_error(w->reply, j->spec.label,
 			    PROTO_E_LAUNCH_FAILURE, j->error != NULL ?
 			    j->error : "launch failed");
 		return;
 	}
 	free(w->single_line);
-	if (!job_live(j) && !j->launched) {
+	if (j->launch_failed) {
 		proto_error_set(&err, PROTO_E_LAUNCH_FAILURE, "argv", "%s",
 		    j->error != NULL ? j->error : "launch failed");
 		w->single_line = proto_reply_error(w->id, &err);
