@@ -261,7 +261,8 @@ state_load(void (*fn)(struct proto_record *))
 		ids[n++] = id;
 	}
 	closedir(d);
-	qsort(ids, n, sizeof *ids, state_cmp_ids);
+	if (n > 0)
+		qsort(ids, n, sizeof *ids, state_cmp_ids);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(path, sizeof path, "%s/%lld.json", state_jobs, ids[i]);
 		if ((text = file_read(path, &len)) == NULL) {
