@@ -4,8 +4,8 @@
  * launch remove [-t SECS] LABEL|GLOB...
  *
  * The daemon's reply is a stop's ({"jobs", "errors"}), so the three
- * share cmd-stop.c's helpers: quiet on success unless -v, each label
- * error on stderr.
+ * share cmd-stop.c's cmd_jobs_exec: quiet on success unless -v, each
+ * label error on stderr.
  */
 #include "config.h"
 
@@ -14,73 +14,23 @@
 
 #include "launch.h"
 
-/*
- * One exec for the three: which options the command takes follows from
- * its op (start: none; remove: -t; restart: -t and -s), as in the
- * request encoder.
- */
-static int
-start_exec(const struct cmd_entry *e, enum proto_op op, struct cmd_ctx *ctx,
-    int argc, char **argv)
-{
-	struct proto_request	 req;
-	const char		*opts;
-	int			 ch, rc;
-
-	switch (op) {
-	case PROTO_OP_RESTART:
-		opts = "t:s:";
-		break;
-	case PROTO_OP_REMOVE:
-		opts = "t:";
-		break;
-	default:
-		opts = "";
-		break;
-	}
-	proto_request_init(&req, op);
-	while ((ch = getopt(argc, argv, opts)) != -1) {
-		switch (ch) {
-		case 't':
-			if (cmd_parse_timeout(e, optarg, &req.timeout_ms) == -1)
-				return EXIT_USAGE;
-			break;
-		case 's':
-			if (cmd_parse_stop_signal(e, optarg, &req.signal) == -1)
-				return EXIT_USAGE;
-			break;
-		default:
-			cmd_usage_error(e, "bad option");
-			return EXIT_USAGE;
-		}
-	}
-	if (optind == argc) {
-		cmd_usage_error(e, "expected at least one LABEL or GLOB");
-		return EXIT_USAGE;
-	}
-	if ((rc = client_add_match(&req.match, argc, argv, optind)) == 0)
-		rc = cmd_jobs_call(ctx, &req);
-	proto_request_free(&req);
-	return rc;
-}
-
 static int
 cmd_start_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	return start_exec(&cmd_start_entry, PROTO_OP_START, ctx, argc, argv);
+	return cmd_jobs_exec(&cmd_start_entry, PROTO_OP_START, ctx, argc, argv);
 }
 
 static int
 cmd_restart_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	return start_exec(&cmd_restart_entry, PROTO_OP_RESTART, ctx, argc,
+	return cmd_jobs_exec(&cmd_restart_entry, PROTO_OP_RESTART, ctx, argc,
 	    argv);
 }
 
 static int
 cmd_remove_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	return start_exec(&cmd_remove_entry, PROTO_OP_REMOVE, ctx, argc, argv);
+	return cmd_jobs_exec(&cmd_remove_entry, PROTO_OP_REMOVE, ctx, argc, argv);
 }
 
 const struct cmd_entry cmd_start_entry = {

@@ -92,15 +92,33 @@ cmd_jobs_call(const struct cmd_ctx *ctx, struct proto_request *req)
 	return rc;
 }
 
-static int
-cmd_stop_exec(struct cmd_ctx *ctx, int argc, char **argv)
+/*
+ * One exec for stop, start, restart and remove: which options a command
+ * takes follows from its op (start: none; remove: -t; stop and restart:
+ * -t and -s), as in the request encoder.
+ */
+int
+cmd_jobs_exec(const struct cmd_entry *e, enum proto_op op, struct cmd_ctx *ctx,
+    int argc, char **argv)
 {
-	const struct cmd_entry	*e = &cmd_stop_entry;
 	struct proto_request	 req;
+	const char		*opts;
 	int			 ch, rc;
 
-	proto_request_init(&req, PROTO_OP_STOP);
-	while ((ch = getopt(argc, argv, "t:s:")) != -1) {
+	switch (op) {
+	case PROTO_OP_STOP:
+	case PROTO_OP_RESTART:
+		opts = "t:s:";
+		break;
+	case PROTO_OP_REMOVE:
+		opts = "t:";
+		break;
+	default:
+		opts = "";
+		break;
+	}
+	proto_request_init(&req, op);
+	while ((ch = getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 't':
 			if (cmd_parse_timeout(e, optarg, &req.timeout_ms) == -1)
@@ -123,6 +141,12 @@ cmd_stop_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = cmd_jobs_call(ctx, &req);
 	proto_request_free(&req);
 	return rc;
+}
+
+static int
+cmd_stop_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return cmd_jobs_exec(&cmd_stop_entry, PROTO_OP_STOP, ctx, argc, argv);
 }
 
 static int

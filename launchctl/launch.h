@@ -76,6 +76,9 @@ int	cmd_parse_stop_signal(const struct cmd_entry *, const char *,
 int	cmd_jobs_report(const struct cmd_ctx *, const struct proto_reply *);
 /* client_request, then report as above; the exit code. */
 int	cmd_jobs_call(const struct cmd_ctx *, struct proto_request *);
+/* The whole of stop, start, restart and remove: options by op. */
+int	cmd_jobs_exec(const struct cmd_entry *, enum proto_op,
+	    struct cmd_ctx *, int argc, char **argv);
 
 /* client.c */
 struct client {

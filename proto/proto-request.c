@@ -107,19 +107,6 @@ proto_request_encode(const struct proto_request *req)
 }
 
 static int
-check_label(const char *field, const char *label, struct proto_error *err)
-{
-	char	why[128];
-
-	if (!proto_label_valid(label, why, sizeof why)) {
-		proto_error_set(err, PROTO_E_INVALID_DATA, field, "%s: %s",
-		    field, why);
-		return -1;
-	}
-	return 0;
-}
-
-static int
 decode_submit(const cJSON *o, struct proto_request *req,
     struct proto_error *err)
 {
@@ -248,7 +235,7 @@ proto_request_decode(const char *line, size_t len, struct proto_request *req,
 		break;
 	case PROTO_OP_STATUS:
 		if (pj_string(o, "label", 1, &req->label, err) == -1 ||
-		    check_label("label", req->label, err) == -1)
+		    pj_check_label("label", req->label, err) == -1)
 			goto out;
 		break;
 	case PROTO_OP_LIST:

@@ -134,8 +134,8 @@ pj_spec_add(cJSON *o, const struct proto_submit *s, int with_nulls)
 	}
 }
 
-static int
-check_label(const char *field, const char *label, struct proto_error *err)
+int
+pj_check_label(const char *field, const char *label, struct proto_error *err)
 {
 	char	why[128];
 
@@ -221,7 +221,7 @@ pj_spec_decode(const cJSON *o, struct proto_submit *s, struct proto_error *err)
 
 	proto_submit_init(s);
 	if (pj_string(o, "label", 1, &s->label, err) == -1 ||
-	    check_label("label", s->label, err) == -1 ||
+	    pj_check_label("label", s->label, err) == -1 ||
 	    pj_strv(o, "argv", 1, &s->argv, err) == -1 ||
 	    pj_env(o, "env", &s->env, err) == -1 ||
 	    pj_string(o, "cwd", 0, &s->cwd, err) == -1 ||

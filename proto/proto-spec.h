@@ -10,6 +10,9 @@ extern const char *const pj_spec_members[];
 
 /* Add the spec's members to o; with_nulls adds unset ones as null. */
 void	pj_spec_add(cJSON *o, const struct proto_submit *, int with_nulls);
+/* A valid label, or invalid_data naming field. */
+int	pj_check_label(const char *field, const char *label,
+	    struct proto_error *);
 int	pj_spec_decode(const cJSON *o, struct proto_submit *,
 	    struct proto_error *);
 
