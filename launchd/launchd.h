@@ -211,7 +211,8 @@ const char *state_dir(void);
 const char *state_boot_id(void);
 int64_t	 state_log_size(void);
 int	 state_log_files(void);
-void	 state_save(const struct job *);
+/* Write the job's record; -1 (logged, errno set) if it could not. */
+int	 state_save(const struct job *);
 void	 state_forget(const struct job *);
 /* The shim's status file: 0, or -1 (absent or garbled). */
 int	 state_read_status(const struct job *, struct proto_shim_status *);

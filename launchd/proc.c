@@ -16,9 +16,9 @@
  * unreaped child's group.  So a stale record whose pid now belongs to a
  * stranger can neither be adopted nor signalled.
  *
- * The shim sends "update" after each change of its status file; the
- * daemon re-reads the file (state_read_status), the single source of
- * truth.  When the connection closes, one last read tells whether the job
+ * The shim sends its status record ("status JSON") on every change and
+ * on every new connection.  When the connection closes before the shim
+ * reported an end, one read of its status file tells whether the job
  * ended (the shim wrote why) or was lost (the shim died).
  */
 #include "config.h"
@@ -98,24 +98,35 @@ proc_ctl_cb(struct ev_loop *loop, ev_io *w, int revents)
 	struct job	*j = w->data;
 	ssize_t		 n;
 	char		*nl;
-	int		 update = 0;
 
-	n = read(j->ctl, buf_reserve(&j->ctl_in, 512), 512);
+	n = read(j->ctl, buf_reserve(&j->ctl_in, 4096), 4096);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
-	if (n <= 0 || buf_used(&j->ctl_in) > 4096) {
+	if (n <= 0 || buf_used(&j->ctl_in) > 65536) {
 		proc_disconnect(j);
 		proc_refresh(j, 1);
 		return;
 	}
 	j->ctl_in.len += (size_t)n;
-	while ((nl = memchr(buf_head(&j->ctl_in), '\n',
+	while (j->ctl != -1 && (nl = memchr(buf_head(&j->ctl_in), '\n',
 	    buf_used(&j->ctl_in))) != NULL) {
-		update |= strncmp(buf_head(&j->ctl_in), "update\n", 7) == 0;
-		buf_consume(&j->ctl_in, (size_t)(nl - buf_head(&j->ctl_in)) + 1);
+		char				*line = buf_head(&j->ctl_in);
+		size_t				 len = (size_t)(nl - line);
+		struct proto_shim_status	 st;
+		struct proto_error		 err;
+
+		if (len > 7 && strncmp(line, "status ", 7) == 0 &&
+		    proto_shim_status_decode(line + 7, len - 7, &st, &err) ==
+		    0) {
+			buf_consume(&j->ctl_in, len + 1);
+			job_shim_status(j, &st, 0);
+			free(st.error);
+			/* The job may be gone (a failed first launch). */
+			return;
+		}
+		log_warnx("%s: bad message from the shim", j->spec.label);
+		buf_consume(&j->ctl_in, len + 1);
 	}
-	if (update)
-		proc_refresh(j, 0);
 }
 
 static int
@@ -203,9 +214,15 @@ proc_start(struct job *j, char *why, size_t whylen)
 		return -1;
 	}
 	/* The record names the socket before the shim exists, so a crash
-	 * right after the fork still finds it. */
+	 * right after the fork still finds it.  No record, no job: a job
+	 * the daemon could lose track of is not started. */
 	j->shim.pid = 0;
-	state_save(j);
+	if (state_save(j) == -1) {
+		snprintf(why, whylen, "%s: cannot save its record: %s",
+		    j->spec.label, strerror(errno));
+		close(lfd);
+		return -1;
+	}
 	if ((pid = fork()) == -1) {
 		snprintf(why, whylen, "fork: %s", strerror(errno));
 		close(lfd);
@@ -242,11 +259,9 @@ proc_stop(struct job *j, int sig, int64_t timeout_ms)
 static int
 proc_adopt(struct job *j)
 {
-	if (j->shim.sock[0] == '\0' ||
-	    proc_connect(j) == -1)
+	if (j->shim.sock[0] == '\0' || proc_connect(j) == -1)
 		return -1;
-	proc_refresh(j, 0);
-	return 0;
+	return 0;	/* the shim tells its status on accept */
 }
 
 static void

@@ -152,11 +152,12 @@ state_open(const char *dir, int64_t log_size, int log_files, char *err,
 	return SERVER_EXIT_OK;
 }
 
-void
+int
 state_save(const struct job *j)
 {
 	struct proto_record	 st;
 	char			 name[64], *line;
+	int			 rc;
 
 	memset(&st, 0, sizeof st);
 	job_view(j, &st.job);
@@ -165,10 +166,12 @@ state_save(const struct job *j)
 	st.backoff = j->backoff;
 	line = proto_record_encode(&st);
 	snprintf(name, sizeof name, "%lld.json", (long long)j->id);
-	if (file_replace(state_jobs, name, line, strlen(line)) == -1)
+	rc = file_replace(state_jobs, name, line, strlen(line));
+	if (rc == -1)
 		log_warn("%s: saving state to %s/%s", j->spec.label,
 		    state_jobs, name);
 	free(line);
+	return rc;
 }
 
 void

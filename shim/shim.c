@@ -25,10 +25,10 @@
  * Its only record is STATE_DIR/jobs/ID.status (proto_shim_status),
  * replaced atomically at every change.  The control socket carries two
  * one-line messages: the daemon sends "stop SIGNUM TIMEOUT_MS", the shim
- * sends "update" after each status change; the daemon then re-reads the
- * status file, the single source of truth.  A daemon that restarts
- * reconnects to the socket, whose name is in the job's state file; the
- * shim accepts only its own uid.
+ * sends "status JSON" (the same record) on every change and to every new
+ * connection.  A daemon that restarts reconnects to the socket, whose
+ * name is in the job's state file, and reads the file only for what it
+ * could not hear; the shim accepts only its own uid.
  *
  * Cost: one process per job (its private memory is what the benchmark
  * reports), one extra exec per start, and one fsync'd file per change.
@@ -112,7 +112,27 @@ shim_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Record the status and tell the daemon (if one is listening). */
+/* Send the status to the daemon, if one is connected. */
+static void
+shim_tell(struct shim *s)
+{
+	char	*line, *msg;
+
+	if (s->ctl == -1)
+		return;
+	line = proto_shim_status_encode(&s->st);
+	xasprintf(&msg, "status %s", line);
+	free(line);
+	if (send(s->ctl, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT) == -1) {
+		close(s->ctl);
+		s->ctl = -1;
+	}
+	free(msg);
+}
+
+/* Record the status and tell the daemon.  The daemon believes what it is
+ * told; the file is for a daemon that was not there to hear it (and a
+ * full disk that refuses the file does not mislead a listening one). */
 static void
 shim_publish(struct shim *s)
 {
@@ -122,11 +142,7 @@ shim_publish(struct shim *s)
 		fprintf(stderr, "launch shim %lld: writing status: %s\n", s->id,
 		    strerror(errno));
 	free(line);
-	if (s->ctl != -1 && send(s->ctl, "update\n", 7,
-	    MSG_NOSIGNAL | MSG_DONTWAIT) == -1 && errno != EAGAIN) {
-		close(s->ctl);
-		s->ctl = -1;
-	}
+	shim_tell(s);
 }
 
 /* ---- logs ---- */
@@ -155,19 +171,24 @@ shim_log_write(struct shim *s, struct shim_log *l, const char *data, size_t n)
 {
 	struct stat	st;
 	ssize_t		w;
+	size_t		room;
 
-	if (l->fd != -1 && s->log_size > 0 && l->size > 0 &&
-	    l->size + (off_t)n > s->log_size)
-		shim_log_rotate(s, l);
-	if (l->fd == -1) {
-		l->fd = open(l->path, O_WRONLY | O_CREAT | O_APPEND |
-		    O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (l->fd == -1)
-			goto fail;
-		l->size = fstat(l->fd, &st) == 0 ? st.st_size : 0;
-	}
 	while (n > 0) {
-		w = write(l->fd, data, n);
+		if (l->fd != -1 && s->log_size > 0 && l->size >= s->log_size)
+			shim_log_rotate(s, l);
+		if (l->fd == -1) {
+			l->fd = open(l->path, O_WRONLY | O_CREAT | O_APPEND |
+			    O_CLOEXEC | O_NOFOLLOW, 0600);
+			if (l->fd == -1)
+				goto fail;
+			l->size = fstat(l->fd, &st) == 0 ? st.st_size : 0;
+			continue;
+		}
+		/* Never past the limit: a burst is split across files. */
+		room = n;
+		if (s->log_size > 0 && (off_t)room > s->log_size - l->size)
+			room = (size_t)(s->log_size - l->size);
+		w = write(l->fd, data, room);
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w == -1)
@@ -310,16 +331,13 @@ shim_accept(struct shim *s)
 		close(fd);
 		return;
 	}
-	/* A new daemon replaces the old one, and is told to read the status
-	 * at once: it may have changed before anyone was connected. */
+	/* A new daemon replaces the old one, and is told the status at
+	 * once: it may have changed before anyone was connected. */
 	if (s->ctl != -1)
 		close(s->ctl);
 	buf_free(&s->ctl_in);
 	s->ctl = fd;
-	if (send(fd, "update\n", 7, MSG_NOSIGNAL | MSG_DONTWAIT) == -1) {
-		close(fd);
-		s->ctl = -1;
-	}
+	shim_tell(s);
 }
 
 static void
