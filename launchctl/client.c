@@ -217,3 +217,48 @@ client_add_match(struct proto_strv *match, int argc, char **argv, int first)
 	}
 	return 0;
 }
+
+/* An error reply is reported and freed: 0 means rep holds a result. */
+static int
+client_result(int rc, struct proto_reply *rep)
+{
+	if (rc == 0 && rep->is_error) {
+		rc = client_report_error(&rep->error);
+		proto_reply_free(rep);
+	}
+	return rc;
+}
+
+int
+client_list(const struct cmd_ctx *ctx, int argc, char **argv, int first,
+    struct proto_reply *rep)
+{
+	struct proto_request	req;
+	int			rc;
+
+	proto_request_init(&req, PROTO_OP_LIST);
+	if ((rc = client_add_match(&req.match, argc, argv, first)) == 0)
+		rc = client_request(ctx, &req, rep);
+	proto_request_free(&req);
+	return client_result(rc, rep);
+}
+
+int
+client_status(const struct cmd_ctx *ctx, const char *label,
+    struct proto_reply *rep)
+{
+	struct proto_request	req;
+	char			why[160];
+	int			rc;
+
+	if (!proto_label_valid(label, why, sizeof why)) {
+		fprintf(stderr, "launch: %s: %s\n", label, why);
+		return EXIT_USAGE;
+	}
+	proto_request_init(&req, PROTO_OP_STATUS);
+	req.label = (char *)label;
+	rc = client_request(ctx, &req, rep);
+	req.label = NULL;
+	proto_request_free(&req);
+	return client_result(rc, rep);
+}

@@ -18,7 +18,6 @@
 static int
 cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct proto_request	 req;
 	struct proto_reply	 rep;
 	struct proto_submit	*specs;
 	char			*text;
@@ -28,17 +27,8 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_usage_error(&cmd_export_entry, "bad option");
 		return EXIT_USAGE;
 	}
-	proto_request_init(&req, PROTO_OP_LIST);
-	if ((rc = client_add_match(&req.match, argc, argv, optind)) == 0)
-		rc = client_request(ctx, &req, &rep);
-	proto_request_free(&req);
-	if (rc != 0)
+	if ((rc = client_list(ctx, argc, argv, optind, &rep)) != 0)
 		return rc;
-	if (rep.is_error) {
-		rc = client_report_error(&rep.error);
-		proto_reply_free(&rep);
-		return rc;
-	}
 	/* list answers no label errors today; report any a daemon adds. */
 	for (size_t i = 0; i < rep.nerrors; i++) {
 		fprintf(stderr, "launch: %s\n", rep.errors[i].message);

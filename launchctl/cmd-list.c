@@ -14,7 +14,6 @@ cmd_list_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "long", no_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct proto_request	 req;
 	struct proto_reply	 rep;
 	char			*json;
 	int			 ch, rc, wide = 0, as_json = 0;
@@ -32,15 +31,9 @@ cmd_list_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	proto_request_init(&req, PROTO_OP_LIST);
-	if ((rc = client_add_match(&req.match, argc, argv, optind)) == 0)
-		rc = client_request(ctx, &req, &rep);
-	proto_request_free(&req);
-	if (rc != 0)
+	if ((rc = client_list(ctx, argc, argv, optind, &rep)) != 0)
 		return rc;
-	if (rep.is_error) {
-		rc = client_report_error(&rep.error);
-	} else if (as_json) {
+	if (as_json) {
 		json = proto_jobs_json(rep.jobs, rep.njobs, 0);
 		fputs(json, stdout);
 		free(json);

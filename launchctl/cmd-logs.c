@@ -449,11 +449,10 @@ cmd_logs_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cmd_entry	*e = &cmd_logs_entry;
-	struct proto_request	 req;
 	struct proto_reply	 rep;
 	struct sigaction	 sa;
 	const char		*log;
-	char			 why[160], *path;
+	char			*path;
 	long long		 lines = LOGS_DEFAULT;
 	int			 ch, rc, follow = 0, err = 0, ifd = -1, cur;
 
@@ -481,23 +480,8 @@ cmd_logs_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_usage_error(e, "expected one LABEL");
 		return EXIT_USAGE;
 	}
-	if (!proto_label_valid(argv[optind], why, sizeof why)) {
-		fprintf(stderr, "launch: %s: %s\n", argv[optind], why);
-		return EXIT_USAGE;
-	}
-
-	proto_request_init(&req, PROTO_OP_STATUS);
-	req.label = argv[optind];
-	rc = client_request(ctx, &req, &rep);
-	req.label = NULL;
-	proto_request_free(&req);
-	if (rc != 0)
+	if ((rc = client_status(ctx, argv[optind], &rep)) != 0)
 		return rc;
-	if (rep.is_error) {
-		rc = client_report_error(&rep.error);
-		proto_reply_free(&rep);
-		return rc;
-	}
 	log = err ? rep.jobs[0].stderr_log : rep.jobs[0].stdout_log;
 	if (log == NULL) {
 		fprintf(stderr, "launch: %s: no log\n", argv[optind]);

@@ -13,9 +13,8 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct proto_request	 req;
 	struct proto_reply	 rep;
-	char			 why[160], *json;
+	char			*json;
 	int			 ch, rc, as_json = 0;
 
 	while ((ch = getopt_long(argc, argv, "j", longopts, NULL)) != -1) {
@@ -29,19 +28,9 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_usage_error(&cmd_status_entry, "expected one LABEL");
 		return EXIT_USAGE;
 	}
-	if (!proto_label_valid(argv[optind], why, sizeof why)) {
-		fprintf(stderr, "launch: %s: %s\n", argv[optind], why);
-		return EXIT_USAGE;
-	}
-	proto_request_init(&req, PROTO_OP_STATUS);
-	req.label = argv[optind];
-	rc = client_request(ctx, &req, &rep);
-	req.label = NULL;
-	if (rc != 0)
+	if ((rc = client_status(ctx, argv[optind], &rep)) != 0)
 		return rc;
-	if (rep.is_error) {
-		rc = client_report_error(&rep.error);
-	} else if (as_json) {
+	if (as_json) {
 		json = proto_jobs_json(rep.jobs, 1, 0);
 		fputs(json, stdout);
 		free(json);

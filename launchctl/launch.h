@@ -101,6 +101,12 @@ int	client_request(const struct cmd_ctx *, struct proto_request *,
  * an exit code after printing why. */
 int	client_add_match(struct proto_strv *, int argc, char **argv,
 	    int first);
+/* list (globs argv[first..]) and status LABEL: 0 with rep holding the
+ * result, or an exit code after printing why (an error reply included). */
+int	client_list(const struct cmd_ctx *, int argc, char **argv, int first,
+	    struct proto_reply *);
+int	client_status(const struct cmd_ctx *, const char *label,
+	    struct proto_reply *);
 /* Print a reply's error as "launch: message" and map it to an exit code. */
 int	client_report_error(const struct proto_error *);
 int	client_exit_code(enum proto_code);

@@ -32,7 +32,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <search.h>
 #include <signal.h>
 #include <stdio.h>
@@ -598,6 +597,21 @@ job_shim_status(struct job *j, const struct proto_shim_status *st, int eof)
 	}
 }
 
+/* The shim is gone (or never answered): its status file has the last
+ * word, if it left one. */
+void
+job_shim_gone(struct job *j)
+{
+	struct proto_shim_status	st;
+
+	if (state_read_status(j, &st) == -1) {
+		memset(&st, 0, sizeof st);
+		st.wstatus = -1;
+	}
+	job_shim_status(j, &st, 1);
+	free(st.error);
+}
+
 /* ---- entry points for requests ---- */
 
 int
@@ -727,28 +741,24 @@ job_recover_one(struct proto_record *st)
 		return;
 	}
 	/* Ended while we were away?  The shim wrote down how. */
-	if (state_read_status(j, &status) == 0 && status.wstatus >= 0) {
-		log_info("%s: ended while the daemon was down", j->spec.label);
-		job_shim_status(j, &status, 1);
+	if (state_read_status(j, &status) == 0) {
+		int ended = status.wstatus >= 0;
+		if (ended) {
+			log_info("%s: ended while the daemon was down",
+			    j->spec.label);
+			job_shim_status(j, &status, 1);
+		}
 		free(status.error);
-		return;
+		if (ended)
+			return;
 	}
-	if (state_read_status(j, &status) == 0)
-		free(status.error);
 	if (j->driver->adopt(j) == 0) {
 		log_info("%s: adopted, pid %d (shim %lld)", j->spec.label,
 		    (int)j->pid, (long long)j->shim.pid);
 		return;
 	}
 	/* The shim may have ended between the two looks. */
-	if (state_read_status(j, &status) == 0) {
-		job_shim_status(j, &status, 1);
-		free(status.error);
-	} else {
-		memset(&status, 0, sizeof status);
-		status.wstatus = -1;
-		job_shim_status(j, &status, 1);
-	}
+	job_shim_gone(j);
 }
 
 void

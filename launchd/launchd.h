@@ -187,6 +187,8 @@ void		 job_view(const struct job *, struct proto_job *);
 /* The shim's status changed (eof: its connection closed). */
 void		 job_shim_status(struct job *,
 		    const struct proto_shim_status *, int eof);
+/* Its connection closed: settle from the shim's status file. */
+void		 job_shim_gone(struct job *);
 /* Load every job from the state directory and reattach or settle it. */
 void		 job_recover(void);
 void		 job_set_history(size_t);

@@ -80,19 +80,6 @@ proc_disconnect(struct job *j)
 }
 
 static void
-proc_refresh(struct job *j, int eof)
-{
-	struct proto_shim_status	st;
-
-	if (state_read_status(j, &st) == -1) {
-		memset(&st, 0, sizeof st);
-		st.wstatus = -1;
-	}
-	job_shim_status(j, &st, eof);
-	free(st.error);
-}
-
-static void
 proc_ctl_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct job	*j = w->data;
@@ -104,7 +91,7 @@ proc_ctl_cb(struct ev_loop *loop, ev_io *w, int revents)
 		return;
 	if (n <= 0 || buf_used(&j->ctl_in) > 65536) {
 		proc_disconnect(j);
-		proc_refresh(j, 1);
+		job_shim_gone(j);
 		return;
 	}
 	j->ctl_in.len += (size_t)n;
