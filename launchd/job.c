@@ -132,7 +132,7 @@ job_view(const struct job *j, struct proto_job *v)
 	v->stderr_log = j->stderr_log;
 }
 
-static void
+void
 job_set_error(struct job *j, const char *msg)
 {
 	free(j->error);
@@ -182,7 +182,7 @@ job_notify(struct job *j, enum job_want what)
 
 /* ---- the table ---- */
 
-static void
+void
 job_index(struct job *j)
 {
 	if (tsearch(j, &job_by_label, job_cmp_label) == NULL)
@@ -192,7 +192,7 @@ job_index(struct job *j)
 		job_next_id = j->id + 1;
 }
 
-static struct job *
+struct job *
 job_new(const struct proto_submit *spec, int64_t id)
 {
 	struct job	*j = xcalloc(1, sizeof *j);
@@ -369,7 +369,7 @@ job_backoff_delay(int backoff)
 	return d < JOB_BACKOFF_MAX ? d : JOB_BACKOFF_MAX;
 }
 
-static void
+void
 job_schedule_restart(struct job *j)
 {
 	double	delay = job_backoff_delay(j->backoff);
@@ -684,86 +684,4 @@ job_remove(struct job *j, int64_t timeout_ms, struct waiter *w)
 	waiter_add_job(w, j);
 	log_info("%s: removed", j->spec.label);
 	job_destroy(j, 1);
-}
-
-/* ---- recovery at startup ---- */
-
-static void
-job_recover_one(struct proto_record *st)
-{
-	struct proto_shim_status	 status;
-	struct job			*j;
-	int				 was_live;
-
-	if (job_find(st->job.spec.label) != NULL) {
-		log_warnx("job %lld: label %s is taken by an earlier job; "
-		    "skipped", (long long)st->job.id, st->job.spec.label);
-		return;
-	}
-	j = job_new(&st->job.spec, st->job.id);
-	j->state = st->job.state;
-	j->pid = (pid_t)st->job.pid;
-	j->started_ms = st->job.started_ms;
-	j->ready_ms = st->job.ready_ms;
-	j->ended_ms = st->job.ended_ms;
-	j->exit_code = st->job.exit_code;
-	j->signal = st->job.signal;
-	j->restarts = st->job.restarts;
-	j->error = st->job.error != NULL ? xstrdup(st->job.error) : NULL;
-	j->shim = st->shim;
-	j->user_stopped = st->user_stopped;
-	j->backoff = st->backoff;
-	j->generation = 1;
-	j->launched = j->pid > 0;
-	job_index(j);
-
-	was_live = job_live(j);
-	if (j->state == PROTO_STATE_BACKOFF) {
-		job_schedule_restart(j);
-		return;
-	}
-	if (!was_live)
-		return;
-	if (strcmp(j->shim.boot_id, state_boot_id()) != 0) {
-		/* The machine restarted: nothing of the job is left. */
-		char msg[96];
-		snprintf(msg, sizeof msg, "lost: the system restarted");
-		log_info("%s: %s", j->spec.label, msg);
-		job_set_error(j, msg);
-		j->ended_ms = server_now_ms();
-		j->state = PROTO_STATE_EXITED;
-		if (j->spec.restart == PROTO_RESTART_ALWAYS &&
-		    !j->user_stopped) {
-			j->restarts++;
-			job_event(j, JOB_EV_START);
-		} else
-			state_save(j);
-		return;
-	}
-	/* Ended while we were away?  The shim wrote down how. */
-	if (state_read_status(j, &status) == 0) {
-		int ended = status.wstatus >= 0;
-		if (ended) {
-			log_info("%s: ended while the daemon was down",
-			    j->spec.label);
-			job_shim_status(j, &status, 1);
-		}
-		free(status.error);
-		if (ended)
-			return;
-	}
-	if (j->driver->adopt(j) == 0) {
-		log_info("%s: adopted, pid %d (shim %lld)", j->spec.label,
-		    (int)j->pid, (long long)j->shim.pid);
-		return;
-	}
-	/* The shim may have ended between the two looks. */
-	job_shim_gone(j);
-}
-
-void
-job_recover(void)
-{
-	state_load(job_recover_one);
-	log_info("%zu jobs loaded from %s", job_total, state_dir());
 }

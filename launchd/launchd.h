@@ -189,9 +189,16 @@ void		 job_shim_status(struct job *,
 		    const struct proto_shim_status *, int eof);
 /* Its connection closed: settle from the shim's status file. */
 void		 job_shim_gone(struct job *);
+void		 job_set_history(size_t);
+/* For recover.c: build and index a job, set its error, arm its backoff. */
+struct job	*job_new(const struct proto_submit *, int64_t id);
+void		 job_index(struct job *);
+void		 job_set_error(struct job *, const char *);
+void		 job_schedule_restart(struct job *);
+
+/* recover.c */
 /* Load every job from the state directory and reattach or settle it. */
 void		 job_recover(void);
-void		 job_set_history(size_t);
 
 /* waiter.c */
 struct waiter	*waiter_new(struct peer *, int64_t id,
