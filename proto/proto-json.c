@@ -333,3 +333,22 @@ pj_envelope(int64_t id)
 		cJSON_AddNullToObject(o, "id");
 	return o;
 }
+
+int
+pj_enum(const cJSON *o, const char *name, int (*parse)(const char *),
+    int *out, struct proto_error *err)
+{
+	char	*s;
+
+	if (pj_string(o, name, 1, &s, err) == -1)
+		return -1;
+	*out = parse(s);
+	if (*out < 0) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, name,
+		    "%s: unknown value \"%.64s\"", name, s);
+		free(s);
+		return -1;
+	}
+	free(s);
+	return 0;
+}

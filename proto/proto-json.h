@@ -25,6 +25,9 @@ int	 pj_strv(const cJSON *, const char *name, int required,
 	    struct proto_strv *, struct proto_error *);
 int	 pj_env(const cJSON *, const char *name, struct proto_strv *,
 	    struct proto_error *);
+/* A required string member naming a value of an enumeration. */
+int	 pj_enum(const cJSON *, const char *name, int (*parse)(const char *),
+	    int *out, struct proto_error *);
 int	 pj_is_int(const cJSON *, int64_t min, int64_t max);
 
 cJSON	*pj_strv_array(const struct proto_strv *);

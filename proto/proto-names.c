@@ -18,7 +18,8 @@
 
 static const char *const op_names[PROTO_OP__COUNT] = {
 	"ping", "submit", "list", "status", "stop", "shutdown", "start",
-	"restart", "remove",
+	"restart", "remove", "subscribe", "unsubscribe", "subscriptions",
+	"events",
 };
 
 static const char *const restart_names[PROTO_RESTART__COUNT] = {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event.h"
 #include "proto-json.h"
 #include "proto-spec.h"
 #include "xmalloc.h"
@@ -190,26 +191,10 @@ proto_reply_free(struct proto_reply *r)
 	}
 	free(r->errors);
 	free(r->ping.version);
+	for (size_t i = 0; i < r->nsubs; i++)
+		proto_sub_free(&r->subs[i]);
+	free(r->subs);
 	memset(r, 0, sizeof *r);
-}
-
-static int
-decode_enum(const cJSON *o, const char *name, int (*parse)(const char *),
-    int *out, struct proto_error *err)
-{
-	char	*s;
-
-	if (pj_string(o, name, 1, &s, err) == -1)
-		return -1;
-	*out = parse(s);
-	if (*out < 0) {
-		proto_error_set(err, PROTO_E_INVALID_DATA, name,
-		    "%s: unknown value \"%.64s\"", name, s);
-		free(s);
-		return -1;
-	}
-	free(s);
-	return 0;
 }
 
 int
@@ -250,8 +235,8 @@ pj_job_decode(const cJSON *o, struct proto_job *j, struct proto_error *err)
 	if (pj_spec_decode(o, &j->spec, err) == -1)
 		return -1;
 	if (pj_int(o, "id", 1, 0, INT64_MAX / 2, &j->id, err) == -1 ||
-	    decode_enum(o, "kind", proto_kind_parse, &kind, err) == -1 ||
-	    decode_enum(o, "state", proto_state_parse, &state, err) == -1 ||
+	    pj_enum(o, "kind", proto_kind_parse, &kind, err) == -1 ||
+	    pj_enum(o, "state", proto_state_parse, &state, err) == -1 ||
 	    pj_int(o, "pid", 0, 0, INT32_MAX, &j->pid, err) == -1 ||
 	    pj_time_decode(o, "started_at", &j->started_ms, err) == -1 ||
 	    pj_time_decode(o, "ready_at", &j->ready_ms, err) == -1 ||
@@ -323,7 +308,7 @@ decode_jobs(const cJSON *r, struct proto_reply *rep, struct proto_error *err)
 		if (!cJSON_IsObject(e) ||
 		    pj_string(e, "label", 1, &le->label, err) == -1 ||
 		    pj_string(e, "message", 1, &le->message, err) == -1 ||
-		    decode_enum(e, "code", proto_code_parse, &code, err) == -1) {
+		    pj_enum(e, "code", proto_code_parse, &code, err) == -1) {
 			if (err->code == PROTO_OK)
 				proto_error_set(err, PROTO_E_INVALID_DATA,
 				    "errors", "errors: must hold objects");
@@ -423,6 +408,13 @@ proto_reply_decode(const char *line, size_t len, enum proto_op op,
 		    rep->jobs, err) == -1)
 			goto out;
 		rep->njobs = 1;
+		break;
+	case PROTO_OP_SUBSCRIBE:
+	case PROTO_OP_UNSUBSCRIBE:
+	case PROTO_OP_SUBSCRIPTIONS:
+	case PROTO_OP_EVENTS:
+		if (pj_subs_reply_decode(r, op, rep, err) == -1)
+			goto out;
 		break;
 	default:
 		if (decode_jobs(r, rep, err) == -1)

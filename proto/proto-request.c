@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event.h"
 #include "proto-json.h"
 #include "proto-spec.h"
 #include "xmalloc.h"
@@ -27,6 +28,13 @@ static const char *const members_shutdown[] = { "v", "id", "op",
 static const char *const members_remove[] = { "v", "id", "op", "match",
     "timeout_ms", NULL };
 
+static const char *const members_subscribe[] = { "v", "id", "op", "addr",
+    "token", "match", "events", "ttl_ms", "queue_max", NULL };
+static const char *const members_unsubscribe[] = { "v", "id", "op",
+    "subscription", NULL };
+static const char *const members_events[] = { "v", "id", "op", "match",
+    "events", NULL };
+
 static const char *const *const op_members[PROTO_OP__COUNT] = {
 	[PROTO_OP_PING] = members_ping,
 	[PROTO_OP_SUBMIT] = members_submit,
@@ -37,6 +45,10 @@ static const char *const *const op_members[PROTO_OP__COUNT] = {
 	[PROTO_OP_START] = members_list,
 	[PROTO_OP_RESTART] = members_stop,
 	[PROTO_OP_REMOVE] = members_remove,
+	[PROTO_OP_SUBSCRIBE] = members_subscribe,
+	[PROTO_OP_UNSUBSCRIBE] = members_unsubscribe,
+	[PROTO_OP_SUBSCRIPTIONS] = members_ping,
+	[PROTO_OP_EVENTS] = members_events,
 };
 
 void
@@ -57,6 +69,11 @@ proto_request_free(struct proto_request *req)
 	free(req->label);
 	proto_strv_free(&req->match);
 	req->label = NULL;
+	if (req->sub != NULL) {
+		proto_sub_free(req->sub);
+		free(req->sub);
+		req->sub = NULL;
+	}
 }
 
 char *
@@ -99,6 +116,27 @@ proto_request_encode(const struct proto_request *req)
 		break;
 	case PROTO_OP_SHUTDOWN:
 		pj_add_int(o, "timeout_ms", req->timeout_ms);
+		break;
+	case PROTO_OP_SUBSCRIBE:
+		cJSON_AddStringToObject(o, "addr", req->sub->addr);
+		cJSON_AddStringToObject(o, "token", req->sub->token);
+		if (req->sub->match.n > 0)
+			cJSON_AddItemToObject(o, "match",
+			    pj_strv_array(&req->sub->match));
+		cJSON_AddStringToObject(o, "events",
+		    proto_events_name(req->sub->events));
+		pj_add_int(o, "ttl_ms", req->sub->ttl_ms);
+		pj_add_int(o, "queue_max", req->sub->queue_max);
+		break;
+	case PROTO_OP_UNSUBSCRIBE:
+		pj_add_int(o, "subscription", req->sub_id);
+		break;
+	case PROTO_OP_EVENTS:
+		if (req->match.n > 0)
+			cJSON_AddItemToObject(o, "match",
+			    pj_strv_array(&req->match));
+		cJSON_AddStringToObject(o, "events",
+		    proto_events_name((enum proto_events)req->events));
 		break;
 	default:
 		break;
@@ -179,6 +217,59 @@ decode_stop_options(const cJSON *o, struct proto_request *req,
 	return 0;
 }
 
+static int
+decode_events_class(const cJSON *o, int *out, struct proto_error *err)
+{
+	if (cJSON_GetObjectItemCaseSensitive(o, "events") == NULL) {
+		*out = PROTO_EVENTS_FAILURES;
+		return 0;
+	}
+	return pj_enum(o, "events", proto_events_parse, out, err);
+}
+
+static int
+decode_subscribe(const cJSON *o, struct proto_request *req,
+    struct proto_error *err)
+{
+	struct proto_sub	*sub;
+	char			 why[160];
+	int			 cls;
+
+	sub = req->sub = xcalloc(1, sizeof *req->sub);
+	proto_sub_init(sub);
+	if (pj_string(o, "addr", 1, &sub->addr, err) == -1)
+		return -1;
+	if (!proto_addr_valid(sub->addr, why, sizeof why)) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "addr", "addr: %s",
+		    why);
+		return -1;
+	}
+	if (pj_string(o, "token", 1, &sub->token, err) == -1)
+		return -1;
+	if (!proto_token_valid(sub->token)) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "token",
+		    "token: must be %d to %d hex digits", PROTO_TOKEN_MIN,
+		    PROTO_TOKEN_MAX);
+		return -1;
+	}
+	if (decode_match(o, 0, &sub->match, err) == -1)
+		return -1;
+	if (sub->match.n > PROTO_SUB_MATCH_MAX) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "match",
+		    "match: at most %d globs", PROTO_SUB_MATCH_MAX);
+		return -1;
+	}
+	if (sub->match.n == 0)
+		proto_strv_add(&sub->match, "*");
+	if (decode_events_class(o, &cls, err) == -1)
+		return -1;
+	sub->events = (enum proto_events)cls;
+	/* Ten years: beyond that "never" (0) says it better. */
+	return pj_int(o, "ttl_ms", 0, 0, 315360000000LL, &sub->ttl_ms,
+	    err) == -1 || pj_int(o, "queue_max", 0, 1, PROTO_QUEUE_MAX_LIMIT,
+	    &sub->queue_max, err) == -1 ? -1 : 0;
+}
+
 int
 proto_request_decode(const char *line, size_t len, struct proto_request *req,
     struct proto_error *err)
@@ -256,6 +347,25 @@ proto_request_decode(const char *line, size_t len, struct proto_request *req,
 	case PROTO_OP_SHUTDOWN:
 		if (decode_stop_options(o, req, err) == -1)
 			goto out;
+		break;
+	case PROTO_OP_SUBSCRIBE:
+		if (decode_subscribe(o, req, err) == -1)
+			goto out;
+		break;
+	case PROTO_OP_UNSUBSCRIBE:
+		if (pj_int(o, "subscription", 1, 1, PROTO_ID_MAX,
+		    &req->sub_id, err) == -1)
+			goto out;
+		break;
+	case PROTO_OP_EVENTS:
+		if (decode_match(o, 0, &req->match, err) == -1 ||
+		    decode_events_class(o, &req->events, err) == -1)
+			goto out;
+		if (req->match.n > PROTO_SUB_MATCH_MAX) {
+			proto_error_set(err, PROTO_E_INVALID_DATA, "match",
+			    "match: at most %d globs", PROTO_SUB_MATCH_MAX);
+			goto out;
+		}
 		break;
 	default:
 		break;

@@ -22,4 +22,13 @@ int	 pj_job_decode(const cJSON *, struct proto_job *, struct proto_error *);
 int	 pj_time_decode(const cJSON *, const char *name, int64_t *ms,
 	    struct proto_error *);
 
+/* The SUB view (proto-sub.c); secret adds the token. */
+struct proto_sub;
+cJSON	*pj_sub_object(const struct proto_sub *, int secret);
+int	 pj_sub_decode(const cJSON *, struct proto_sub *,
+	    struct proto_error *);
+/* The results of subscribe, unsubscribe, subscriptions and events. */
+int	 pj_subs_reply_decode(const cJSON *result, enum proto_op,
+	    struct proto_reply *, struct proto_error *);
+
 #endif

@@ -10,9 +10,9 @@
  * is closed.  A trailing "\r" is ignored and blank lines are skipped, so
  * `socat - UNIX-CONNECT:$sock` is a usable client.
  *
- * Request:  {"v": 1, "id": N, "op": "OP", ...fields of OP}
- * Reply:    {"v": 1, "id": N, "result": {...}}
- *       or  {"v": 1, "id": N, "error": {"code": C, "message": M
+ * Request:  {"v": PROTO_VERSION, "id": N, "op": "OP", ...fields of OP}
+ * Reply:    {"v": PROTO_VERSION, "id": N, "result": {...}}
+ *       or  {"v": PROTO_VERSION, "id": N, "error": {"code": C, "message": M
  *                                       [, "field": F]}}
  *
  * "id" is an integer 0..2^53-1 chosen by the client and echoed; it is null
@@ -72,6 +72,24 @@
  *                                      replies, removes the socket and
  *                                      exits -> {"jobs": [...],
  *                                      "errors": []}
+ *   subscribe "addr": "IP:PORT"|"[IPv6]:PORT" (numeric),
+ *             "token": 32..128 hex digits, the subscriber's secret,
+ *             ["match": [glob,...]]    1..64 globs; default ["*"]
+ *             ["events": "failures"|"exits"|"all"]  default "failures"
+ *             ["ttl_ms": int >= 0]     0: never expires; default 24 h
+ *             ["queue_max": 1..1000000] default 10000
+ *                                      -> {"subscription": SUB}.  A
+ *                                         subscription with the same
+ *                                         token and addr is updated and
+ *                                         resumed (queue kept), not doubled
+ *   unsubscribe "subscription": int   -> {"subscription": SUB} as it was;
+ *                                        unknown: unknown_label
+ *   subscriptions -                    -> {"subscriptions": [SUB,...]}
+ *   events    ["match"], ["events"]    as subscribe -> {"streaming": true},
+ *                                      then one EVENT line per event until
+ *                                      the client closes; the connection
+ *                                      takes no further requests
+ * EVENT and SUB: see event.h.
  *
  * JOB (a job's view; stable, documented for `launch list --json`): the
  * SPEC fields (absent optional ones are null), and
@@ -119,7 +137,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PROTO_VERSION		2
+#define PROTO_VERSION		3
 #define PROTO_LINE_MAX		(1024 * 1024)
 #define PROTO_LABEL_MAX		255
 #define PROTO_GLOB_MAX		1024
@@ -136,6 +154,10 @@ enum proto_op {
 	PROTO_OP_START,
 	PROTO_OP_RESTART,
 	PROTO_OP_REMOVE,
+	PROTO_OP_SUBSCRIBE,
+	PROTO_OP_UNSUBSCRIBE,
+	PROTO_OP_SUBSCRIPTIONS,
+	PROTO_OP_EVENTS,
 	PROTO_OP__COUNT
 };
 
@@ -216,6 +238,8 @@ struct proto_submit {
 	size_t			 nrlimits;
 };
 
+struct proto_sub;
+
 struct proto_request {
 	int64_t		 id;
 	enum proto_op	 op;
@@ -230,6 +254,12 @@ struct proto_request {
 	/* stop, restart, remove, shutdown */
 	int64_t			 timeout_ms;	/* default PROTO_STOP_TIMEOUT_MS */
 	int			 signal;	/* default SIGTERM */
+	/* subscribe (owned; NULL otherwise) */
+	struct proto_sub	*sub;
+	/* unsubscribe */
+	int64_t			 sub_id;
+	/* events: match, and the class (enum proto_events) */
+	int			 events;
 };
 
 struct proto_job {
@@ -272,6 +302,8 @@ struct proto_reply {
 	size_t			 njobs;
 	struct proto_label_error *errors;
 	size_t			 nerrors;
+	struct proto_sub	*subs;		/* (un)subscribe: exactly 1 */
+	size_t			 nsubs;
 };
 
 /* Names: "submit", "invalid_data", "process", "running"; NULL if out of
@@ -331,6 +363,10 @@ void	 proto_specs_free(struct proto_submit *specs, size_t n);
 char	*proto_reply_error(int64_t id, const struct proto_error *);
 char	*proto_reply_ping(int64_t id, const struct proto_ping *);
 char	*proto_reply_job(int64_t id, const struct proto_job *);
+/* subscribe, unsubscribe: one; subscriptions: n (may be 0). */
+char	*proto_reply_subs(int64_t id, enum proto_op,
+	    const struct proto_sub *, size_t n);
+char	*proto_reply_streaming(int64_t id);
 /* list, stop, shutdown: built incrementally; jobs are copied when added. */
 struct proto_jobs_reply;
 struct proto_jobs_reply *proto_jobs_reply_new(void);
