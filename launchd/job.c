@@ -39,6 +39,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "event.h"
 #include "launchd.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -137,6 +138,17 @@ job_set_error(struct job *j, const char *msg)
 {
 	free(j->error);
 	j->error = msg != NULL ? xstrdup(msg) : NULL;
+}
+
+/* Every state change after creation goes through here (for events). */
+void
+job_set_state(struct job *j, enum proto_state state)
+{
+	enum proto_state	from = j->state;
+
+	j->state = state;
+	if (from != state)
+		event_job(j, PROTO_EV_STATE, from);
 }
 
 /* ---- waiters ---- */
@@ -294,7 +306,7 @@ act_launch(struct job *j)
 	j->generation++;
 	j->launched = 0;
 	j->launch_failed = 0;
-	j->state = PROTO_STATE_STARTING;
+	job_set_state(j, PROTO_STATE_STARTING);
 	j->pid = 0;
 	j->started_ms = server_now_ms();
 	j->ready_ms = j->ended_ms = 0;
@@ -321,8 +333,9 @@ act_launched(struct job *j)
 	j->launched = 1;
 	if (j->fresh)
 		j->fresh = 0;
+	event_job(j, PROTO_EV_START, 0);
 	if (j->spec.ready_fd == 0) {
-		j->state = PROTO_STATE_RUNNING;
+		job_set_state(j, PROTO_STATE_RUNNING);
 		log_info("%s: running, pid %d", j->spec.label, (int)j->pid);
 	} else
 		log_info("%s: started, pid %d; waiting for readiness on "
@@ -335,7 +348,8 @@ act_launched(struct job *j)
 static void
 act_ready(struct job *j)
 {
-	j->state = PROTO_STATE_RUNNING;
+	event_job(j, PROTO_EV_READY, 0);
+	job_set_state(j, PROTO_STATE_RUNNING);
 	log_info("%s: ready", j->spec.label);
 	state_save(j);
 	job_notify(j, JOB_WANT_READY);
@@ -347,9 +361,10 @@ act_launch_failed(struct job *j)
 	log_warnx("%s: launch failed: %s", j->spec.label,
 	    j->error != NULL ? j->error : "unknown");
 	j->driver->cleanup(j);
-	j->state = PROTO_STATE_FAILED;
 	j->launch_failed = 1;
 	j->ended_ms = server_now_ms();
+	event_job_exit(j, PROTO_REASON_LAUNCH_FAILURE);
+	job_set_state(j, PROTO_STATE_FAILED);
 	if (j->fresh) {
 		/* A job that never ran is not kept: the label is free. */
 		job_destroy(j, 1);
@@ -374,7 +389,7 @@ job_schedule_restart(struct job *j)
 {
 	double	delay = job_backoff_delay(j->backoff);
 
-	j->state = PROTO_STATE_BACKOFF;
+	job_set_state(j, PROTO_STATE_BACKOFF);
 	log_info("%s: restarting in %.1fs (failure %d in a row)",
 	    j->spec.label, delay, j->backoff);
 	ev_timer_stop(server_loop, &j->backoff_timer);
@@ -388,21 +403,32 @@ static void
 act_ended(struct job *j)
 {
 	int	clean = j->exit_code == 0 && j->error == NULL;
-	int	again;
+	int	again, reason;
 
+	if (j->lost)
+		reason = PROTO_REASON_LOST;
+	else if (j->user_stopped || j->restart_pending || j->removing ||
+	    server_shutting_down)
+		reason = PROTO_REASON_STOPPED;
+	else if (j->signal > 0)
+		reason = PROTO_REASON_SIGNALED;
+	else
+		reason = PROTO_REASON_EXITED;
+	j->lost = 0;
+	event_job_exit(j, reason);
 	j->driver->cleanup(j);
 	if (j->restart_pending) {
 		/* `launch restart`: start again at once, no policy. */
 		j->restart_pending = 0;
 		j->user_stopped = 0;
 		j->backoff = 0;
-		j->state = PROTO_STATE_EXITED;
+		job_set_state(j, PROTO_STATE_EXITED);
 		job_notify(j, JOB_WANT_ENDED);
 		act_launch(j);
 		return;
 	}
 	if (j->removing) {
-		j->state = PROTO_STATE_EXITED;
+		job_set_state(j, PROTO_STATE_EXITED);
 		job_destroy(j, 1);
 		return;
 	}
@@ -422,7 +448,7 @@ act_ended(struct job *j)
 	/* A run that lasted resets the doubling. */
 	if (j->launched && j->ended_ms - j->started_ms >= JOB_BACKOFF_RESET_MS)
 		j->backoff = 0;
-	j->state = PROTO_STATE_EXITED;
+	job_set_state(j, PROTO_STATE_EXITED);
 	if (again) {
 		j->backoff++;
 		if (j->spec.max_restarts >= 0 &&
@@ -433,7 +459,7 @@ act_ended(struct job *j)
 			log_warnx("%s: %s", j->spec.label, msg);
 			if (j->error == NULL)
 				job_set_error(j, msg);
-			j->state = PROTO_STATE_FAILED;
+			job_set_state(j, PROTO_STATE_FAILED);
 		} else
 			job_schedule_restart(j);
 	}
@@ -455,6 +481,7 @@ act_lost(struct job *j)
 	j->exit_code = -1;
 	j->signal = 0;
 	j->ended_ms = server_now_ms();
+	j->lost = 1;
 	act_ended(j);
 }
 
@@ -462,7 +489,7 @@ static void
 act_stop(struct job *j)
 {
 	/* The stop parameters were set by job_stop. */
-	j->state = PROTO_STATE_STOPPING;
+	job_set_state(j, PROTO_STATE_STOPPING);
 	state_save(j);
 }
 
@@ -470,7 +497,7 @@ static void
 act_stop_backoff(struct job *j)
 {
 	ev_timer_stop(server_loop, &j->backoff_timer);
-	j->state = PROTO_STATE_EXITED;
+	job_set_state(j, PROTO_STATE_EXITED);
 	state_save(j);
 	job_notify(j, JOB_WANT_ENDED);
 }
@@ -570,7 +597,7 @@ job_shim_status(struct job *j, const struct proto_shim_status *st, int eof)
 		job_event(j, JOB_EV_READY);
 	}
 	if (st->stopping && j->state == PROTO_STATE_RUNNING)
-		j->state = PROTO_STATE_STOPPING;
+		job_set_state(j, PROTO_STATE_STOPPING);
 	if (st->wstatus >= 0 && st->ended_ms > 0 && job_live(j)) {
 		j->ended_ms = st->ended_ms;
 		if (WIFSIGNALED(st->wstatus)) {

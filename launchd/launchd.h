@@ -31,6 +31,9 @@
 #define JOB_BACKOFF_RESET_MS	10000
 
 struct waiter;
+struct stream;
+struct proto_event;
+struct proto_sub;
 
 struct peer {
 	int			 fd;
@@ -47,6 +50,7 @@ struct peer {
 	size_t			 lingered;
 	int			 exit_after_flush;
 	unsigned		 serial;	/* for logs */
+	struct stream		*stream;	/* `events`: see event.c */
 	TAILQ_ENTRY(peer)	 entry;
 };
 
@@ -128,6 +132,7 @@ struct job {
 	int			 user_stopped;	/* no restart by policy */
 	int			 restart_pending; /* `launch restart` */
 	int			 removing;	/* `launch remove` */
+	int			 lost;		/* act_lost -> act_ended */
 	int			 backoff;	/* consecutive failed runs */
 	ev_timer		 backoff_timer;
 
@@ -195,6 +200,7 @@ struct job	*job_new(const struct proto_submit *, int64_t id);
 void		 job_index(struct job *);
 void		 job_set_error(struct job *, const char *);
 void		 job_schedule_restart(struct job *);
+void		 job_set_state(struct job *, enum proto_state);
 
 /* recover.c */
 /* Load every job from the state directory and reattach or settle it. */
@@ -229,6 +235,33 @@ void	 state_log_path(const struct job *, const char *stream, char *buf,
 	    size_t len);
 /* Call fn for each job record found, in id order. */
 void	 state_load(void (*fn)(struct proto_record *));
+
+/* event.c: events to subscriptions and local streams */
+int	 event_init(const char *state_dir);
+const char *event_host(void);
+const char *event_daemon_id(void);
+void	 event_emit(struct proto_event *);
+/* A job event: START, READY, BACKOFF (arg: delay ms), STATE (arg: the
+ * previous state). */
+void	 event_job(const struct job *, int type, int64_t arg);
+void	 event_job_exit(const struct job *, int reason);
+void	 event_stream_open(struct peer *, const struct proto_request *);
+void	 event_stream_gone(struct peer *);
+
+/* sub.c: subscriptions */
+int	 sub_init(const char *state_dir);
+void	 sub_offer(const struct proto_event *, const char *body);
+int	 sub_register(const struct proto_sub *, struct proto_sub *view,
+	    struct proto_error *);
+int	 sub_unregister(int64_t id, struct proto_sub *view,
+	    struct proto_error *);
+struct proto_sub *sub_views(size_t *n);
+/* Connected subscriptions with events not yet acknowledged. */
+size_t	 sub_unacked(void);
+/* Call done once sub_unacked() is 0, or after seconds at most. */
+#define SUB_DRAIN_SECONDS	2.
+void	 sub_drain(double seconds, void (*done)(void));
+void	 sub_close_all(void);
 
 /* proc.c */
 extern const struct driver proc_driver;

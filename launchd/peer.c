@@ -17,6 +17,9 @@
  * - At most PEER_LINES_PER_READ requests are handled per read event, so
  *   a flood of pipelined requests yields to other peers.
  *
+ * A peer streaming events (op "events", event.c) takes no more requests;
+ * it is read only to notice EOF, and written as events come.
+ *
  * SO_PEERCRED is checked on every accept: a peer of another uid gets
  * permission_denied and is closed.
  *
@@ -85,6 +88,8 @@ peer_close(struct peer *p)
 	p->fd = -1;
 	TAILQ_REMOVE(&peers, p, entry);
 	peers_open--;
+	if (p->stream != NULL)
+		event_stream_gone(p);
 	if (p->exit_after_flush)
 		server_exit();
 	peer_unref(p);
@@ -189,8 +194,9 @@ peer_linger(struct peer *p)
 static void
 peer_update_read(struct peer *p)
 {
-	int	want = !p->dead && (p->lingering || (!p->busy &&
-	    !p->close_after_flush && buf_used(&p->out) < PEER_OUT_HIGH));
+	int	want = !p->dead && (p->lingering || p->stream != NULL ||
+	    (!p->busy && !p->close_after_flush &&
+	    buf_used(&p->out) < PEER_OUT_HIGH));
 
 	if (want && !ev_is_active(&p->rd))
 		ev_io_start(server_loop, &p->rd);
@@ -269,7 +275,8 @@ peer_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		peer_process(p);
 		return;
 	}
-	if (p->lingering) {
+	if (p->lingering || p->stream != NULL) {
+		/* Nothing more is read from these but EOF. */
 		char	discard[PEER_READ_SIZE];
 
 		n = read(p->fd, discard, sizeof discard);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event.h"
 #include "launchd.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -65,7 +66,10 @@ job_recover_one(struct proto_record *st)
 		log_info("%s: %s", j->spec.label, msg);
 		job_set_error(j, msg);
 		j->ended_ms = server_now_ms();
-		j->state = PROTO_STATE_EXITED;
+		j->exit_code = -1;
+		j->signal = 0;
+		event_job_exit(j, PROTO_REASON_LOST);
+		job_set_state(j, PROTO_STATE_EXITED);
 		if (j->spec.restart == PROTO_RESTART_ALWAYS &&
 		    !j->user_stopped) {
 			j->restarts++;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "event.h"
 #include "launchd.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -230,21 +231,43 @@ request_remove(struct peer *p, const struct proto_request *req)
 	request_jobs(p, req, ACT_REMOVE);
 }
 
+/* The shutdown reply, held while subscribers get the last events. */
+static struct peer	*shutdown_peer;
+static char		*shutdown_line;
+
 static void
-request_shutdown_done(struct waiter *w, char *line)
+request_shutdown_finish(void)
 {
-	log_info("all jobs stopped; exiting");
+	struct peer	*p = shutdown_peer;
+
+	log_info("exiting");
 	/* The socket goes before the reply, so that a client that saw the
 	 * reply never finds a socket with no daemon behind it. */
 	server_close_listener();
-	if (w->peer != NULL && !w->peer->dead) {
-		w->peer->exit_after_flush = 1;
+	if (p != NULL && !p->dead) {
+		p->exit_after_flush = 1;
 		server_exit_deadline();
-		peer_send(w->peer, line);
+		peer_send(p, shutdown_line);
 	} else {
-		free(line);
+		free(shutdown_line);
 		server_exit();
 	}
+	shutdown_line = NULL;
+	if (p != NULL)
+		peer_unref(p);
+}
+
+static void
+request_shutdown_done(struct waiter *w, char *line)
+{
+	log_info("all jobs stopped");
+	shutdown_peer = w->peer;
+	if (shutdown_peer != NULL)
+		peer_ref(shutdown_peer);
+	shutdown_line = line;
+	/* Connected subscribers get a moment to acknowledge the stops; what
+	 * they do not is still queued on disk for the next daemon. */
+	sub_drain(SUB_DRAIN_SECONDS, request_shutdown_finish);
 }
 
 void
@@ -272,6 +295,53 @@ request_shutdown(struct peer *p, const struct proto_request *req)
 	request_shutdown_all(p, req->id, req->timeout_ms);
 }
 
+static void
+request_subscribe(struct peer *p, const struct proto_request *req)
+{
+	struct proto_sub	view;
+	struct proto_error	err;
+
+	if (sub_register(req->sub, &view, &err) == -1) {
+		peer_send(p, proto_reply_error(req->id, &err));
+		return;
+	}
+	peer_send(p, proto_reply_subs(req->id, req->op, &view, 1));
+	proto_sub_free(&view);
+}
+
+static void
+request_unsubscribe(struct peer *p, const struct proto_request *req)
+{
+	struct proto_sub	view;
+	struct proto_error	err;
+
+	if (sub_unregister(req->sub_id, &view, &err) == -1) {
+		peer_send(p, proto_reply_error(req->id, &err));
+		return;
+	}
+	peer_send(p, proto_reply_subs(req->id, req->op, &view, 1));
+	proto_sub_free(&view);
+}
+
+static void
+request_subscriptions(struct peer *p, const struct proto_request *req)
+{
+	struct proto_sub	*v;
+	size_t			 n;
+
+	v = sub_views(&n);
+	peer_send(p, proto_reply_subs(req->id, req->op, v, n));
+	for (size_t i = 0; i < n; i++)
+		proto_sub_free(&v[i]);
+	free(v);
+}
+
+static void
+request_events(struct peer *p, const struct proto_request *req)
+{
+	event_stream_open(p, req);
+}
+
 typedef void (*request_handler)(struct peer *, const struct proto_request *);
 
 static const request_handler request_handlers[PROTO_OP__COUNT] = {
@@ -284,6 +354,10 @@ static const request_handler request_handlers[PROTO_OP__COUNT] = {
 	[PROTO_OP_START] = request_start,
 	[PROTO_OP_RESTART] = request_restart,
 	[PROTO_OP_REMOVE] = request_remove,
+	[PROTO_OP_SUBSCRIBE] = request_subscribe,
+	[PROTO_OP_UNSUBSCRIBE] = request_unsubscribe,
+	[PROTO_OP_SUBSCRIPTIONS] = request_subscriptions,
+	[PROTO_OP_EVENTS] = request_events,
 };
 
 void

@@ -254,11 +254,14 @@ server_run(const struct server_options *opt)
 
 	log_info("launch %s serving %s (pid %d), state in %s",
 	    PACKAGE_VERSION, server_path.path, (int)getpid(), state_dir());
+	if (event_init(state_dir()) == -1 || sub_init(state_dir()) == -1)
+		return SERVER_EXIT_FAILURE;
 	job_recover();
 	ev_run(server_loop, 0);
 
 	server_close_listener();
 	peer_close_all();
+	sub_close_all();
 	log_info("exited");
 	return SERVER_EXIT_OK;
 }
