@@ -144,17 +144,25 @@ int
 proto_event_decode(const char *line, size_t len, struct proto_event *ev,
     struct proto_error *err)
 {
-	cJSON	*o;
-	char	*signame = NULL;
-	int	 v, rc = -1;
-	int64_t	 n;
+	cJSON		*o;
+	const cJSON	*m;
+	char		*signame = NULL;
+	int		 v, rc = -1;
+	int64_t		 n;
 
 	memset(ev, 0, sizeof *ev);
 	ev->exit_code = -1;
 	if ((o = pj_parse(line, len, err)) == NULL)
 		return -1;
-	if (pj_int(o, "seq", 1, 1, PROTO_ID_MAX, &ev->seq, err) == -1 ||
-	    pj_time_decode(o, "time", &ev->time_ms, err) == -1 ||
+	if (pj_int(o, "seq", 1, 1, PROTO_ID_MAX, &ev->seq, err) == -1)
+		goto out;
+	m = cJSON_GetObjectItemCaseSensitive(o, "time");
+	if (m == NULL || cJSON_IsNull(m)) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "time",
+		    "time: missing required field");
+		goto out;
+	}
+	if (pj_time_decode(o, "time", &ev->time_ms, err) == -1 ||
 	    pj_string(o, "host", 1, &ev->host, err) == -1 ||
 	    pj_enum(o, "event", proto_ev_type_parse, &v, err) == -1)
 		goto out;
@@ -185,8 +193,8 @@ proto_event_decode(const char *line, size_t len, struct proto_event *ev,
 		    pj_string(o, "error", 0, &ev->error, err) == -1)
 			goto out;
 		ev->exit_code = (int)n;
-		if (signame != NULL &&
-		    (ev->signal = proto_signal_parse(signame)) <= 0) {
+		if (signame != NULL && (strncmp(signame, "SIG", 3) != 0 ||
+		    (ev->signal = proto_signal_parse(signame)) <= 0)) {
 			proto_error_set(err, PROTO_E_INVALID_DATA, "signal",
 			    "signal: unknown signal \"%.32s\"", signame);
 			goto out;
@@ -298,7 +306,7 @@ int
 proto_addr_valid(const char *addr, char *why, size_t whylen)
 {
 	const char		*colon;
-	char			 host[64];
+	char			 host[65];	/* 64 bytes quoted at most */
 	unsigned char		 bin[16];
 	size_t			 hlen;
 	long			 port;
@@ -314,21 +322,24 @@ proto_addr_valid(const char *addr, char *why, size_t whylen)
 		}
 		hlen = (size_t)(close - addr - 1);
 		colon = close + 1;
-		if (hlen >= sizeof host)
-			goto badhost;
-		memcpy(host, addr + 1, hlen);
+		if (hlen > sizeof host - 1)
+			hlen = sizeof host;	/* too long: quoted, cut */
+		memcpy(host, addr + 1, hlen < sizeof host ? hlen :
+		    sizeof host - 1);
 	} else {
 		if ((colon = strrchr(addr, ':')) == NULL) {
 			snprintf(why, whylen, "needs the form IP:PORT");
 			return 0;
 		}
 		hlen = (size_t)(colon - addr);
-		if (hlen >= sizeof host)
-			goto badhost;
-		memcpy(host, addr, hlen);
+		if (hlen > sizeof host - 1)
+			hlen = sizeof host;	/* too long: quoted, cut */
+		memcpy(host, addr, hlen < sizeof host ? hlen :
+		    sizeof host - 1);
 	}
-	host[hlen] = '\0';
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, host, bin) != 1)
+	host[hlen < sizeof host ? hlen : sizeof host - 1] = '\0';
+	if (hlen == sizeof host ||
+	    inet_pton(v6 ? AF_INET6 : AF_INET, host, bin) != 1)
 		goto badhost;
 	if (!isdigit((unsigned char)colon[1])) {
 		snprintf(why, whylen, "port: must be a number from 1 to 65535");

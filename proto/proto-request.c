@@ -220,7 +220,9 @@ decode_stop_options(const cJSON *o, struct proto_request *req,
 static int
 decode_events_class(const cJSON *o, int *out, struct proto_error *err)
 {
-	if (cJSON_GetObjectItemCaseSensitive(o, "events") == NULL) {
+	const cJSON	*m = cJSON_GetObjectItemCaseSensitive(o, "events");
+
+	if (m == NULL || cJSON_IsNull(m)) {
 		*out = PROTO_EVENTS_FAILURES;
 		return 0;
 	}
@@ -254,6 +256,13 @@ decode_subscribe(const cJSON *o, struct proto_request *req,
 	}
 	if (decode_match(o, 0, &sub->match, err) == -1)
 		return -1;
+	if (sub->match.n == 0 && cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(o,
+	    "match"))) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "match",
+		    "match: needs 1 to %d globs (leave it out for \"*\")",
+		    PROTO_SUB_MATCH_MAX);
+		return -1;
+	}
 	if (sub->match.n > PROTO_SUB_MATCH_MAX) {
 		proto_error_set(err, PROTO_E_INVALID_DATA, "match",
 		    "match: at most %d globs", PROTO_SUB_MATCH_MAX);

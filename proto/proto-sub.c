@@ -354,6 +354,11 @@ proto_journal_decode(const char *line, size_t len, struct proto_journal *j,
 	    err) == 0 &&
 	    pj_int(o, "dropped", 0, -1, PROTO_ID_MAX, &j->dropped, err) == 0)
 		rc = 0;
+	if (rc == 0 && j->ack < 0 && j->dropping < 0 && j->dropped < 0) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "",
+		    "not a journal record (no seq, ack or dropping)");
+		rc = -1;
+	}
 	cJSON_Delete(o);
 	return rc;
 }

@@ -708,21 +708,13 @@ START_TEST(test_event_decode_time_bad)
 }
 END_TEST
 
-#if 0
-/*
- * SUSPECTED BUG (left out so the suite stays green): "time" is not
- * nullable in event.h ("time": RFC3339 ms UTC), but proto_event_decode
- * reads it with pj_time_decode, which treats it as optional: a line
- * without "time" (or with "time": null) is accepted with time_ms 0,
- * i.e. 1970-01-01T00:00:00.000Z.  Expected: invalid_data, field "time".
- */
+/* "time" is required and not nullable. */
 START_TEST(test_event_decode_time_missing)
 {
 	exit_variant_fails("\"time\":\"" T0_STR "\",", "", "time");
 	exit_variant_fails("\"" T0_STR "\"", "null", "time");
 }
 END_TEST
-#endif
 
 START_TEST(test_event_decode_type_bad)
 {
@@ -764,6 +756,10 @@ START_TEST(test_event_decode_signal_bad)
 	    "signal");
 	exit_variant_fails("\"signal\":null", "\"signal\":\"\"", "signal");
 	exit_variant_fails("\"signal\":null", "\"signal\":9", "signal");
+	/* Only the canonical spelling, as the daemon writes it. */
+	exit_variant_fails("\"signal\":null", "\"signal\":\"TERM\"",
+	    "signal");
+	exit_variant_fails("\"signal\":null", "\"signal\":\"15\"", "signal");
 	line = replace1(EV_EXIT_LINE, "\"signal\":null",
 	    "\"signal\":\"SIGNOPE\"");
 	ck_assert_int_eq(proto_event_decode(line, strlen(line), &ev, &err),
@@ -1125,17 +1121,7 @@ START_TEST(test_addr_valid_rejects)
 }
 END_TEST
 
-#if 0
-/*
- * SUSPECTED BUG (left out so the suite stays green): proto_addr_valid
- * jumps to badhost when the host part is 64 bytes or longer before it has
- * copied anything into host[], so the reason quotes an uninitialised
- * stack buffer ("%.64s" of garbage; valgrind: "Conditional jump or move
- * depends on uninitialised value(s)" in snprintf from proto-event.c:344).
- * Seen: why = "\"\" is not a numeric IPv4 address ..." (by luck of the
- * stack contents).  Expected: the reason quotes the host (cut to 64
- * bytes) and the read is defined.
- */
+/* A host part too long for the buffer is rejected, and quoted cut. */
 START_TEST(test_addr_valid_long_host)
 {
 	char	*host = repeat('1', 100), *addr, why[160], want[80];
@@ -1156,7 +1142,6 @@ START_TEST(test_addr_valid_long_host)
 	free(host);
 }
 END_TEST
-#endif
 
 START_TEST(test_token_valid)
 {
@@ -1301,6 +1286,8 @@ START_TEST(test_req_subscribe_match_bad)
 	    PROTO_E_INVALID_DATA, "match[1]");
 	request_fails(SUB_REQ(",\"match\":\"web\""),
 	    PROTO_E_INVALID_DATA, "match");
+	/* An empty list is not "everything": leave match out for that. */
+	request_fails(SUB_REQ(",\"match\":[]"), PROTO_E_INVALID_DATA, "match");
 
 	globs = globs_json(65);
 	xasprintf(&json, SUB_REQ(",\"match\":%s"), globs);
@@ -1318,6 +1305,20 @@ START_TEST(test_req_subscribe_events_bad)
 	    PROTO_E_INVALID_DATA, "events");
 	request_fails(SUB_REQ(",\"events\":2"), PROTO_E_INVALID_DATA,
 	    "events");
+}
+END_TEST
+
+/* null is the same as leaving "events" out, as for other options. */
+START_TEST(test_req_events_null_is_default)
+{
+	struct proto_request	req;
+	struct proto_error	err;
+	const char		*line = SUB_REQ(",\"events\":null");
+
+	ck_assert_int_eq(proto_request_decode(line, strlen(line), &req, &err),
+	    0);
+	ck_assert_int_eq(req.sub->events, PROTO_EVENTS_FAILURES);
+	proto_request_free(&req);
 }
 END_TEST
 
@@ -2054,8 +2055,10 @@ START_TEST(test_journal_garbage)
 		{ "{\"dropping\":1,\"dropped\":[]}", PROTO_E_INVALID_DATA,
 		    "dropped" },
 		/* "seq" makes it an event, which must be whole. */
-		{ "{\"seq\":3,\"ack\":2}", PROTO_E_INVALID_DATA, "host" },
+		{ "{\"seq\":3,\"ack\":2}", PROTO_E_INVALID_DATA, "time" },
 		{ "{\"seq\":0}", PROTO_E_INVALID_DATA, "seq" },
+		{ "{}", PROTO_E_INVALID_DATA, "" },
+		{ "{\"colour\":1}", PROTO_E_INVALID_DATA, "" },
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -2170,7 +2173,7 @@ event_suite(void)
 	tc = tcase_create("event_decode");
 	tcase_add_test(tc, test_event_decode_seq_bad);
 	tcase_add_test(tc, test_event_decode_time_bad);
-	/* test_event_decode_time_missing: suspected bug, #if 0 above. */
+	tcase_add_test(tc, test_event_decode_time_missing);
 	tcase_add_test(tc, test_event_decode_type_bad);
 	tcase_add_test(tc, test_event_decode_label_bad);
 	tcase_add_test(tc, test_event_decode_reason_bad);
@@ -2197,7 +2200,7 @@ event_suite(void)
 	tc = tcase_create("addr_token");
 	tcase_add_test(tc, test_addr_valid_accepts);
 	tcase_add_test(tc, test_addr_valid_rejects);
-	/* test_addr_valid_long_host: suspected bug, #if 0 above. */
+	tcase_add_test(tc, test_addr_valid_long_host);
 	tcase_add_test(tc, test_token_valid);
 	suite_add_tcase(s, tc);
 
@@ -2207,6 +2210,7 @@ event_suite(void)
 	tcase_add_test(tc, test_req_subscribe_addr_token_bad);
 	tcase_add_test(tc, test_req_subscribe_match_bad);
 	tcase_add_test(tc, test_req_subscribe_events_bad);
+	tcase_add_test(tc, test_req_events_null_is_default);
 	tcase_add_test(tc, test_req_subscribe_ttl_queue_bad);
 	tcase_add_test(tc, test_req_subscribe_unknown_member);
 	tcase_add_test(tc, test_req_unsubscribe);
