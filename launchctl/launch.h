@@ -54,6 +54,7 @@ extern const struct cmd_entry cmd_restart_entry;
 extern const struct cmd_entry cmd_remove_entry;
 extern const struct cmd_entry cmd_logs_entry;
 extern const struct cmd_entry cmd_export_entry;
+extern const struct cmd_entry cmd_subscribe_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_version_entry;
 

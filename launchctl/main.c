@@ -26,6 +26,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_remove_entry,
 	&cmd_logs_entry,
 	&cmd_export_entry,
+	&cmd_subscribe_entry,
 	&cmd_shutdown_entry,
 	&cmd_ping_entry,
 	&cmd_help_entry,
