@@ -64,6 +64,7 @@ struct receiver_conn {
 	int64_t		 subscription;
 	size_t		 seen;		/* index in r->state.st.seen */
 	int64_t		 printed, duplicates;
+	char		 bad[600];	/* why a line ends the connection */
 };
 
 static TAILQ_HEAD(, receiver_conn) conns = TAILQ_HEAD_INITIALIZER(conns);
@@ -121,14 +122,13 @@ conn_end(struct receiver_conn *c, int error, const char *fmt, ...)
 
 	if (error || !c->r->ctx->quiet) {
 		fprintf(stderr, "launch: connection from %s (host %s, "
-		    "subscription %lld) closed: ", c->peer, c->host,
+		    "subscription %lld) ended: ", c->peer, c->host,
 		    (long long)c->subscription);
 		va_start(ap, fmt);
 		vfprintf(stderr, fmt, ap);
 		va_end(ap);
-		fprintf(stderr, "; %lld events printed, %lld duplicates "
-		    "skipped\n", (long long)c->printed,
-		    (long long)c->duplicates);
+		fprintf(stderr, " (printed %lld, duplicates %lld)\n",
+		    (long long)c->printed, (long long)c->duplicates);
 	}
 	conn_close(c);
 }
@@ -230,8 +230,8 @@ conn_hello(struct receiver_conn *c, const char *line, size_t len)
 	conn_ack(c);
 }
 
-/* Handle one EVENT line (NUL-terminated): 0, or -1 when the connection
- * was closed or stdout failed. */
+/* Handle one EVENT line (NUL-terminated): 0, or -1 when it is bad (why
+ * in c->bad) or stdout failed. */
 static int
 conn_event(struct receiver_conn *c, const char *line, size_t len)
 {
@@ -242,7 +242,7 @@ conn_event(struct receiver_conn *c, const char *line, size_t len)
 	int			 status;
 
 	if (proto_event_decode(line, len, &ev, &err) == -1) {
-		conn_end(c, 1, "bad EVENT: %s", err.message);
+		snprintf(c->bad, sizeof c->bad, "bad EVENT: %s", err.message);
 		return -1;
 	}
 	if (ev.seq <= r->state.st.seen[c->seen].seq) {
@@ -294,29 +294,27 @@ conn_process(struct receiver_conn *c)
 	struct receiver	*r = c->r;
 	char		*line, *nl, *copy;
 	size_t		 len;
-	int		 events = 0, bad = 0;
+	int		 events = 0;
 
-	while (!c->dead && !r->stopping) {
+	while (!c->dead && !r->stopping && c->bad[0] == '\0') {
 		line = buf_head(&c->in);
 		nl = buf_used(&c->in) > c->scanned ? memchr(line + c->scanned,
 		    '\n', buf_used(&c->in) - c->scanned) : NULL;
-		if (nl == NULL) {
-			c->scanned = buf_used(&c->in);
-			len = c->scanned;
-		} else
-			len = (size_t)(nl - line);
+		len = nl != NULL ? (size_t)(nl - line) : buf_used(&c->in);
+		if (len > PROTO_NOTIFY_LINE_MAX && !c->hello) {
+			conn_reject(c, "a line over %d bytes",
+			    PROTO_NOTIFY_LINE_MAX);
+			return;
+		}
 		if (len > PROTO_NOTIFY_LINE_MAX) {
-			if (c->hello)
-				conn_end(c, 1, "a line over %d bytes",
-				    PROTO_NOTIFY_LINE_MAX);
-			else
-				conn_reject(c, "a line over %d bytes",
-				    PROTO_NOTIFY_LINE_MAX);
-			bad = 1;
+			snprintf(c->bad, sizeof c->bad, "a line over %d bytes",
+			    PROTO_NOTIFY_LINE_MAX);
 			break;
 		}
-		if (nl == NULL)
+		if (nl == NULL) {
+			c->scanned = len;
 			break;
+		}
 		c->scanned = 0;
 		if (len > 0 && line[len - 1] == '\r')
 			len--;
@@ -326,23 +324,19 @@ conn_process(struct receiver_conn *c)
 			;
 		else if (!c->hello)
 			conn_hello(c, copy, len);
-		else if (conn_event(c, copy, len) == -1)
-			bad = 1;
-		else
+		else if (conn_event(c, copy, len) == 0)
 			events++;
 		free(copy);
-		if (bad)
-			break;
 	}
-	if (events == 0 || r->stopping)
-		return;
-	/* Events were printed before any bad line: keep them. */
-	if (receiver_flush_stdout(r) == -1)
-		return;
-	if (r->opt->exec == NULL)
-		receiver_save(r);
-	if (!c->dead)
-		conn_ack(c);
+	/* Events before a bad line count: print, save and ack them. */
+	if (events > 0 && !r->stopping && receiver_flush_stdout(r) == 0) {
+		if (r->opt->exec == NULL)
+			receiver_save(r);
+		if (!c->dead)
+			conn_ack(c);
+	}
+	if (!c->dead && c->bad[0] != '\0')
+		conn_end(c, 1, "%s", c->bad);
 }
 
 static void
@@ -362,7 +356,7 @@ conn_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 			    "");
 		else
 			conn_end(c, 0, "%s", n == -1 ? strerror(errno) :
-			    "by the daemon");
+			    "the daemon closed it");
 		return;
 	}
 	c->in.len += (size_t)n;
@@ -398,8 +392,9 @@ receiver_conn_accept(struct receiver *r, int fd, const struct sockaddr *sa)
 		TAILQ_FOREACH(old, &conns, entry)
 			if (!old->hello)
 				break;
-		conn_reject(old, "%d newer connections are waiting for "
-		    "their HELLO", RECEIVER_PENDING_MAX);
+		if (old != NULL)
+			conn_reject(old, "the oldest of %d connections "
+			    "waiting for a HELLO", RECEIVER_PENDING_MAX);
 	}
 	ev_io_init(&c->rd, conn_read_cb, fd, EV_READ);
 	ev_io_init(&c->wr, conn_write_cb, fd, EV_WRITE);
