@@ -7,7 +7,9 @@
  * receiver killed meanwhile gets it again).  A slow command therefore
  * delays acknowledgements; past PROTO_NOTIFY_ACK_TIMEOUT_MS the daemon
  * closes the connection and sends the unacknowledged events again, and
- * the ones already handled are dropped as duplicates.
+ * the ones already handled are dropped as duplicates.  A command that
+ * fails (an exit code other than 0, a signal) is reported on stderr and
+ * not retried: the event counts as handled.
  *
  * The command starts clean: default signal dispositions and an empty
  * mask (we ignore SIGPIPE, libev may block signals), stdin from
@@ -120,19 +122,34 @@ hook_child(const char *cmd, const struct proto_event *ev, const char *line)
 	_exit(127);
 }
 
-int
+void
 hook_run(const char *cmd, const struct proto_event *ev, const char *line)
 {
-	pid_t	pid;
-	int	status;
+	const char	*name;
+	pid_t		 pid;
+	int		 status;
 
-	if ((pid = fork()) == -1)
-		return -1;
+	if ((pid = fork()) == -1) {
+		fprintf(stderr, "launch: --exec for seq %lld: fork: %s\n",
+		    (long long)ev->seq, strerror(errno));
+		return;
+	}
 	if (pid == 0)
 		hook_child(cmd, ev, line);
 	while (waitpid(pid, &status, 0) == -1) {
-		if (errno != EINTR)
-			return -1;
+		if (errno != EINTR) {
+			fprintf(stderr, "launch: --exec for seq %lld: "
+			    "waitpid: %s\n", (long long)ev->seq,
+			    strerror(errno));
+			return;
+		}
 	}
-	return status;
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		fprintf(stderr, "launch: --exec for seq %lld: exit code %d\n",
+		    (long long)ev->seq, WEXITSTATUS(status));
+	else if (WIFSIGNALED(status)) {
+		name = proto_signal_name(WTERMSIG(status));
+		fprintf(stderr, "launch: --exec for seq %lld: killed by %s\n",
+		    (long long)ev->seq, name != NULL ? name : "a signal");
+	}
 }

@@ -31,7 +31,6 @@
 
 #include <sys/queue.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -239,7 +238,6 @@ conn_event(struct receiver_conn *c, const char *line, size_t len)
 	struct proto_event	 ev;
 	struct proto_error	 err;
 	char			 text[8192];
-	int			 status;
 
 	if (proto_event_decode(line, len, &ev, &err) == -1) {
 		snprintf(c->bad, sizeof c->bad, "bad EVENT: %s", err.message);
@@ -266,18 +264,7 @@ conn_event(struct receiver_conn *c, const char *line, size_t len)
 			proto_event_free(&ev);
 			return -1;
 		}
-		if ((status = hook_run(r->opt->exec, &ev, line)) == -1)
-			fprintf(stderr, "launch: --exec for seq %lld: %s\n",
-			    (long long)ev.seq, strerror(errno));
-		else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-			fprintf(stderr, "launch: --exec for seq %lld: exit "
-			    "code %d\n", (long long)ev.seq,
-			    WEXITSTATUS(status));
-		else if (WIFSIGNALED(status))
-			fprintf(stderr, "launch: --exec for seq %lld: killed "
-			    "by %s\n", (long long)ev.seq,
-			    proto_signal_name(WTERMSIG(status)) != NULL ?
-			    proto_signal_name(WTERMSIG(status)) : "a signal");
+		hook_run(r->opt->exec, &ev, line);
 	}
 	r->state.st.seen[c->seen].seq = ev.seq;
 	c->printed++;
@@ -296,7 +283,8 @@ conn_process(struct receiver_conn *c)
 	size_t		 len;
 	int		 events = 0;
 
-	while (!c->dead && !r->stopping && c->bad[0] == '\0') {
+	while (!c->dead && !r->stopping && !r->signaled &&
+	    c->bad[0] == '\0') {
 		line = buf_head(&c->in);
 		nl = buf_used(&c->in) > c->scanned ? memchr(line + c->scanned,
 		    '\n', buf_used(&c->in) - c->scanned) : NULL;

@@ -52,7 +52,7 @@ static struct receiver	 receiver;
 static int		 listen_fd = -1;
 static ev_io		 accept_io;
 static ev_timer		 accept_pause;
-static ev_signal	 sigint_watcher, sigterm_watcher;
+static ev_async		 signal_async;
 
 static void
 receiver_stop(struct receiver *r)
@@ -93,10 +93,24 @@ receiver_save(struct receiver *r)
 	}
 }
 
+/*
+ * Our own handler rather than an ev_signal: the flag is seen between two
+ * events of a batch (receiver-conn.c checks it), so a stop waits for the
+ * event in hand only, not for a whole window of events and their --exec
+ * commands.  ev_async_send is safe in a signal handler.
+ */
 static void
-receiver_signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
+receiver_signal(int sig)
 {
-	receiver_stop(&receiver);
+	receiver.signaled = 1;
+	ev_async_send(receiver.loop, &signal_async);
+}
+
+static void
+receiver_async_cb(struct ev_loop *loop, ev_async *w, int revents)
+{
+	if (receiver.signaled)
+		receiver_stop(&receiver);
 }
 
 static void
@@ -247,6 +261,7 @@ receiver_run(const struct cmd_ctx *ctx, const struct subscribe_opts *opt)
 {
 	struct receiver		*r = &receiver;
 	struct sockaddr_storage	 ss;
+	struct sigaction	 sa;
 	socklen_t		 sslen;
 	char			 why[512];
 	int			 rc;
@@ -277,15 +292,18 @@ receiver_run(const struct cmd_ctx *ctx, const struct subscribe_opts *opt)
 	    (listen_fd = receiver_listen(&ss, sslen)) == -1)
 		goto out;
 
-	signal(SIGPIPE, SIG_IGN);
 	r->loop = ev_default_loop(EVFLAG_AUTO);
 	ev_io_init(&accept_io, receiver_accept_cb, listen_fd, EV_READ);
 	ev_timer_init(&accept_pause, receiver_pause_cb, 1., 0.);
+	ev_async_init(&signal_async, receiver_async_cb);
+	ev_async_start(r->loop, &signal_async);
 	/* Before registering: a ^C from now on unsubscribes. */
-	ev_signal_init(&sigint_watcher, receiver_signal_cb, SIGINT);
-	ev_signal_init(&sigterm_watcher, receiver_signal_cb, SIGTERM);
-	ev_signal_start(r->loop, &sigint_watcher);
-	ev_signal_start(r->loop, &sigterm_watcher);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = receiver_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 
 	/* Saved before registering: a file we cannot write fails here. */
 	if (receiver_state_save(&r->state) == -1) {
@@ -315,10 +333,8 @@ receiver_run(const struct cmd_ctx *ctx, const struct subscribe_opts *opt)
 			rc = EXIT_NO;
 	}
 out:
-	if (r->loop != NULL) {
-		ev_signal_stop(r->loop, &sigint_watcher);
-		ev_signal_stop(r->loop, &sigterm_watcher);
-	}
+	if (r->loop != NULL)
+		ev_async_stop(r->loop, &signal_async);
 	if (listen_fd != -1)
 		close(listen_fd);
 	listen_fd = -1;

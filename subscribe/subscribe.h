@@ -20,6 +20,7 @@
 #include <sys/types.h>
 
 #include <ev.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "event.h"
@@ -94,8 +95,8 @@ const char *receiver_state_path(const struct receiver_state *, char *buf,
 	    size_t len);
 
 /* hook.c: run `/bin/sh -c cmd` with the event in its environment and
- * wait for it.  Its wait status, or -1 with errno. */
-int	hook_run(const char *cmd, const struct proto_event *,
+ * wait for it; a failure (exit code, signal) is reported on stderr. */
+void	hook_run(const char *cmd, const struct proto_event *,
 	    const char *line);
 
 /* receiver.c */
@@ -107,6 +108,7 @@ struct receiver {
 	int64_t			 sub_id;
 	int			 stopping;	/* a signal, or stdout failed */
 	int			 stdout_failed;
+	volatile sig_atomic_t	 signaled;	/* SIGINT or SIGTERM */
 };
 /* The whole of `launch subscribe --serve`; the exit code. */
 int	receiver_run(const struct cmd_ctx *, const struct subscribe_opts *);
