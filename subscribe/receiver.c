@@ -232,11 +232,6 @@ receiver_register(struct receiver *r, const struct sockaddr_storage *bound)
 	char			 addr[SUBSCRIBE_ADDR_MAX], match[2048];
 	int			 rc;
 
-	if (r->opt->host[0] == '\0') {
-		struct sockaddr_in *in = (struct sockaddr_in *)&reach;
-
-		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	}
 	subscribe_addr_reachable(&reach);
 	subscribe_addr_format((struct sockaddr *)&reach, addr, sizeof addr);
 	proto_sub_copy(&want, &r->opt->sub);

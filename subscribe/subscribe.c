@@ -187,7 +187,7 @@ subscribe_match_join(const struct proto_strv *match, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < match->n && at < len; i++) {
-		n = snprintf(buf + at, len - at, "%s%s", i > 0 ? ", " : "",
+		n = snprintf(buf + at, len - at, "%s%s", i > 0 ? "," : "",
 		    match->v[i]);
 		if (n < 0)
 			break;

@@ -58,7 +58,8 @@ void	subscribe_addr_format(const struct sockaddr *, char *buf, size_t len);
 void	subscribe_addr_reachable(struct sockaddr_storage *);
 /* 16 random bytes as 32 lowercase hex digits; -1 with errno. */
 int	subscribe_token_new(char *buf, size_t len);
-/* The globs joined by ", ". */
+/* The globs joined by ",", without spaces: labels have neither, so
+ * only a glob with "[ ,]" in it can blur a table column. */
 void	subscribe_match_join(const struct proto_strv *, char *buf,
 	    size_t len);
 /* Send subscribe for sub (addr and token set): 0 with *out the daemon's

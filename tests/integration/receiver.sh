@@ -32,7 +32,7 @@ run_rc 0 "subscriptions" "$LAUNCH" subscriptions
 assert_eq "$(echo "$OUT" | head -n 1 | tr -s ' ')" \
     "ID ADDRESS EVENTS MATCH STATE SINCE QUEUED DROPPED DELIVERED LAST ERROR" \
     "the table's titles"
-assert_contains "$OUT" "web*, db" "MATCH joins the globs"
+assert_contains "$OUT" " web*,db " "MATCH joins the globs"
 assert_eq "$(echo "$OUT" | sed -n 3p | tr -s ' ' | cut -d' ' -f5,7-)" \
     "retrying 5 2 0 connect: Connection refused" "a retrying row"
 run_rc 0 "subscriptions --json" "$LAUNCH" subscriptions --json
