@@ -99,17 +99,38 @@ conn_close(struct receiver_conn *c)
 	conn_unref(c);
 }
 
+/*
+ * A line about a connection on stderr.  Part of it may come from the
+ * peer (a field name in a decoding error, the HELLO's host) before or
+ * without a good token: control bytes are shown as '?' so that no one
+ * can write to our terminal.
+ */
+static void __attribute__((format(printf, 1, 2)))
+conn_logf(const char *fmt, ...)
+{
+	char	line[1024];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	for (char *p = line; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	fprintf(stderr, "launch: %s\n", line);
+}
+
 /* Close a connection that has not sent its HELLO, saying why. */
 static void __attribute__((format(printf, 2, 3)))
 conn_reject(struct receiver_conn *c, const char *fmt, ...)
 {
+	char	why[800];
 	va_list	ap;
 
-	fprintf(stderr, "launch: rejected a connection from %s: ", c->peer);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	conn_logf("rejected a connection from %s: %s", c->peer, why);
 	conn_close(c);
 }
 
@@ -117,18 +138,17 @@ conn_reject(struct receiver_conn *c, const char *fmt, ...)
 static void __attribute__((format(printf, 3, 4)))
 conn_end(struct receiver_conn *c, int error, const char *fmt, ...)
 {
+	char	why[800];
 	va_list	ap;
 
-	if (error || !c->r->ctx->quiet) {
-		fprintf(stderr, "launch: connection from %s (host %s, "
-		    "subscription %lld) ended: ", c->peer, c->host,
-		    (long long)c->subscription);
-		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
-		va_end(ap);
-		fprintf(stderr, " (printed %lld, duplicates %lld)\n",
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	if (error || !c->r->ctx->quiet)
+		conn_logf("connection from %s (host %s, subscription %lld) "
+		    "ended: %s (printed %lld, duplicates %lld)", c->peer,
+		    c->host, (long long)c->subscription, why,
 		    (long long)c->printed, (long long)c->duplicates);
-	}
 	conn_close(c);
 }
 
@@ -222,9 +242,9 @@ conn_hello(struct receiver_conn *c, const char *line, size_t len)
 	h.daemon = h.host = NULL;
 	proto_hello_free(&h);
 	if (!c->r->ctx->quiet)
-		fprintf(stderr, "launch: connected: host %s (daemon %s), "
-		    "subscription %lld, from %s; last seq handled %lld\n",
-		    c->host, c->daemon, (long long)c->subscription, c->peer,
+		conn_logf("connected: host %s (daemon %s), subscription "
+		    "%lld, from %s; last seq handled %lld", c->host,
+		    c->daemon, (long long)c->subscription, c->peer,
 		    (long long)c->r->state.st.seen[c->seen].seq);
 	conn_ack(c);
 }
@@ -246,8 +266,8 @@ conn_event(struct receiver_conn *c, const char *line, size_t len)
 	if (ev.seq <= r->state.st.seen[c->seen].seq) {
 		c->duplicates++;
 		if (r->ctx->verbose)
-			fprintf(stderr, "launch: host %s, subscription %lld: "
-			    "seq %lld again, skipped\n", c->host,
+			conn_logf("host %s, subscription %lld: seq %lld "
+			    "again, skipped", c->host,
 			    (long long)c->subscription, (long long)ev.seq);
 		proto_event_free(&ev);
 		return 0;
@@ -370,8 +390,8 @@ receiver_conn_accept(struct receiver *r, int fd, const struct sockaddr *sa)
 	c->refs = 1;
 	subscribe_addr_format(sa, c->peer, sizeof c->peer);
 	if (conns_open >= RECEIVER_CONNS_MAX) {
-		fprintf(stderr, "launch: rejected a connection from %s: "
-		    "already %d connections\n", c->peer, RECEIVER_CONNS_MAX);
+		conn_logf("rejected a connection from %s: already %d "
+		    "connections", c->peer, RECEIVER_CONNS_MAX);
 		close(fd);
 		free(c);
 		return;
