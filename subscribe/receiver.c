@@ -274,7 +274,7 @@ receiver_run(const struct cmd_ctx *ctx, const struct subscribe_opts *opt)
 		sslen = sizeof *in;
 	} else if (subscribe_resolve(opt->host, opt->port, &ss, &sslen, why,
 	    sizeof why) == -1) {
-		fprintf(stderr, "launch subscribe: -a: %s\n", why);
+		cmd_usage_error(&cmd_subscribe_entry, "-a: %s", why);
 		return EXIT_USAGE;
 	}
 	if (receiver_state_open(&r->state, opt->state, opt->port, why,
