@@ -117,8 +117,7 @@ client_write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
-/* Read one line into c->in; returns its length or -1. */
-static ssize_t
+ssize_t
 client_read_line(struct client *c)
 {
 	size_t	 scanned = 0;

@@ -17,6 +17,8 @@
 #ifndef LAUNCH_LAUNCH_H
 #define LAUNCH_LAUNCH_H
 
+#include <sys/types.h>
+
 #include <stdint.h>
 
 #include "buf.h"
@@ -54,6 +56,10 @@ extern const struct cmd_entry cmd_restart_entry;
 extern const struct cmd_entry cmd_remove_entry;
 extern const struct cmd_entry cmd_logs_entry;
 extern const struct cmd_entry cmd_export_entry;
+extern const struct cmd_entry cmd_subscribe_entry;
+extern const struct cmd_entry cmd_subscriptions_entry;
+extern const struct cmd_entry cmd_unsubscribe_entry;
+extern const struct cmd_entry cmd_events_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_version_entry;
 
@@ -94,6 +100,10 @@ void	client_close(struct client *);
  * (rep->is_error may be set), or an exit code after printing why. */
 int	client_call(struct client *, struct proto_request *,
 	    struct proto_reply *);
+/* Read until c->in starts with a whole line (bytes after it stay
+ * buffered): its length without the newline, or -1 with errno
+ * (ECONNRESET at EOF).  The caller consumes it with buf_consume. */
+ssize_t	client_read_line(struct client *);
 /* client_open, client_call, client_close in one. */
 int	client_request(const struct cmd_ctx *, struct proto_request *,
 	    struct proto_reply *);
@@ -114,6 +124,9 @@ int	client_exit_code(enum proto_code);
 /* output.c */
 void	output_duration(int64_t ms, char *buf, size_t len);
 void	output_outcome(const struct proto_job *, char *buf, size_t len);
+/* Print rows of ncols cells (the first row: titles) aligned, the last
+ * column unpadded; frees every cell, row and cells itself. */
+void	output_table(char ***cells, size_t nrows, size_t ncols);
 void	output_jobs_table(const struct proto_job *, size_t n, int wide);
 void	output_job_detail(const struct proto_job *);
 int64_t	output_now_ms(void);

@@ -26,6 +26,10 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_remove_entry,
 	&cmd_logs_entry,
 	&cmd_export_entry,
+	&cmd_events_entry,
+	&cmd_subscribe_entry,
+	&cmd_subscriptions_entry,
+	&cmd_unsubscribe_entry,
 	&cmd_shutdown_entry,
 	&cmd_ping_entry,
 	&cmd_help_entry,
@@ -45,6 +49,11 @@ cmd_find(const char *name)
 static void
 main_usage(FILE *f)
 {
+	int	width = 0;
+
+	for (size_t i = 0; cmd_table[i] != NULL; i++)
+		if ((int)strlen(cmd_table[i]->name) > width)
+			width = (int)strlen(cmd_table[i]->name);
 	fprintf(f,
 	    "usage: launch [-S SOCKET] [-v] [-q] COMMAND [ARGS...]\n"
 	    "\n"
@@ -53,7 +62,7 @@ main_usage(FILE *f)
 	    "\n"
 	    "Commands:\n");
 	for (size_t i = 0; cmd_table[i] != NULL; i++)
-		fprintf(f, "  %-10s %s\n", cmd_table[i]->name,
+		fprintf(f, "  %-*s  %s\n", width, cmd_table[i]->name,
 		    cmd_table[i]->summary);
 	fprintf(f,
 	    "\n"

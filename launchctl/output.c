@@ -74,17 +74,34 @@ output_command(const struct proto_job *j)
 	return s;
 }
 
-struct column {
-	const char	*title;
-	size_t		 width;
-};
+void
+output_table(char ***cells, size_t nrows, size_t ncols)
+{
+	size_t	*width = xcalloc(ncols, sizeof *width);
+
+	for (size_t r = 0; r < nrows; r++)
+		for (size_t c = 0; c < ncols; c++)
+			if (strlen(cells[r][c]) > width[c])
+				width[c] = strlen(cells[r][c]);
+	for (size_t r = 0; r < nrows; r++) {
+		for (size_t c = 0; c < ncols; c++) {
+			if (c + 1 == ncols)
+				printf("%s\n", cells[r][c]);
+			else
+				printf("%-*s  ", (int)width[c], cells[r][c]);
+			free(cells[r][c]);
+		}
+		free(cells[r]);
+	}
+	free(cells);
+	free(width);
+}
 
 void
 output_jobs_table(const struct proto_job *jobs, size_t n, int wide)
 {
-	struct column	 cols[] = { { "LABEL", 0 }, { "STATE", 0 },
-	    { "PID", 0 }, { "UPTIME/EXIT", 0 }, { "KIND", 0 },
-	    { "COMMAND", 0 } };
+	static const char *const titles[] = { "LABEL", "STATE", "PID",
+	    "UPTIME/EXIT", "KIND", "COMMAND" };
 	size_t		 ncols = wide ? 6 : 4;
 	char		***cells = xcalloc(n + 1, sizeof *cells);
 
@@ -95,7 +112,7 @@ output_jobs_table(const struct proto_job *jobs, size_t n, int wide)
 			const struct proto_job *j = r > 0 ? &jobs[r - 1] : NULL;
 
 			if (j == NULL) {
-				cells[r][c] = xstrdup(cols[c].title);
+				cells[r][c] = xstrdup(titles[c]);
 			} else if (c == 0) {
 				cells[r][c] = xstrdup(j->spec.label);
 			} else if (c == 1) {
@@ -115,22 +132,9 @@ output_jobs_table(const struct proto_job *jobs, size_t n, int wide)
 			} else {
 				cells[r][c] = output_command(j);
 			}
-			if (strlen(cells[r][c]) > cols[c].width)
-				cols[c].width = strlen(cells[r][c]);
 		}
 	}
-	for (size_t r = 0; r <= n; r++) {
-		for (size_t c = 0; c < ncols; c++) {
-			if (c + 1 == ncols)
-				printf("%s\n", cells[r][c]);
-			else
-				printf("%-*s  ", (int)cols[c].width,
-				    cells[r][c]);
-			free(cells[r][c]);
-		}
-		free(cells[r]);
-	}
-	free(cells);
+	output_table(cells, n + 1, ncols);
 }
 
 static void

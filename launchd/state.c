@@ -29,6 +29,7 @@
 #include "launchd.h"
 #include "log.h"
 #include "server.h"
+#include "statedir.h"
 #include "xmalloc.h"
 
 static char	 state_path[4096];
@@ -61,31 +62,12 @@ state_log_files(void)
 	return state_logfiles;
 }
 
+/* Room is left for the names below the directory. */
 static int
 state_resolve(const char *opt, char *err, size_t errlen)
 {
-	const char	*env;
-	int		 n;
-
-	if (opt == NULL || *opt == '\0')
-		opt = getenv("LAUNCH_STATE_DIR");
-	if (opt != NULL && *opt != '\0')
-		n = snprintf(state_path, sizeof state_path, "%s", opt);
-	else if ((env = getenv("XDG_STATE_HOME")) != NULL && *env == '/')
-		n = snprintf(state_path, sizeof state_path, "%s/launch", env);
-	else if ((env = getenv("HOME")) != NULL && *env == '/')
-		n = snprintf(state_path, sizeof state_path,
-		    "%s/.local/state/launch", env);
-	else {
-		snprintf(err, errlen, "no state directory: set HOME, "
-		    "XDG_STATE_HOME or LAUNCH_STATE_DIR");
-		return -1;
-	}
-	if (n < 0 || (size_t)n >= sizeof state_path - 64) {
-		snprintf(err, errlen, "state directory path too long");
-		return -1;
-	}
-	return 0;
+	return statedir_resolve(opt, state_path, sizeof state_path - 64, err,
+	    errlen);
 }
 
 int

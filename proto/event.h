@@ -232,4 +232,32 @@ char	*proto_journal_ack(int64_t ack, int64_t next_seq, int64_t delivered,
 	    int64_t dropping, int64_t dropped);
 char	*proto_journal_drops(int64_t dropping, int64_t dropped);
 
+/*
+ * A `launch subscribe --serve` receiver's state file (on disk only, on
+ * the subscriber's side; versioned by its own "v", not PROTO_VERSION):
+ *   {"v": PROTO_RECEIVER_VERSION, "token": str,
+ *    "seen": {"DAEMON/SUBSCRIPTION": seq, ...}}
+ * "seen" holds, per (daemon instance id, subscription id) of a HELLO, the
+ * last seq the receiver has handled.
+ */
+#define PROTO_RECEIVER_VERSION	1
+#define PROTO_RECEIVER_SEEN_MAX	4096
+#define PROTO_TTL_MAX_MS	315360000000LL	/* ten years */
+
+struct proto_seen {
+	char	*key;		/* "DAEMON/SUBSCRIPTION" */
+	int64_t	 seq;
+};
+
+struct proto_receiver_state {
+	char			*token;
+	struct proto_seen	*seen;
+	size_t			 nseen;
+};
+
+char	*proto_receiver_encode(const struct proto_receiver_state *);
+int	 proto_receiver_decode(const char *, size_t,
+	    struct proto_receiver_state *, struct proto_error *);
+void	 proto_receiver_free(struct proto_receiver_state *);
+
 #endif
