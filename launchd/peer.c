@@ -291,6 +291,13 @@ peer_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	n = read(p->fd, at, PEER_READ_SIZE);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
+	if (n == 0 && buf_used(&p->out) > 0 && !p->close_after_flush) {
+		/* Half-closed (`socat` after its input ends): the replies
+		 * already made are still owed. */
+		p->close_after_flush = 1;
+		peer_update_read(p);
+		return;
+	}
 	if (n <= 0) {
 		if (n == -1)
 			log_debug("peer %u: read: %s", p->serial,
