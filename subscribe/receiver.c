@@ -17,9 +17,16 @@
  * the line "launch: listening on ADDR, subscription ID (...)" on stderr
  * tells it.
  *
- * SIGINT and SIGTERM unsubscribe and remove the state file: exit 0, or
- * exit 1 when the daemon could not be told (the file is kept, so the
- * same command resumes; the subscription expires after its TTL).  If
+ * SIGINT (^C) unsubscribes and removes the state file: exit 0, or exit 1
+ * when the daemon could not be told (the file is kept, so the same
+ * command resumes; the subscription expires after its TTL).  SIGTERM
+ * (a service manager stopping or restarting the receiver) keeps the
+ * subscription when there is a state file to resume it from: the daemon
+ * queues meanwhile, and the same command picks up where this one
+ * stopped, printing each event once; without a state file (port 0 and
+ * no --state) nothing could resume it, so it unsubscribes as SIGINT.
+ * Either way the event in hand is finished first (printed, saved,
+ * acknowledged).  If
  * stdout fails (a closed pipe), the receiver exits 1 without
  * acknowledging what it could not print; the subscription is kept when
  * a restart can resume it (there is a state file with the token: the
@@ -102,7 +109,7 @@ receiver_save(struct receiver *r)
 static void
 receiver_signal(int sig)
 {
-	receiver.signaled = 1;
+	receiver.signaled = sig;
 	ev_async_send(receiver.loop, &signal_async);
 }
 
@@ -318,7 +325,14 @@ receiver_run(const struct cmd_ctx *ctx, const struct subscribe_opts *opt)
 	receiver_conn_close_all();
 	ev_io_stop(r->loop, &accept_io);
 	ev_timer_stop(r->loop, &accept_pause);
-	if (r->stdout_failed && r->state.dir[0] != '\0') {
+	if (r->signaled == SIGTERM && !r->stdout_failed &&
+	    r->state.dir[0] != '\0') {
+		/* A service manager's stop or restart: keep the queue. */
+		fprintf(stderr, "launch: stopped; subscription %lld is kept "
+		    "and queues events: the same command resumes it\n",
+		    (long long)r->sub_id);
+		rc = 0;
+	} else if (r->stdout_failed && r->state.dir[0] != '\0') {
 		fprintf(stderr, "launch: subscription %lld is kept: the same "
 		    "command resumes it\n", (long long)r->sub_id);
 		rc = EXIT_NO;

@@ -109,7 +109,7 @@ struct receiver {
 	int64_t			 sub_id;
 	int			 stopping;	/* a signal, or stdout failed */
 	int			 stdout_failed;
-	volatile sig_atomic_t	 signaled;	/* SIGINT or SIGTERM */
+	volatile sig_atomic_t	 signaled;	/* SIGINT, SIGTERM or 0 */
 };
 /* The whole of `launch subscribe --serve`; the exit code. */
 int	receiver_run(const struct cmd_ctx *, const struct subscribe_opts *);
