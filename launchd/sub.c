@@ -274,10 +274,15 @@ sub_on_ack(struct sub *s, int64_t seq)
 
 	if (!s->hello_acked) {
 		if (seq > last) {
-			sub_fail(s, "the subscriber says it has seq %lld; the "
-			    "last one is %lld (another daemon's state?)",
-			    (long long)seq, (long long)last);
-			return;
+			/* It has seen more than the journal remembers (a
+			 * power cut lost the journal's tail): what we hold
+			 * is older, so it has it; go on after its seq. */
+			log_warnx("subscription %lld: the subscriber has seen "
+			    "seq %lld, the journal ends at %lld; numbering "
+			    "goes on from %lld", (long long)s->cfg.id,
+			    (long long)seq, (long long)last,
+			    (long long)seq + 1);
+			q->next_seq = seq + 1;
 		}
 		s->hello_acked = 1;
 		s->backoff = 0;

@@ -51,7 +51,9 @@
  *   subscriber -> daemon: ACK {"ack": int}: every seq up to this one is
  *     handled (cumulative).  The first ACK answers the HELLO with the last
  *     seq the subscriber has handled for this (daemon, subscription), 0 if
- *     none; the daemon sends nothing before it.
+ *     none; the daemon sends nothing before it.  One beyond the daemon's
+ *     last seq (its journal lost its tail) is taken as true: numbering
+ *     goes on after it.
  *   daemon -> subscriber: EVENT lines in seq order, from the first one
  *     not acknowledged, at most PROTO_NOTIFY_WINDOW unacknowledged.
  * Delivery is at least once: after a reconnection unacknowledged events
