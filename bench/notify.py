@@ -128,13 +128,73 @@ def floor_latency(samples):
     return out
 
 
+RELAY = r"""
+import os, sys
+r, w = int(sys.argv[1]), int(sys.argv[2])
+while True:
+    d = os.read(r, 64)
+    if not d:
+        break
+    os.write(w, d)
+"""
+
+PARENT = r"""
+import os, subprocess, sys
+out, ctl = int(sys.argv[1]), int(sys.argv[2])
+while os.read(ctl, 1):
+    child = subprocess.Popen(["sleep", "1000"])
+    os.write(out, b"%d\n" % child.pid)
+    os.waitpid(child.pid, 0)
+    child.returncode = -9
+    os.write(out, b"x")
+"""
+
+
+def relay_latency(samples):
+    """The same hops as launch's path, with nothing done at each: the
+    job's parent reaps it and writes a byte, two relays pass it on (as
+    the daemon and the subscriber would), and we read it."""
+    ctl_r, ctl_w = os.pipe()
+    a_r, a_w = os.pipe()
+    b_r, b_w = os.pipe()
+    c_r, c_w = os.pipe()
+    procs = [
+        subprocess.Popen([sys.executable, "-c", PARENT, str(a_w),
+                          str(ctl_r)], pass_fds=(a_w, ctl_r)),
+        subprocess.Popen([sys.executable, "-c", RELAY, str(a_r), str(b_w)],
+                         pass_fds=(a_r, b_w)),
+        subprocess.Popen([sys.executable, "-c", RELAY, str(b_r), str(c_w)],
+                         pass_fds=(b_r, c_w)),
+    ]
+    out = []
+    for _ in range(samples):
+        os.write(ctl_w, b"g")
+        # The relays pass every byte on: the pid line comes first.
+        line = b""
+        while not line.endswith(b"\n"):
+            line += os.read(c_r, 64)
+        pid = int(line)
+        t0 = time.perf_counter()
+        os.kill(pid, signal.SIGKILL)
+        os.read(c_r, 1)
+        out.append(time.perf_counter() - t0)
+    os.close(ctl_w)
+    for fd in (a_w, b_w, c_w):
+        os.close(fd)
+    for p in procs:
+        p.kill()
+        p.wait()
+    for fd in (ctl_r, a_r, b_r, c_r):
+        os.close(fd)
+    return out
+
+
 def launch_latency(env, receivers, samples, tag):
     out = []
     for i in range(samples):
         label = "%s%d" % (tag, i)
-        job = json.loads(env.run("submit", "--json", "-l", label, "--",
-                                 "sleep", "1000").stdout)
-        pid = job["pid"]
+        env.run("submit", "-l", label, "--", "sleep", "1000")
+        pid = json.loads(env.run("status", "--json", label).stdout)[0]["pid"]
         t0 = time.perf_counter()
         os.kill(pid, signal.SIGKILL)
         wait_lines(receivers, label)
@@ -197,6 +257,8 @@ def main():
         print("%-34s p50 %7.3f ms  p99 %7.3f ms" % (
             "floor (kill + waitpid, no daemon)", fp50 * 1e3,
             pct(floor, 99) * 1e3))
+        relay = relay_latency(a.samples)
+        report("floor: 4 processes relaying a byte", relay, fp50)
         one = [env.receiver("a*")]
         report("launch, 1 subscriber", launch_latency(env, one, a.samples,
                                                       "a"), fp50)

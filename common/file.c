@@ -73,6 +73,31 @@ file_write_all(int fd, const char *data, size_t len)
 int
 file_replace(const char *dir, const char *name, const char *data, size_t len)
 {
+	return file_replace_sync(dir, name, data, len, 1);
+}
+
+void
+file_sync(const char *dir, const char *name)
+{
+	char	path[4096];
+	int	fd;
+
+	if (snprintf(path, sizeof path, "%s/%s", dir, name) <
+	    (int)sizeof path &&
+	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) != -1) {
+		fsync(fd);
+		close(fd);
+	}
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+int
+file_replace_sync(const char *dir, const char *name, const char *data,
+    size_t len, int sync)
+{
 	char	path[4096], tmp[4096];
 	int	fd, dfd, saved;
 
@@ -86,7 +111,7 @@ file_replace(const char *dir, const char *name, const char *data, size_t len)
 	    0600);
 	if (fd == -1)
 		return -1;
-	if (file_write_all(fd, data, len) == -1 || fsync(fd) == -1) {
+	if (file_write_all(fd, data, len) == -1 || (sync && fsync(fd) == -1)) {
 		saved = errno;
 		close(fd);
 		unlink(tmp);
@@ -100,7 +125,8 @@ file_replace(const char *dir, const char *name, const char *data, size_t len)
 		return -1;
 	}
 	/* The rename itself must survive a crash too. */
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+	if (sync && (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
+	    -1) {
 		fsync(dfd);
 		close(dfd);
 	}

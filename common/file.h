@@ -15,6 +15,11 @@
  * NUL-terminated malloc'd buffer. */
 char	*file_read(const char *path, size_t *len);
 /* Atomically replace dir/name with data. */
+/* The same; with sync 0 nothing is fsynced (file_sync does it later):
+ * atomic for processes, not yet durable across a power cut. */
+int	 file_replace_sync(const char *dir, const char *name,
+	    const char *data, size_t len, int sync);
+void	 file_sync(const char *dir, const char *name);
 int	 file_replace(const char *dir, const char *name, const char *data,
 	    size_t len);
 /* mkdir -p with mode for each created component. */

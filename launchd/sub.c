@@ -598,6 +598,10 @@ sub_offer(const struct proto_event *ev, const char *body)
 		if (subq_push(&s->q, body, s->cfg.queue_max) == 1)
 			sub_pump(s);
 	}
+	/* Sent first, journaled now: see subq.c. */
+	TAILQ_FOREACH(s, &subs, entry)
+		if (s->q.unjournaled > 0)
+			subq_journal(&s->q);
 }
 
 int

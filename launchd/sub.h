@@ -35,6 +35,7 @@ struct subq {
 	char			 name[64];	/* ID.queue */
 	size_t			 records;	/* lines in the journal */
 	int			 broken;	/* a journal write failed */
+	size_t			 unjournaled;	/* the last n: subq_journal */
 };
 
 /* Load (or create) the queue of subscription id in dir: 0 or -1. */
@@ -45,6 +46,8 @@ void	 subq_destroy(struct subq *);
 /* Queue an event (its body, without seq): 1, or 0 when the queue holds
  * max events already (then it is counted as dropped). */
 int	 subq_push(struct subq *, const char *body, int64_t max);
+/* Append the events queued by subq_push to the journal. */
+void	 subq_journal(struct subq *);
 /* Everything up to seq is delivered.  Room made for a pending "dropped"
  * report is filled with one. */
 void	 subq_ack(struct subq *, int64_t seq, int64_t max);

@@ -11,7 +11,12 @@
  * The journal, subs/ID.queue, makes the queue survive the daemon: each
  * queued event, each acknowledgement and each change of the drop counts
  * is appended as one line (event.h, "queue journal") with one write(2),
- * and replaying the lines rebuilds the queue.  Appends are not fsync'ed:
+ * and replaying the lines rebuilds the queue.  A new event is sent first
+ * and journaled right after (subq_journal), before the job's record is
+ * saved: on ext4 a write can wait for another process's fsync, and that
+ * wait should not be on the path of the news.  A daemon killed between
+ * the two has not saved the job's record either, so recovery reports the
+ * exit again (at least once).  Appends are not fsync'ed:
  * a killed or crashed daemon loses nothing (the kernel has the bytes);
  * a power cut may lose the last events, as it may lose the jobs' own
  * output.  Once the journal holds many more lines than the queue (acked
@@ -115,6 +120,7 @@ subq_compact(struct subq *q)
 		close(q->fd);
 	q->fd = fd;
 	q->records = 1 + q->n;
+	q->unjournaled = 0;
 	if (q->broken)
 		log_info("%s: the journal is written again", path);
 	q->broken = 0;
@@ -244,6 +250,8 @@ subq_open(struct subq *q, const char *dir, int64_t id)
 void
 subq_close(struct subq *q)
 {
+	if (q->unjournaled > 0 && q->fd != -1)
+		subq_journal(q);
 	subq_pop_to(q, INT64_MAX);
 	free(q->v);
 	if (q->fd != -1)
@@ -265,14 +273,26 @@ subq_destroy(struct subq *q)
 }
 
 static void
-subq_push_line(struct subq *q, const char *body)
+subq_push_line(struct subq *q, const char *body, int later)
 {
 	int64_t	 seq = q->next_seq++;
 	char	*line = proto_event_line(body, seq);
 	size_t	 len = strlen(line);
 
 	subq_add_item(q, seq, line, len);
-	subq_append(q, line, len);
+	if (later)
+		q->unjournaled++;
+	else
+		subq_append(q, line, len);
+}
+
+void
+subq_journal(struct subq *q)
+{
+	for (size_t i = q->n - q->unjournaled; i < q->n; i++)
+		subq_append(q, subq_at(q, i)->line, subq_at(q, i)->len);
+	q->unjournaled = 0;
+	subq_maybe_compact(q);
 }
 
 int
@@ -282,6 +302,7 @@ subq_push(struct subq *q, const char *body, int64_t max)
 
 	subq_report_drops(q, max);
 	if ((int64_t)q->n >= max) {
+		subq_journal(q);
 		q->dropping++;
 		q->dropped++;
 		rec = proto_journal_drops(q->dropping, q->dropped);
@@ -290,8 +311,7 @@ subq_push(struct subq *q, const char *body, int64_t max)
 		subq_maybe_compact(q);
 		return 0;
 	}
-	subq_push_line(q, body);
-	subq_maybe_compact(q);
+	subq_push_line(q, body, 1);
 	return 1;
 }
 
@@ -311,7 +331,8 @@ subq_report_drops(struct subq *q, int64_t max)
 	ev.count = q->dropping;
 	body = proto_event_body(&ev);
 	q->dropping = 0;
-	subq_push_line(q, body);
+	subq_journal(q);
+	subq_push_line(q, body, 0);
 	free(body);
 }
 
@@ -322,6 +343,7 @@ subq_ack(struct subq *q, int64_t seq, int64_t max)
 
 	if (seq <= q->acked)
 		return;
+	subq_journal(q);	/* an ack never precedes its event */
 	q->delivered += subq_pop_to(q, seq);
 	q->acked = seq;
 	rec = proto_journal_ack(seq, -1, 0, 0, 0);

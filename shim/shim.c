@@ -38,6 +38,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -138,11 +139,19 @@ shim_publish(struct shim *s)
 {
 	char	*line = proto_shim_status_encode(&s->st);
 
-	if (file_replace(s->jobs_dir, s->status_name, line, strlen(line)) == -1)
+	/* Told first, then written, then made durable: no file system wait
+	 * (ext4 stalls a rename behind another process's fsync) is on the
+	 * path of the news.  The file is written before the shim exits, and
+	 * the daemon reads it only after the shim's connection closes or
+	 * when the daemon itself restarts. */
+	shim_tell(s);
+	sched_yield();	/* let the daemon run on this CPU: see above */
+	if (file_replace_sync(s->jobs_dir, s->status_name, line, strlen(line),
+	    0) == -1)
 		fprintf(stderr, "launch shim %lld: writing status: %s\n", s->id,
 		    strerror(errno));
 	free(line);
-	shim_tell(s);
+	file_sync(s->jobs_dir, s->status_name);
 }
 
 /* ---- logs ---- */
