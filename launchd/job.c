@@ -147,7 +147,10 @@ job_set_state(struct job *j, enum proto_state state)
 	enum proto_state	from = j->state;
 
 	j->state = state;
-	if (from != state)
+	/* A new job's first launch is its "start" event, not a change
+	 * from the placeholder state it was created in. */
+	if (from != state && !(j->fresh && j->generation <= 1 &&
+	    from == PROTO_STATE_EXITED))
 		event_job(j, PROTO_EV_STATE, from);
 }
 
