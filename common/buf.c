@@ -1,5 +1,9 @@
 #include "config.h"
 
+#include <sys/socket.h>
+
+#include <errno.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,4 +55,22 @@ buf_consume(struct buf *b, size_t n)
 	b->off += n;
 	if (b->off >= b->len)
 		b->off = b->len = 0;
+}
+
+int
+buf_send(struct buf *b, int fd)
+{
+	ssize_t	n;
+
+	while (buf_used(b) > 0) {
+		n = send(fd, buf_head(b), buf_used(b), MSG_NOSIGNAL);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			return 1;
+		if (n == -1)
+			return -1;
+		buf_consume(b, (size_t)n);
+	}
+	return 0;
 }

@@ -20,6 +20,9 @@ void	 buf_add(struct buf *, const void *, size_t);
 /* Make room for at least n more bytes; returns where to write them. */
 char	*buf_reserve(struct buf *, size_t n);
 void	 buf_consume(struct buf *, size_t);
+/* send(2) what a non-blocking socket takes (no SIGPIPE): 0 all sent,
+ * 1 more to send (EAGAIN), -1 with errno on a failure. */
+int	 buf_send(struct buf *, int fd);
 static inline size_t buf_used(const struct buf *b) { return b->len - b->off; }
 static inline char *buf_head(const struct buf *b) { return b->data + b->off; }
 

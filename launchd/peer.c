@@ -110,24 +110,13 @@ peer_close_all(void)
 static int
 peer_flush(struct peer *p)
 {
-	ssize_t	n;
+	int	rc = buf_send(&p->out, p->fd);
 
-	while (buf_used(&p->out) > 0) {
-		n = send(p->fd, buf_head(&p->out), buf_used(&p->out),
-		    MSG_NOSIGNAL);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && errno == EAGAIN)
-			return 1;
-		if (n == -1) {
-			log_debug("peer %u: write: %s", p->serial,
-			    strerror(errno));
-			peer_close(p);
-			return -1;
-		}
-		buf_consume(&p->out, (size_t)n);
+	if (rc == -1) {
+		log_debug("peer %u: write: %s", p->serial, strerror(errno));
+		peer_close(p);
 	}
-	return 0;
+	return rc;
 }
 
 static void

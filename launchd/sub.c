@@ -218,20 +218,9 @@ sub_fail(struct sub *s, const char *fmt, ...)
 static int
 sub_flush(struct sub *s)
 {
-	ssize_t	n;
-
-	while (buf_used(&s->out) > 0) {
-		n = send(s->fd, buf_head(&s->out), buf_used(&s->out),
-		    MSG_NOSIGNAL);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && errno == EAGAIN)
-			break;
-		if (n == -1) {
-			sub_fail(s, "send: %s", strerror(errno));
-			return -1;
-		}
-		buf_consume(&s->out, (size_t)n);
+	if (buf_send(&s->out, s->fd) == -1) {
+		sub_fail(s, "send: %s", strerror(errno));
+		return -1;
 	}
 	if (buf_used(&s->out) > 0)
 		ev_io_start(server_loop, &s->wr);

@@ -18,45 +18,6 @@
 #include "proto-spec.h"
 #include "xmalloc.h"
 
-static const char *const ev_type_names[PROTO_EV__COUNT] = {
-	"exit", "start", "ready", "backoff", "state", "dropped",
-};
-static const char *const reason_names[PROTO_REASON__COUNT] = {
-	"exited", "signaled", "stopped", "launch_failure", "lost",
-};
-static const char *const events_names[PROTO_EVENTS__COUNT] = {
-	"failures", "exits", "all",
-};
-static const char *const sub_state_names[PROTO_SUB__COUNT] = {
-	"connecting", "connected", "retrying", "expired",
-};
-
-static int
-lookup(const char *const *names, int n, const char *s)
-{
-	for (int i = 0; i < n; i++)
-		if (strcmp(names[i], s) == 0)
-			return i;
-	return -1;
-}
-
-#define NAMES(type, prefix, table, count)				\
-const char *								\
-prefix##_name(enum type v)						\
-{									\
-	return ((int)v >= 0 && (int)v < (count)) ? table[v] : NULL;	\
-}									\
-int									\
-prefix##_parse(const char *s)						\
-{									\
-	return lookup(table, (count), s);				\
-}
-
-NAMES(proto_ev_type, proto_ev_type, ev_type_names, PROTO_EV__COUNT)
-NAMES(proto_reason, proto_reason, reason_names, PROTO_REASON__COUNT)
-NAMES(proto_events, proto_events, events_names, PROTO_EVENTS__COUNT)
-NAMES(proto_sub_state, proto_sub_state, sub_state_names, PROTO_SUB__COUNT)
-
 int
 proto_event_in_class(enum proto_events cls, const struct proto_event *ev)
 {

@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "event.h"
 #include "proto.h"
 #include "xmalloc.h"
 
@@ -41,6 +42,19 @@ static const char *const state_names[PROTO_STATE__COUNT] = {
 	"starting", "running", "stopping", "exited", "failed", "backoff",
 };
 
+static const char *const ev_type_names[PROTO_EV__COUNT] = {
+	"exit", "start", "ready", "backoff", "state", "dropped",
+};
+static const char *const reason_names[PROTO_REASON__COUNT] = {
+	"exited", "signaled", "stopped", "launch_failure", "lost",
+};
+static const char *const events_names[PROTO_EVENTS__COUNT] = {
+	"failures", "exits", "all",
+};
+static const char *const sub_state_names[PROTO_SUB__COUNT] = {
+	"connecting", "connected", "retrying", "expired",
+};
+
 static int
 name_lookup(const char *const *names, int n, const char *s)
 {
@@ -67,6 +81,10 @@ NAME_FUNCS(proto_code, proto_code, code_names, PROTO_E__COUNT)
 NAME_FUNCS(proto_kind, proto_kind, kind_names, PROTO_KIND__COUNT)
 NAME_FUNCS(proto_state, proto_state, state_names, PROTO_STATE__COUNT)
 NAME_FUNCS(proto_restart, proto_restart, restart_names, PROTO_RESTART__COUNT)
+NAME_FUNCS(proto_ev_type, proto_ev_type, ev_type_names, PROTO_EV__COUNT)
+NAME_FUNCS(proto_reason, proto_reason, reason_names, PROTO_REASON__COUNT)
+NAME_FUNCS(proto_events, proto_events, events_names, PROTO_EVENTS__COUNT)
+NAME_FUNCS(proto_sub_state, proto_sub_state, sub_state_names, PROTO_SUB__COUNT)
 
 /* setrlimit(2) resources by their prlimit(1) names. */
 static const struct {

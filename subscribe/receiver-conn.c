@@ -157,22 +157,11 @@ conn_end(struct receiver_conn *c, int error, const char *fmt, ...)
 static int
 conn_flush(struct receiver_conn *c)
 {
-	ssize_t	n;
+	int	rc = buf_send(&c->out, c->fd);
 
-	while (buf_used(&c->out) > 0) {
-		n = send(c->fd, buf_head(&c->out), buf_used(&c->out),
-		    MSG_NOSIGNAL);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && errno == EAGAIN)
-			return 1;
-		if (n == -1) {
-			conn_end(c, 0, "%s", strerror(errno));
-			return -1;
-		}
-		buf_consume(&c->out, (size_t)n);
-	}
-	return 0;
+	if (rc == -1)
+		conn_end(c, 0, "%s", strerror(errno));
+	return rc;
 }
 
 static void
