@@ -128,3 +128,50 @@ job_field() {
 raw() {
 	RAW=$(printf '%s\n' "$@" | socat -t 5 - "UNIX-CONNECT:$SOCK")
 }
+
+# start_receiver NAME [ARGS...]: start `launch subscribe --serve -a
+# 127.0.0.1:0 ARGS...` (a later -a in ARGS wins) with its stdout in
+# $T/NAME.out and its stderr in $T/NAME.err, and wait for its "listening"
+# line.  Sets RECV_PID (also added to KILL_PIDS), RECV_PORT and RECV_SUB
+# (the subscription id).
+start_receiver() {
+	_name=$1
+	shift
+	"$LAUNCH" subscribe --serve -a 127.0.0.1:0 "$@" >"$T/$_name.out" \
+	    2>"$T/$_name.err" &
+	RECV_PID=$!
+	KILL_PIDS="$KILL_PIDS $RECV_PID"
+	wait_for 10 "receiver $_name to listen" receiver_up "$_name" "$RECV_PID"
+	alive "$RECV_PID" ||
+	    fail "receiver $_name exited: $(cat "$T/$_name.err")"
+	_line=$(grep '^launch: listening on ' "$T/$_name.err")
+	RECV_PORT=$(echo "$_line" | sed -n 's/^launch: listening on [0-9.]*:\([0-9]*\), subscription [0-9]* (.*)$/\1/p')
+	RECV_SUB=$(echo "$_line" | sed -n 's/^launch: listening on [0-9.]*:[0-9]*, subscription \([0-9]*\) (.*)$/\1/p')
+	[ -n "$RECV_PORT" ] && [ -n "$RECV_SUB" ] ||
+	    fail "receiver $_name: bad listening line: $_line"
+}
+# The receiver listens, or has exited (start_receiver then says why).
+receiver_up() {
+	grep -q '^launch: listening on ' "$T/$1.err" || not_alive "$2"
+}
+
+# has_lines FILE N: FILE has at least N lines.
+has_lines() { [ "$(wc -l <"$1")" -ge "$2" ]; }
+
+# sub_field ID FIELD: one field of a subscription's JSON view ("null"
+# if unset, nothing if there is no such subscription).
+sub_field() {
+	"$LAUNCH" subscriptions --json |
+	    jq -r --argjson id "$1" ".[] | select(.id == \$id) | .$2"
+}
+
+# sub_settled ID N: subscription ID has been given N events in all and
+# every one of them is acknowledged: nothing more is on its way.
+sub_settled() {
+	[ "$("$LAUNCH" subscriptions --json | jq -c --argjson id "$1" \
+	    '.[] | select(.id == $id) | [.next_seq - 1, .delivered, .queued]')" = \
+	    "[$2,$2,0]" ]
+}
+
+# labels FILE: the "label" of each JSON line of FILE, sorted, on one line.
+labels() { jq -r .label "$1" | sort | tr '\n' ' ' | sed 's/ $//'; }
