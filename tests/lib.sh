@@ -165,6 +165,14 @@ sub_field() {
 	    jq -r --argjson id "$1" ".[] | select(.id == \$id) | .$2"
 }
 
+# sub_jq ID FILTER: jq -c FILTER applied to a subscription's JSON view.
+sub_jq() {
+	"$LAUNCH" subscriptions --json |
+	    jq -c --argjson id "$1" ".[] | select(.id == \$id) | $2"
+}
+# sub_is ID FILTER VALUE: sub_jq ID FILTER prints VALUE.
+sub_is() { [ "$(sub_jq "$1" "$2")" = "$3" ]; }
+
 # sub_settled ID N: subscription ID has been given N events in all and
 # every one of them is acknowledged: nothing more is on its way.
 sub_settled() {
