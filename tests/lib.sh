@@ -38,6 +38,15 @@ cleanup() {
 		echo "FAIL: sanitizer report in the daemon log"
 		rc=1
 	fi
+	# The other processes' stderr (receivers: $T/NAME.err).
+	for _f in "$T"/*.err; do
+		if [ $rc -eq 0 ] && [ -f "$_f" ] &&
+		    grep -qE 'Sanitizer|runtime error' "$_f"; then
+			echo "FAIL: sanitizer report in $(basename "$_f"):"
+			head -n 30 "$_f"
+			rc=1
+		fi
+	done
 	if [ $rc -ne 0 ] && [ $rc -ne 77 ] && [ -f "$T/daemon.log" ]; then
 		echo "--- daemon log (last 30 lines)"
 		tail -n 30 "$T/daemon.log"
