@@ -132,6 +132,9 @@ job_field() {
 	"$LAUNCH" status --json "$1" | jq -r ".[0].$2"
 }
 
+# job_is LABEL FIELD VALUE: job_field LABEL FIELD prints VALUE.
+job_is() { [ "$(job_field "$1" "$2")" = "$3" ]; }
+
 # raw LINES...: send protocol lines on one connection; the replies are
 # in RAW, one per line.
 raw() {

@@ -20,10 +20,9 @@ events() {
 	wait_for 10 "events $* to stream" sh -c \
 	    "[ \$(grep -c ': streaming events\$' '$T/daemon.log') -ge $NSTREAMS ]"
 }
-ended() { [ "$(job_field "$1" state)" = exited ]; }
 run_job() {	# LABEL CODE: submit, and wait for its end
 	"$LAUNCH" submit -l "$1" -- sh -c "exit $2"
-	wait_for 10 "$1 to end" ended "$1"
+	wait_for 10 "$1 to end" job_is "$1" state exited
 }
 
 events x --json -f 'x*'

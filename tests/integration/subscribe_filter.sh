@@ -46,7 +46,7 @@ assert_eq "$(sub_field "$SUB_EXITS" next_seq)" 1 "nothing numbered for ok*/stop*
 
 # A clean exit 0: in "exits", not in "failures".
 "$LAUNCH" submit -l ok1 -- true
-wait_for 10 "ok1 to exit" sh -c "[ \"\$(\"$LAUNCH\" status --json ok1 | jq -r '.[0].state')\" = exited ]"
+wait_for 10 "ok1 to exit" job_is ok1 state exited
 # A stopped job: a failure (reason stopped) in both classes.
 "$LAUNCH" submit -l stopme -- sleep 1000
 "$LAUNCH" stop stopme >/dev/null
@@ -63,7 +63,7 @@ assert_eq "$(jq -c '[.label, .reason, .exit_code, .ok]' "$T/exits.out")" \
 ["stopme","stopped",null,false]' "exits: the clean exit and the stop"
 
 # --events all: ok1's start, its state changes and its exit.
-wait_for 10 "all (ok1) to settle" sh -c "[ \"\$(\"$LAUNCH\" subscriptions --json | jq --argjson id $SUB_EVERY '.[] | select(.id == \$id) | .queued')\" = 0 ] && grep -q '\"to\":\"exited\"' '$T/every.out'"
+wait_for 10 "all, -f ok1: 5 events" sub_settled "$SUB_EVERY" 5
 assert_eq "$(jq -r '.event + (if .event == "state" then " " + .from + ">" + .to else "" end)' "$T/every.out" | tr '\n' ',')" \
     "state exited>starting,start,state starting>running,exit,state running>exited," \
     "--events all: ok1's state changes, start and exit"

@@ -17,7 +17,7 @@ assert_eq "$(sub_field 1 last_error)" \
     "expired: unreachable for longer than its TTL (1s)" "last_error"
 # Expired: no more queueing.
 "$LAUNCH" submit -l f1 -- sh -c 'exit 1'
-wait_for 10 "f1 to end" sh -c "[ \"\$(\"$LAUNCH\" status --json f1 | jq -r '.[0].state')\" = exited ]"
+wait_for 10 "f1 to end" job_is f1 state exited
 assert_eq "$(sub_jq 1 '[.queued, .next_seq, .state]')" '[0,1,"expired"]' \
     "an expired subscription queues nothing"
 grep -q 'subscription 1 (127.0.0.1:1): expired' "$T/daemon.log" ||
