@@ -30,6 +30,7 @@ TOKEN=$(jq -r .token "$T/r.json")
 
 # Round 1: SIGTERM mid-stream.
 gen t & GEN=$!
+KILL_PIDS="$KILL_PIDS $GEN"
 wait_for 10 "r1 to print 10 events" has_lines "$T/r1.out" 10
 kill -TERM "$RECV_PID"
 touch "$T/go-t"
@@ -63,6 +64,7 @@ assert_eq "$(jq -c .seen "$T/r.json")" \
 
 # Round 2: SIGKILL mid-stream.
 gen k & GEN=$!
+KILL_PIDS="$KILL_PIDS $GEN"
 wait_for 10 "r2 to print 10 events of round 2" has_lines "$T/r2.out" \
     $((N - n1 + 10))
 kill -KILL "$RECV_PID"
