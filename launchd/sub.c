@@ -622,8 +622,12 @@ sub_register(const struct proto_sub *req, struct proto_sub *view,
 		s->cfg.ttl_ms = req->ttl_ms;
 		s->cfg.queue_max = req->queue_max;
 		if (s->cfg.state == PROTO_SUB_EXPIRED) {
+			/* Revived: its TTL counts from now, not from the
+			 * first failure before it expired. */
 			s->cfg.state = PROTO_SUB_CONNECTING;
 			s->cfg.since_ms = server_now_ms();
+			s->down_since = 0;
+			sub_set_error(s, NULL);
 		}
 		sub_save(s);
 		log_info("subscription %lld: registered again (%s)",

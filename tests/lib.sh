@@ -38,6 +38,15 @@ cleanup() {
 		echo "FAIL: sanitizer report in the daemon log"
 		rc=1
 	fi
+	# The other processes' stderr (receivers: $T/NAME.err).
+	for _f in "$T"/*.err; do
+		if [ $rc -eq 0 ] && [ -f "$_f" ] &&
+		    grep -qE 'Sanitizer|runtime error' "$_f"; then
+			echo "FAIL: sanitizer report in $(basename "$_f"):"
+			head -n 30 "$_f"
+			rc=1
+		fi
+	done
 	if [ $rc -ne 0 ] && [ $rc -ne 77 ] && [ -f "$T/daemon.log" ]; then
 		echo "--- daemon log (last 30 lines)"
 		tail -n 30 "$T/daemon.log"
@@ -123,8 +132,66 @@ job_field() {
 	"$LAUNCH" status --json "$1" | jq -r ".[0].$2"
 }
 
+# job_is LABEL FIELD VALUE: job_field LABEL FIELD prints VALUE.
+job_is() { [ "$(job_field "$1" "$2")" = "$3" ]; }
+
 # raw LINES...: send protocol lines on one connection; the replies are
 # in RAW, one per line.
 raw() {
 	RAW=$(printf '%s\n' "$@" | socat -t 5 - "UNIX-CONNECT:$SOCK")
 }
+
+# start_receiver NAME [ARGS...]: start `launch subscribe --serve -a
+# 127.0.0.1:0 ARGS...` (a later -a in ARGS wins) with its stdout in
+# $T/NAME.out and its stderr in $T/NAME.err, and wait for its "listening"
+# line.  Sets RECV_PID (also added to KILL_PIDS), RECV_PORT and RECV_SUB
+# (the subscription id).
+start_receiver() {
+	_name=$1
+	shift
+	"$LAUNCH" subscribe --serve -a 127.0.0.1:0 "$@" >"$T/$_name.out" \
+	    2>"$T/$_name.err" &
+	RECV_PID=$!
+	KILL_PIDS="$KILL_PIDS $RECV_PID"
+	wait_for 10 "receiver $_name to listen" receiver_up "$_name" "$RECV_PID"
+	alive "$RECV_PID" ||
+	    fail "receiver $_name exited: $(cat "$T/$_name.err")"
+	_line=$(grep '^launch: listening on ' "$T/$_name.err")
+	RECV_PORT=$(echo "$_line" | sed -n 's/^launch: listening on [0-9.]*:\([0-9]*\), subscription [0-9]* (.*)$/\1/p')
+	RECV_SUB=$(echo "$_line" | sed -n 's/^launch: listening on [0-9.]*:[0-9]*, subscription \([0-9]*\) (.*)$/\1/p')
+	[ -n "$RECV_PORT" ] && [ -n "$RECV_SUB" ] ||
+	    fail "receiver $_name: bad listening line: $_line"
+}
+# The receiver listens, or has exited (start_receiver then says why).
+receiver_up() {
+	grep -q '^launch: listening on ' "$T/$1.err" || not_alive "$2"
+}
+
+# has_lines FILE N: FILE has at least N lines.
+has_lines() { [ "$(wc -l <"$1")" -ge "$2" ]; }
+
+# sub_field ID FIELD: one field of a subscription's JSON view ("null"
+# if unset, nothing if there is no such subscription).
+sub_field() {
+	"$LAUNCH" subscriptions --json |
+	    jq -r --argjson id "$1" ".[] | select(.id == \$id) | .$2"
+}
+
+# sub_jq ID FILTER: jq -c FILTER applied to a subscription's JSON view.
+sub_jq() {
+	"$LAUNCH" subscriptions --json |
+	    jq -c --argjson id "$1" ".[] | select(.id == \$id) | $2"
+}
+# sub_is ID FILTER VALUE: sub_jq ID FILTER prints VALUE.
+sub_is() { [ "$(sub_jq "$1" "$2")" = "$3" ]; }
+
+# sub_settled ID N: subscription ID has been given N events in all and
+# every one of them is acknowledged: nothing more is on its way.
+sub_settled() {
+	[ "$("$LAUNCH" subscriptions --json | jq -c --argjson id "$1" \
+	    '.[] | select(.id == $id) | [.next_seq - 1, .delivered, .queued]')" = \
+	    "[$2,$2,0]" ]
+}
+
+# labels FILE: the "label" of each JSON line of FILE, sorted, on one line.
+labels() { jq -r .label "$1" | sort | tr '\n' ' ' | sed 's/ $//'; }
