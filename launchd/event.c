@@ -86,6 +86,19 @@ event_init(const char *dir)
 	return 0;
 }
 
+char *
+event_dropped_body(int64_t count)
+{
+	struct proto_event	ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = PROTO_EV_DROPPED;
+	ev.time_ms = server_now_ms();
+	ev.host = event_hostname;
+	ev.count = count;
+	return proto_event_body(&ev);
+}
+
 /* ---- local streams ---- */
 
 static void
@@ -115,16 +128,9 @@ stream_offer(struct stream *st, const struct proto_event *ev,
 		return;
 	}
 	if (st->dropping > 0) {
-		struct proto_event	d;
-		char			*dbody;
+		char	*dbody = event_dropped_body(st->dropping);
 
-		memset(&d, 0, sizeof d);
-		d.type = PROTO_EV_DROPPED;
-		d.time_ms = server_now_ms();
-		d.host = event_hostname;
-		d.count = st->dropping;
 		st->dropping = 0;
-		dbody = proto_event_body(&d);
 		line = proto_event_line(dbody, ++st->seq);
 		free(dbody);
 		/* Queued only: the send below flushes both. */

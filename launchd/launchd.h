@@ -241,6 +241,8 @@ int	 event_init(const char *state_dir);
 const char *event_host(void);
 const char *event_daemon_id(void);
 void	 event_emit(struct proto_event *);
+/* The body of a "dropped" event for count events, now. */
+char	*event_dropped_body(int64_t count);
 /* A job event: START, READY, BACKOFF (arg: delay ms), STATE (arg: the
  * previous state). */
 void	 event_job(const struct job *, int type, int64_t arg);

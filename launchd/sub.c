@@ -507,16 +507,17 @@ sub_load_one(const char *name)
 		log_warn("%s", path);
 		return;
 	}
-	if (proto_sub_decode(text, len, &cfg, &err) == -1 ||
-	    cfg.token == NULL) {
-		log_warnx("%s: skipped: %s", path, cfg.token == NULL &&
-		    err.message[0] == '\0' ? "no token" : err.message);
+	if (proto_sub_decode(text, len, &cfg, &err) == -1) {
+		log_warnx("%s: skipped: %s", path, err.message);
 		free(text);
-		if (cfg.addr != NULL)
-			proto_sub_free(&cfg);
 		return;
 	}
 	free(text);
+	if (cfg.token == NULL) {
+		log_warnx("%s: skipped: no token", path);
+		proto_sub_free(&cfg);
+		return;
+	}
 	if ((s = sub_new(&cfg)) == NULL) {
 		log_warnx("%s: skipped", path);
 		proto_sub_free(&cfg);

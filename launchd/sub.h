@@ -36,6 +36,7 @@ struct subq {
 	size_t			 records;	/* lines in the journal */
 	int			 broken;	/* a journal write failed */
 	size_t			 unjournaled;	/* the last n: subq_journal */
+	int64_t			 retried_ms;	/* broken: the last rewrite */
 };
 
 /* Load (or create) the queue of subscription id in dir: 0 or -1. */

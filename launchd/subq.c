@@ -130,14 +130,13 @@ subq_compact(struct subq *q)
 static void
 subq_maybe_compact(struct subq *q)
 {
-	static int64_t	last_try;
-	int64_t		now;
+	int64_t	now;
 
 	if (q->broken) {
 		now = server_now_ms();
-		if (now - last_try < SUBQ_RETRY_MS)
+		if (now - q->retried_ms < SUBQ_RETRY_MS)
 			return;
-		last_try = now;
+		q->retried_ms = now;
 		(void)subq_compact(q);
 		return;
 	}
@@ -319,17 +318,11 @@ subq_push(struct subq *q, const char *body, int64_t max)
 void
 subq_report_drops(struct subq *q, int64_t max)
 {
-	struct proto_event	 ev;
-	char			*body;
+	char	*body;
 
 	if (q->dropping == 0 || (int64_t)q->n >= max)
 		return;
-	memset(&ev, 0, sizeof ev);
-	ev.type = PROTO_EV_DROPPED;
-	ev.time_ms = server_now_ms();
-	ev.host = (char *)event_host();
-	ev.count = q->dropping;
-	body = proto_event_body(&ev);
+	body = event_dropped_body(q->dropping);
 	q->dropping = 0;
 	subq_journal(q);
 	subq_push_line(q, body, 0);

@@ -54,3 +54,21 @@ assert_eq "$(jq -c '[.seq, .label, .exit_code]' "$T/r2.out")" '[1,"j1",1]
 wait_for 10 "j6 to be delivered" sub_settled "$SUB" 6
 assert_eq "$(tail -n 1 "$T/r2.out" | jq -c '[.seq, .label]')" '[6,"j6"]' \
     "the next event's seq"
+
+# A subscription record that does not decode, and one without its token,
+# are skipped with a warning; the good one loads and is delivered to.
+kill -TERM "$DAEMON_PID"
+wait_exit "$DAEMON_PID" 10
+DAEMON_PID=
+SUBS=$LAUNCH_STATE_DIR/subs
+echo 'not a record' >"$SUBS/900.json"
+jq -c 'del(.token) | .id = 901' "$SUBS/$SUB.json" >"$SUBS/901.json"
+start_daemon
+grep -q "$SUBS/900.json: skipped: " "$T/daemon.log" ||
+	fail "no warning about the garbled record"
+grep -q "$SUBS/901.json: skipped: no token" "$T/daemon.log" ||
+	fail "no warning about the record without a token"
+assert_eq "$("$LAUNCH" subscriptions --json | jq -c '[.[].id]')" "[$SUB]" \
+    "only the good subscription loaded"
+"$LAUNCH" submit -l j7 -- sh -c 'exit 7'
+wait_for 10 "j7 to be delivered" sub_settled "$SUB" 7

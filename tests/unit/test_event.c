@@ -17,6 +17,7 @@
 #include "event.h"
 #include "proto.h"
 #include "xmalloc.h"
+#include "check-helpers.h"
 
 /* 2026-11-18T11:06:40.123Z, and one second later. */
 #define T0		INT64_C(1795000000123)
@@ -29,42 +30,6 @@
 /* ------------------------------------------------------------------ */
 /* Helpers.                                                            */
 /* ------------------------------------------------------------------ */
-
-static void
-assert_str_eq_or_null(const char *what, const char *got, const char *want)
-{
-	if (want == NULL) {
-		ck_assert_msg(got == NULL, "%s: got \"%s\", want NULL", what,
-		    got);
-		return;
-	}
-	ck_assert_msg(got != NULL, "%s: got NULL, want \"%s\"", what, want);
-	ck_assert_msg(strcmp(got, want) == 0, "%s: got \"%s\", want \"%s\"",
-	    what, got, want);
-}
-
-static void
-assert_strv_eq(const char *what, const struct proto_strv *got,
-    const struct proto_strv *want)
-{
-	ck_assert_msg(got->n == want->n, "%s: %zu entries, want %zu", what,
-	    got->n, want->n);
-	for (size_t i = 0; i < want->n; i++)
-		assert_str_eq_or_null(what, got->v[i], want->v[i]);
-	if (got->n > 0)
-		ck_assert_ptr_null(got->v[got->n]);
-}
-
-/* A string of n copies of c; free it. */
-static char *
-repeat(char c, size_t n)
-{
-	char	*s = xmalloc(n + 1);
-
-	memset(s, c, n);
-	s[n] = '\0';
-	return s;
-}
 
 /* s with its first from replaced by to (from must occur); free it. */
 static char *
@@ -264,38 +229,6 @@ event_format_is(const struct proto_event *ev, const char *want)
 
 /* ---- requests ---- */
 
-static void
-request_roundtrip(const struct proto_request *in, struct proto_request *out)
-{
-	struct proto_error	 err;
-	char			*line;
-	size_t			 len;
-	int			 rc;
-
-	line = proto_request_encode(in);
-	ck_assert_ptr_nonnull(line);
-	len = strlen(line);
-	ck_assert_uint_gt(len, 1);
-	ck_assert_int_eq(line[len - 1], '\n');
-	ck_assert_msg(memchr(line, '\n', len - 1) == NULL,
-	    "newline inside the message: %s", line);
-	rc = proto_request_decode(line, len - 1, out, &err);
-	ck_assert_msg(rc == 0, "decode of %s failed: %s", line, err.message);
-	ck_assert_int_eq(err.code, PROTO_OK);
-	free(line);
-}
-
-static void
-request_decode_ok(const char *json, struct proto_request *req)
-{
-	struct proto_error	err;
-	int			rc;
-
-	rc = proto_request_decode(json, strlen(json), req, &err);
-	ck_assert_msg(rc == 0, "rejected %s: %s (field \"%s\")", json,
-	    err.message, err.field);
-}
-
 /* Decode a request that must be rejected with code and field; the id (7
  * in every test line) is kept and nothing is left allocated. */
 static void
@@ -398,24 +331,6 @@ assert_sub_eq(const struct proto_sub *got, const struct proto_sub *want,
 	ck_assert_int_eq(got->next_seq, want->next_seq);
 	assert_str_eq_or_null("last_error", got->last_error,
 	    want->last_error);
-}
-
-/* Decode an encoded reply line (and free it); it must be accepted. */
-static void
-reply_decode_line(char *line, enum proto_op op, struct proto_reply *rep)
-{
-	struct proto_error	 err;
-	size_t			 len;
-	int			 rc;
-
-	ck_assert_ptr_nonnull(line);
-	len = strlen(line);
-	ck_assert_int_eq(line[len - 1], '\n');
-	ck_assert_msg(memchr(line, '\n', len - 1) == NULL,
-	    "newline inside the message: %s", line);
-	rc = proto_reply_decode(line, len - 1, op, rep, &err);
-	ck_assert_msg(rc == 0, "decode of %s failed: %s", line, err.message);
-	free(line);
 }
 
 static void

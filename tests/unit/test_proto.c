@@ -15,6 +15,7 @@
 
 #include "proto.h"
 #include "xmalloc.h"
+#include "check-helpers.h"
 
 /* 2026-11-18T11:06:40.123Z and 2026-11-18T11:07:41.456Z. */
 #define T_STARTED	INT64_C(1795000000123)
@@ -25,79 +26,6 @@
 /* ------------------------------------------------------------------ */
 /* Helpers.                                                            */
 /* ------------------------------------------------------------------ */
-
-static void
-assert_str_eq_or_null(const char *what, const char *got, const char *want)
-{
-	if (want == NULL) {
-		ck_assert_msg(got == NULL, "%s: got \"%s\", want NULL", what,
-		    got);
-		return;
-	}
-	ck_assert_msg(got != NULL, "%s: got NULL, want \"%s\"", what, want);
-	ck_assert_msg(strcmp(got, want) == 0, "%s: got \"%s\", want \"%s\"",
-	    what, got, want);
-}
-
-static void
-assert_strv_eq(const char *what, const struct proto_strv *got,
-    const struct proto_strv *want)
-{
-	ck_assert_msg(got->n == want->n, "%s: %zu entries, want %zu", what,
-	    got->n, want->n);
-	for (size_t i = 0; i < want->n; i++)
-		assert_str_eq_or_null(what, got->v[i], want->v[i]);
-	if (got->n > 0)
-		ck_assert_ptr_null(got->v[got->n]);
-}
-
-/* A string of n copies of c; free it. */
-static char *
-repeat(char c, size_t n)
-{
-	char	*s = xmalloc(n + 1);
-
-	memset(s, c, n);
-	s[n] = '\0';
-	return s;
-}
-
-/*
- * Encode a request, check the framing (one line ending in "\n") and
- * decode the line without its newline into out.
- */
-static void
-request_roundtrip(const struct proto_request *in, struct proto_request *out)
-{
-	struct proto_error	 err;
-	char			*line;
-	size_t			 len;
-	int			 rc;
-
-	line = proto_request_encode(in);
-	ck_assert_ptr_nonnull(line);
-	len = strlen(line);
-	ck_assert_uint_gt(len, 1);
-	ck_assert_int_eq(line[len - 1], '\n');
-	ck_assert_msg(memchr(line, '\n', len - 1) == NULL,
-	    "newline inside the message: %s", line);
-	rc = proto_request_decode(line, len - 1, out, &err);
-	ck_assert_msg(rc == 0, "decode of %s failed: %s", line, err.message);
-	ck_assert_int_eq(err.code, PROTO_OK);
-	free(line);
-}
-
-/* Decode a request that must be accepted. */
-static void
-request_decode_ok(const char *json, struct proto_request *req)
-{
-	struct proto_error	err;
-	int			rc;
-
-	rc = proto_request_decode(json, strlen(json), req, &err);
-	ck_assert_msg(rc == 0, "rejected %s: %s (field \"%s\")", json,
-	    err.message, err.field);
-}
 
 /*
  * Decode a request that must be rejected with code and field; the message
@@ -253,26 +181,6 @@ assert_job_eq(const struct proto_job *got, const struct proto_job *want)
 	    want->stdout_log);
 	assert_str_eq_or_null("logs.stderr", got->stderr_log,
 	    want->stderr_log);
-}
-
-/* Decode an encoded reply line (and free it); it must be accepted. */
-static void
-reply_decode_line(char *line, enum proto_op op, struct proto_reply *rep)
-{
-	struct proto_error	 err;
-	size_t			 len;
-	int			 rc;
-
-	ck_assert_ptr_nonnull(line);
-	len = strlen(line);
-	ck_assert_uint_gt(len, 1);
-	ck_assert_int_eq(line[len - 1], '\n');
-	ck_assert_msg(memchr(line, '\n', len - 1) == NULL,
-	    "newline inside the message: %s", line);
-	rc = proto_reply_decode(line, len - 1, op, rep, &err);
-	ck_assert_msg(rc == 0, "decode of %s failed: %s", line, err.message);
-	ck_assert_int_eq(err.code, PROTO_OK);
-	free(line);
 }
 
 /* Decode a reply that must be rejected with code and field. */
