@@ -18,6 +18,7 @@
 #include "proto.h"
 #include "xmalloc.h"
 #include "check-helpers.h"
+#include "check-run.h"
 
 /* 2026-11-18T11:06:40.123Z, and one second later. */
 #define T0		INT64_C(1795000000123)
@@ -2173,12 +2174,5 @@ event_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(event_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(event_suite());
 }

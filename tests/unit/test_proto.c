@@ -16,6 +16,7 @@
 #include "proto.h"
 #include "xmalloc.h"
 #include "check-helpers.h"
+#include "check-run.h"
 
 /* 2026-11-18T11:06:40.123Z and 2026-11-18T11:07:41.456Z. */
 #define T_STARTED	INT64_C(1795000000123)
@@ -3284,12 +3285,5 @@ proto_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(proto_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(proto_suite());
 }

@@ -12,6 +12,7 @@
 
 #include "event.h"
 #include "xmalloc.h"
+#include "check-run.h"
 
 #define TOKEN	"0123456789abcdef0123456789abcdef"
 
@@ -148,12 +149,5 @@ receiver_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(receiver_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(receiver_suite());
 }
