@@ -45,6 +45,10 @@ buf_reserve(struct buf *b, size_t n)
 void
 buf_add(struct buf *b, const void *p, size_t n)
 {
+	/* A buffer never grown has no data: memcpy to NULL is undefined,
+	 * even of 0 bytes. */
+	if (n == 0)
+		return;
 	memcpy(buf_reserve(b, n), p, n);
 	b->len += n;
 }
