@@ -59,18 +59,18 @@ struct ssh_target {
 int	ssh_target_parse(const char *spec, struct ssh_target *t, char *err,
 	    size_t errlen);
 /* Apply an OpenSSH client config (the whole text of ~/.ssh/config, len
- * bytes, NUL-terminated or not) to t, whose alias must be set.  The
- * blocks whose Host patterns match t->alias set what is not set yet
- * (first obtained value wins, as in ssh_config(5); values already in t,
- * from the command line, win over the file; t->host counts as not set
- * while it equals t->alias); IdentityFile accumulates from every matching
- * block, after those already in t (which are not expanded again).  After
- * the file: t->user defaults to local_user, t->port to 22; each
- * IdentityFile from the file is expanded: leading "~/" -> home + "/", and
- * the tokens %d (home), %u (local_user), %r (remote user, after
- * defaulting), %h (t->host), %n (alias), %p (port), %% ('%').  Returns 0,
- * or -1 with err naming the line number and the problem; on error t is
- * unchanged and nothing leaks. */
+ * bytes, NUL-terminated or not) to t, whose alias must be set, as must
+ * home and local_user.  The blocks whose Host patterns match t->alias set
+ * what is not set yet (first obtained value wins, as in ssh_config(5);
+ * values already in t, from the command line, win over the file; t->host
+ * counts as not set while it equals t->alias); IdentityFile accumulates
+ * from every matching block, after those already in t (which are not
+ * expanded again).  After the file: t->user defaults to local_user,
+ * t->port to 22; each IdentityFile from the file is expanded: leading
+ * "~/" -> home + "/", and the tokens %d (home), %u (local_user), %r
+ * (remote user, after defaulting), %h (t->host), %n (alias), %p (port),
+ * %% ('%').  Returns 0, or -1 with err naming the line number and the
+ * problem; on error t is unchanged and nothing leaks. */
 int	sshconfig_apply(const char *text, size_t len, struct ssh_target *t,
 	    const char *home, const char *local_user, char *err,
 	    size_t errlen);
