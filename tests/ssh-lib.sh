@@ -431,6 +431,11 @@ _ssh_netns_make() {
 	[ -n "$_mk_ok" ] || fail "could not set up the veth pair of $2"
 }
 
+# rlaunch ARGS...: "$LAUNCH" ARGS with a deadline: past 30s it is
+# killed (exit 124), so that a remote client stuck on a connection
+# fails the test instead of hanging it.
+rlaunch() { timeout -k 5 30 "$LAUNCH" "$@"; }
+
 # hlaunch N ARGS...: launch ARGS against host N's daemon, directly on
 # its socket (no ssh): the tests' view of what really happened there.
 hlaunch() {
@@ -450,6 +455,14 @@ hjob_is() { [ "$(hjob_field "$1" "$2" "$3")" = "$4" ]; }
 hlabels() {
 	hlaunch "$1" list --json | jq -r '.[].label' | sort | tr '\n' ' ' |
 	    sed 's/ $//'
+}
+
+# hsub_settled N ID COUNT: sub_settled on host N's daemon: its
+# subscription ID has been given COUNT events and all are acknowledged.
+hsub_settled() {
+	[ "$(hlaunch "$1" subscriptions --json | jq -c --argjson id "$2" \
+	    '.[] | select(.id == $id) | [.next_seq - 1, .delivered, .queued]')" = \
+	    "[$3,$3,0]" ]
 }
 
 # The CLEANUP_HOOKS entry: sshds (and their sessions) first, then the
