@@ -56,7 +56,8 @@ ssh_setup() {
 	export HOME
 	mkdir -p "$HOME/.ssh"
 	chmod 700 "$HOME" "$HOME/.ssh"
-	ssh-keygen -t ed25519 -N '' -q -C launch-test -f "$HOME/.ssh/id_ed25519"
+	[ -f "$HOME/.ssh/id_ed25519" ] ||
+	    ssh-keygen -t ed25519 -N '' -q -C launch-test -f "$HOME/.ssh/id_ed25519"
 	unset SSH_AUTH_SOCK SSH_AGENT_PID LAUNCH_HOST
 	LAUNCH_REMOTE=$LAUNCH_BIN
 	export LAUNCH_REMOTE
@@ -298,11 +299,11 @@ ssh_forget_pid() {
 
 # openssh SPEC CMD...: run CMD on SPEC (USER@ADDR:PORT) with OpenSSH's
 # own client, with the test's key and known_hosts only (-F none, no
-# agent), host keys checked strictly and no prompts.
+# agent), host keys checked strictly, no prompts, and rlaunch's deadline.
 openssh() {
 	_os_user=${1%%@*} _os_rest=${1#*@}
 	shift
-	ssh -F none -p "${_os_rest##*:}" -i "$HOME/.ssh/id_ed25519" \
+	timeout -k 5 30 ssh -F none -p "${_os_rest##*:}" -i "$HOME/.ssh/id_ed25519" \
 	    -o IdentitiesOnly=yes -o IdentityAgent=none \
 	    -o UserKnownHostsFile="$HOME/.ssh/known_hosts" \
 	    -o GlobalKnownHostsFile=/dev/null \
@@ -521,8 +522,8 @@ ssh_cleanup() {
 	if [ $rc -ne 0 ] && [ $rc -ne 77 ]; then
 		for _cl_f in "$T"/sshd-*.log "$T"/h*/daemon.log "$T/remote.err"; do
 			[ -s "$_cl_f" ] || continue
-			echo "--- ${_cl_f#"$T"/} (last 15 lines)"
-			tail -n 15 "$_cl_f"
+			echo "--- ${_cl_f#"$T"/} (last 8 lines)"
+			tail -n 8 "$_cl_f"
 		done
 	fi
 }

@@ -19,9 +19,10 @@ mkdir "$T/keys"
 
 # fingerprint PUBFILE: SHA256:... as ssh-keygen -lf prints it.
 fingerprint() { ssh-keygen -lf "$1" | awk '{print $2}'; }
-# logged_in TYPE FP: sshd a has logged a login with that key.
+# logged_in TYPE FP: sshd a has logged a login with that key (sshd -e
+# ends its lines with \r\n: no $ anchor).
 logged_in() {
-	grep -q "Accepted publickey for $SSH_USER from .* ssh2: $1 $2\$" "$T/sshd-a.log"
+	grep -q "Accepted publickey for $SSH_USER from .* ssh2: $1 $2" "$T/sshd-a.log"
 }
 # submits_as LABEL TYPE FP [LAUNCH ARGS...]: `launch ARGS submit -l
 # LABEL` runs, and sshd logged the login with that key.
@@ -81,10 +82,10 @@ submits_as viaagent ED25519 "$agentfp" -H "$H"
 # The agent comes first: with an accepted default key file present too,
 # the login is still the agent key's (a second one).
 mv "$T/keys/id_ed25519" "$T/keys/id_ed25519.pub" "$K/"
-n=$(grep -c "ssh2: ED25519 $agentfp\$" "$T/sshd-a.log")
+n=$(grep -c "ssh2: ED25519 $agentfp" "$T/sshd-a.log")
 run_rc 0 "agent and key file" rlaunch -H "$H" list --json
 wait_for 5 "sshd to log a second login with the agent key" \
-    sh -c '[ "$(grep -c "ssh2: ED25519 $1\$" "$2")" -gt "$3" ]' sh "$agentfp" "$T/sshd-a.log" "$n"
+    sh -c '[ "$(grep -c "ssh2: ED25519 $1" "$2")" -gt "$3" ]' sh "$agentfp" "$T/sshd-a.log" "$n"
 kill "$AGENT_PID"
 wait_exit "$AGENT_PID" 10
 ssh_forget_pid "$AGENT_PID"
