@@ -125,7 +125,9 @@ start_sshd() {
 	fi
 	_ss_try=1
 	while :; do
-		[ -n "$_ss_fixed" ] || _ss_port=$(ssh_free_port "$_ss_ns" "$_ss_addr")
+		[ -n "$_ss_fixed" ] ||
+		    _ss_port=$(ssh_free_port "$_ss_ns" "$_ss_addr" 2>"$T/port.err") ||
+		    fail "start_sshd $_ss_name: no port on $_ss_addr: $(cat "$T/port.err")"
 		_sshd_config >"$_ss_d/sshd_config"
 		echo "$_ss_port" >"$_ss_d/port"
 		echo "--- sshd start, $_ss_addr:$_ss_port" >>"$_ss_log"
@@ -212,7 +214,10 @@ tcp_accepts() {
 ssh_free_port() {
 	_fp_py='import socket, sys
 s = socket.socket()
-s.bind((sys.argv[1], 0))
+try:
+    s.bind((sys.argv[1], 0))
+except OSError as e:
+    sys.exit(e.strerror)
 print(s.getsockname()[1])'
 	if [ -n "$1" ]; then
 		ip netns exec "$1" python3 -c "$_fp_py" "$2"
