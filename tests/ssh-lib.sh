@@ -20,7 +20,10 @@
 #	start_daemon
 #	start_sshd a
 #	ssh_trust a
-#	run_rc 0 "remote list" "$LAUNCH" -H "$HOSTSPEC" list
+#	run_rc 0 "remote list" rlaunch -H "$HOSTSPEC" list
+#
+# The remote side is a real login: sshd runs the command through the
+# user's shell, in the user's real home (from passwd, not $T/home).
 
 SSH_USER=$(id -un)
 SSHD_NAMES=	# every sshd started, by name (see start_sshd)
@@ -68,7 +71,8 @@ ssh_setup() {
 # an ed25519 host key, authorized_keys holding the client's
 # ~/.ssh/id_ed25519.pub) listening on ADDR (default 127.0.0.1; an
 # argument with a "=" is already a SETENV) at a free port, with its log
-# (LogLevel VERBOSE) in $T/sshd-NAME.log; inside network namespace
+# (LogLevel VERBOSE; sshd -e ends its lines with \r\n, so grep
+# without a $ anchor) in $T/sshd-NAME.log; inside network namespace
 # NETNS with -n.  Sessions get `SetEnv LAUNCH_SOCKET=$SOCK` (the test's
 # own daemon) unless a SETENV names LAUNCH_SOCKET, the SETENV
 # (NAME=VALUE) given, and ASAN_OPTIONS, UBSAN_OPTIONS, LSAN_OPTIONS
