@@ -24,6 +24,13 @@ fingerprint() { ssh-keygen -lf "$1" | awk '{print $2}'; }
 logged_in() {
 	grep -q "Accepted publickey for $SSH_USER from .* ssh2: $1 $2" "$T/sshd-a.log"
 }
+# logins TYPE FP: how many logins sshd a has logged with that key.
+logins() {
+	grep -c "Accepted publickey for $SSH_USER from .* ssh2: $1 $2" \
+	    "$T/sshd-a.log" || true
+}
+# more_logins TYPE FP N: more than N of them.
+more_logins() { [ "$(logins "$1" "$2")" -gt "$3" ]; }
 # submits_as LABEL TYPE FP [LAUNCH ARGS...]: `launch ARGS submit -l
 # LABEL` runs, and sshd logged the login with that key.
 submits_as() {
@@ -82,10 +89,10 @@ submits_as viaagent ED25519 "$agentfp" -H "$H"
 # The agent comes first: with an accepted default key file present too,
 # the login is still the agent key's (a second one).
 mv "$T/keys/id_ed25519" "$T/keys/id_ed25519.pub" "$K/"
-n=$(grep -c "ssh2: ED25519 $agentfp" "$T/sshd-a.log")
+n=$(logins ED25519 "$agentfp")
 run_rc 0 "agent and key file" rlaunch -H "$H" list --json
 wait_for 5 "sshd to log a second login with the agent key" \
-    sh -c '[ "$(grep -c "ssh2: ED25519 $1" "$2")" -gt "$3" ]' sh "$agentfp" "$T/sshd-a.log" "$n"
+    more_logins ED25519 "$agentfp" "$n"
 kill "$AGENT_PID"
 wait_exit "$AGENT_PID" 10
 ssh_forget_pid "$AGENT_PID"
