@@ -12,10 +12,20 @@ export LAUNCH_SOCKET="$SOCK"
 export LAUNCH_STATE_DIR="$T/state"
 DAEMON_PID=
 KILL_PIDS=
+# Names of functions cleanup runs first, in order, before it kills
+# KILL_PIDS and stops the daemon: extensions such as ssh-lib.sh stop
+# what they started there.  A hook runs with `set +e`, sees the exit
+# status in rc and may set rc=1 to fail the test (only when rc is 0);
+# it must not call fail, skip or exit.
+CLEANUP_HOOKS=
+# When set, run_rc also appends each command's stderr to this file
+# (ssh-lib.sh: the remote side's stderr, for the sanitizer check).
+RUN_RC_ERRLOG=
 
 cleanup() {
 	rc=$?
 	set +e
+	for _hook in $CLEANUP_HOOKS; do "$_hook"; done
 	for pid in $KILL_PIDS; do kill -KILL "$pid" 2>/dev/null; done
 	if [ -n "$DAEMON_PID" ]; then
 		# A daemon still running is shut down by SIGTERM and must exit
@@ -113,7 +123,7 @@ assert_contains() {
 }
 
 # run_rc WANT DESC CMD...: run CMD, capture stdout in OUT and stderr in
-# ERR, and check its exit code.
+# ERR (also appended to $RUN_RC_ERRLOG if set), and check its exit code.
 run_rc() {
 	_want=$1 _desc=$2
 	shift 2
@@ -121,6 +131,7 @@ run_rc() {
 	"$@" >"$T/out" 2>"$T/err"
 	_rc=$?
 	set -e
+	[ -z "$RUN_RC_ERRLOG" ] || cat "$T/err" >>"$RUN_RC_ERRLOG"
 	OUT=$(cat "$T/out")
 	ERR=$(cat "$T/err")
 	[ "$_rc" -eq "$_want" ] ||
