@@ -15,6 +15,7 @@
 
 #include "launch.h"
 #include "sockpath.h"
+#include "ssh.h"
 #include "xmalloc.h"
 
 /* Replies can be large (a list of 10,000 jobs); a request cannot. */
@@ -45,6 +46,14 @@ client_report_error(const struct proto_error *err)
 
 int
 client_open(struct client *c, const struct cmd_ctx *ctx)
+{
+	if (ctx->host != NULL)
+		return remote_client_open(c, ctx);
+	return client_open_local(c, ctx);
+}
+
+int
+client_open_local(struct client *c, const struct cmd_ctx *ctx)
 {
 	struct sockpath		sp;
 	struct sockaddr_un	sun;
@@ -94,6 +103,11 @@ client_open(struct client *c, const struct cmd_ctx *ctx)
 void
 client_close(struct client *c)
 {
+	if (c->ssh != NULL) {
+		ssh_link_close(c->ssh);
+		free(c->ssh);
+		c->ssh = NULL;
+	}
 	if (c->fd != -1)
 		close(c->fd);
 	c->fd = -1;
@@ -101,12 +115,15 @@ client_close(struct client *c)
 }
 
 static int
-client_write_all(int fd, const char *s, size_t n)
+client_write_all(struct client *c, const char *s, size_t n)
 {
 	ssize_t	w;
 
+	if (c->ssh != NULL)
+		return ssh_link_write(c->ssh, s, n);
+
 	while (n > 0) {
-		w = send(fd, s, n, MSG_NOSIGNAL);
+		w = send(c->fd, s, n, MSG_NOSIGNAL);
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w == -1)
@@ -135,7 +152,11 @@ client_read_line(struct client *c)
 			errno = EMSGSIZE;
 			return -1;
 		}
-		n = read(c->fd, buf_reserve(&c->in, 65536), 65536);
+		if (c->ssh != NULL)
+			n = ssh_link_read(c->ssh, buf_reserve(&c->in, 65536),
+			    65536);
+		else
+			n = read(c->fd, buf_reserve(&c->in, 65536), 65536);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -145,6 +166,20 @@ client_read_line(struct client *c)
 		}
 		c->in.len += (size_t)n;
 	}
+}
+
+/* The remote bridge ended before answering: what it said, and its exit
+ * code (no daemon there: 3). */
+static int
+client_remote_gone(struct client *c)
+{
+	int	rc = ssh_link_finish(c->ssh);
+
+	if (rc != 0)
+		return rc;
+	fprintf(stderr, "launch: %s: the remote end closed the connection "
+	    "without a reply\n", c->path);
+	return EXIT_PROTOCOL;
 }
 
 int
@@ -158,14 +193,18 @@ client_call(struct client *c, struct proto_request *req,
 
 	req->id = c->next_id++;
 	line = proto_request_encode(req);
-	rc = client_write_all(c->fd, line, strlen(line));
+	rc = client_write_all(c, line, strlen(line));
 	free(line);
+	if (rc == -1 && c->ssh != NULL)
+		return client_remote_gone(c);
 	if (rc == -1) {
 		fprintf(stderr, "launch: writing to the daemon at %s: %s\n",
 		    c->path, strerror(errno));
 		return EXIT_PROTOCOL;
 	}
-	if ((len = client_read_line(c)) == -1) {
+	if ((len = client_read_line(c)) == -1 && c->ssh != NULL)
+		return client_remote_gone(c);
+	if (len == -1) {
 		fprintf(stderr, "launch: no reply from the daemon at %s: %s\n",
 		    c->path, strerror(errno));
 		return EXIT_PROTOCOL;

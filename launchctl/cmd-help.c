@@ -28,4 +28,5 @@ const struct cmd_entry cmd_help_entry = {
 	.summary = "show a command's options and an example",
 	.help = "Example:\n  launch help submit\n",
 	.exec = cmd_help_exec,
+	.where = CMD_NODAEMON,
 };

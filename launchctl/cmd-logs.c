@@ -15,6 +15,9 @@
  * end through the descriptor held before the new FILE is read from its
  * start.  A follow ends with ^C or SIGTERM (exit 0), or with exit 1 when
  * the log directory is removed (`launch remove`).
+ *
+ * With -H HOST the whole command runs on HOST (remote_exec), where the
+ * files are, and its output is relayed.
  */
 #include "config.h"
 
@@ -455,6 +458,10 @@ cmd_logs_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	char			*path;
 	long long		 lines = LOGS_DEFAULT;
 	int			 ch, rc, follow = 0, err = 0, ifd = -1, cur;
+
+	/* The files are on the daemon's machine: read them there. */
+	if (ctx->host != NULL)
+		return remote_exec(ctx, argc, argv);
 
 	while ((ch = getopt_long(argc, argv, "fn:", longopts, NULL)) != -1) {
 		switch (ch) {

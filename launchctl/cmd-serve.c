@@ -145,4 +145,5 @@ const struct cmd_entry cmd_serve_entry = {
 	    "\n"
 	    "Example:\n  launch serve -v\n",
 	.exec = cmd_serve_exec,
+	.where = CMD_LOCAL,
 };

@@ -17,4 +17,5 @@ const struct cmd_entry cmd_version_entry = {
 	.summary = "print the client's version (as launch --version)",
 	.help = NULL,
 	.exec = cmd_version_exec,
+	.where = CMD_NODAEMON,
 };

@@ -34,6 +34,24 @@ struct cmd_ctx {
 	const char	*socket;	/* -S; NULL: default */
 	int		 verbose;
 	int		 quiet;
+	/* Remote use (remote.c).  host: the one host this process talks to
+	 * (NULL: the local daemon).  hosts: every host of -H a,b,c or
+	 * --hosts FILE; fanout: more than one, or a hosts file, so output
+	 * names each row's host. */
+	const char	*host;
+	char		**hosts;
+	size_t		 nhosts;
+	int		 fanout;
+	int		 accept_new_host;
+};
+
+/* Where a command may run. */
+enum cmd_where {
+	CMD_DAEMON,	/* talks to a daemon, local or remote; fanned out by
+			 * running it once per host, output prefixed */
+	CMD_FANOUT,	/* as CMD_DAEMON, but merges many hosts itself */
+	CMD_LOCAL,	/* this machine only (serve, bridge): -H refused */
+	CMD_NODAEMON,	/* needs no daemon (help, version): -H ignored */
 };
 
 struct cmd_entry {
@@ -42,6 +60,7 @@ struct cmd_entry {
 	const char	*summary;	/* one line, for `launch --help` */
 	const char	*help;		/* options and an example */
 	int		(*exec)(struct cmd_ctx *, int argc, char **argv);
+	enum cmd_where	 where;
 };
 
 extern const struct cmd_entry cmd_submit_entry;
@@ -60,6 +79,7 @@ extern const struct cmd_entry cmd_subscribe_entry;
 extern const struct cmd_entry cmd_subscriptions_entry;
 extern const struct cmd_entry cmd_unsubscribe_entry;
 extern const struct cmd_entry cmd_events_entry;
+extern const struct cmd_entry cmd_bridge_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_version_entry;
 
@@ -87,14 +107,18 @@ int	cmd_jobs_exec(const struct cmd_entry *, enum proto_op,
 	    struct cmd_ctx *, int argc, char **argv);
 
 /* client.c */
+struct ssh_link;
 struct client {
-	int		fd;
-	struct buf	in;
-	int64_t		next_id;
-	char		path[128];
+	int		 fd;		/* the local socket; -1 when remote */
+	struct ssh_link	*ssh;		/* remote: the bridge's channel */
+	struct buf	 in;
+	int64_t		 next_id;
+	char		 path[128];	/* the socket or the host, for messages */
 };
-/* 0, or an exit code after printing why. */
+/* The daemon of ctx->host, else the local one.  0, or an exit code after
+ * printing why. */
 int	client_open(struct client *, const struct cmd_ctx *);
+int	client_open_local(struct client *, const struct cmd_ctx *);
 void	client_close(struct client *);
 /* Send req (its id is assigned), wait for the reply.  0 with rep filled
  * (rep->is_error may be set), or an exit code after printing why. */
@@ -120,6 +144,34 @@ int	client_status(const struct cmd_ctx *, const char *label,
 /* Print a reply's error as "launch: message" and map it to an exit code. */
 int	client_report_error(const struct proto_error *);
 int	client_exit_code(enum proto_code);
+
+/* remote.c */
+/* -H a,b,c and --hosts FILE into ctx->hosts; 0, or an exit code after
+ * printing why. */
+int	remote_hosts_add(struct cmd_ctx *, const char *list);
+int	remote_hosts_file(struct cmd_ctx *, const char *path);
+void	remote_hosts_free(struct cmd_ctx *);
+/* client_open through ssh to ctx->host's `launch bridge`. */
+int	remote_client_open(struct client *, const struct cmd_ctx *);
+/* This side's address of the client's ssh connection, as text (no
+ * port); -1 for a local client. */
+int	remote_local_address(const struct client *, char *buf, size_t len);
+/* Run argv (a command line of launch, without the binary) on ctx->host
+ * and relay its output: for commands that read the remote's files
+ * (logs).  Its exit code. */
+int	remote_exec(const struct cmd_ctx *, int argc, char **argv);
+/* Run fn once per host of ctx, in parallel, one child process each (ctx
+ * copied with host set).  A child's stderr is relayed line by line as
+ * "launch: HOST: ..."; its stdout is kept in outs[i] when outs is given,
+ * else printed line by line as "HOST: ...".  rcs[i]: each exit code. */
+typedef int	(*remote_fn)(struct cmd_ctx *, void *arg);
+void	remote_fanout(const struct cmd_ctx *, remote_fn, void *arg,
+	    struct buf *outs, int *rcs);
+/* 0 if every host succeeded, else the largest exit code. */
+int	remote_exit_code(const int *rcs, size_t n);
+/* The generic fan-out of a CMD_DAEMON command: e->exec on each host. */
+int	remote_fanout_cmd(const struct cmd_entry *, struct cmd_ctx *,
+	    int argc, char **argv);
 
 /* output.c */
 void	output_duration(int64_t ms, char *buf, size_t len);

@@ -2,7 +2,12 @@
  * `launch`: one binary, one table of subcommands (after tmux's
  * cmd_table).  Adding a command is a new cmd-NAME.c and one line here.
  *
- *   launch [-S SOCKET] [-v] [-q] COMMAND [ARGS...]
+ *   launch [-S SOCKET] [-H HOSTS | --hosts FILE] [--accept-new-host]
+ *          [-v] [-q] COMMAND [ARGS...]
+ *
+ * Where a command runs is decided here, from its entry's `where`: on the
+ * local daemon, on one remote host (the command's client connects
+ * through ssh), or on many hosts (remote.c fans it out).
  */
 #include "config.h"
 
@@ -32,6 +37,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_unsubscribe_entry,
 	&cmd_shutdown_entry,
 	&cmd_ping_entry,
+	&cmd_bridge_entry,
 	&cmd_help_entry,
 	&cmd_version_entry,
 	NULL
@@ -55,7 +61,9 @@ main_usage(FILE *f)
 		if ((int)strlen(cmd_table[i]->name) > width)
 			width = (int)strlen(cmd_table[i]->name);
 	fprintf(f,
-	    "usage: launch [-S SOCKET] [-v] [-q] COMMAND [ARGS...]\n"
+	    "usage: launch [-S SOCKET] [-H HOSTS | --hosts FILE] "
+	    "[--accept-new-host]\n"
+	    "              [-v] [-q] COMMAND [ARGS...]\n"
 	    "\n"
 	    "A per-user process supervisor.  Start the daemon with `launch "
 	    "serve`,\nthen drive it with the other commands.\n"
@@ -70,6 +78,12 @@ main_usage(FILE *f)
 	    "  -S SOCKET   the daemon's socket (default: $LAUNCH_SOCKET, else\n"
 	    "              $XDG_RUNTIME_DIR/launch/sock, else "
 	    "/tmp/launch-$UID/sock)\n"
+	    "  -H [USER@]HOST[:PORT][,...]\n"
+	    "              run the command on the daemon of HOST, through ssh\n"
+	    "              (default: $LAUNCH_HOST); several hosts in parallel\n"
+	    "  --hosts FILE  the hosts, one per line ('#' comments)\n"
+	    "  --accept-new-host  trust and record an unknown host key\n"
+	    "              (a changed key is always refused)\n"
 	    "  -v          more output (serve: debug logs)\n"
 	    "  -q          less output (serve: warnings only)\n"
 	    "  -h, --help  this help; `launch help COMMAND` for a command\n"
@@ -119,21 +133,33 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "hosts", required_argument, NULL, 'F' },
+		{ "accept-new-host", no_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cmd_ctx		 ctx;
 	const struct cmd_entry	*e;
-	int			 ch;
+	const char		*hosts = NULL, *hosts_file = NULL;
+	int			 ch, rc;
 
 	/* The per-job shim is an internal mode of the same binary. */
 	if (argc > 1 && strcmp(argv[1], "shim") == 0)
 		return shim_main(argc - 1, argv + 1);
 	memset(&ctx, 0, sizeof ctx);
 	/* "+": stop at the command name; its options are its own. */
-	while ((ch = getopt_long(argc, argv, "+S:vqhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+S:H:vqhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'S':
 			ctx.socket = optarg;
+			break;
+		case 'H':
+			hosts = optarg;
+			break;
+		case 'F':
+			hosts_file = optarg;
+			break;
+		case 'A':
+			ctx.accept_new_host = 1;
 			break;
 		case 'v':
 			ctx.verbose++;
@@ -168,6 +194,33 @@ main(int argc, char **argv)
 		cmd_print_help(e);
 		return 0;
 	}
+	if (hosts != NULL && hosts_file != NULL) {
+		fprintf(stderr, "launch: -H and --hosts: give one of them\n");
+		return EXIT_USAGE;
+	}
+	if (hosts == NULL && hosts_file == NULL &&
+	    (hosts = getenv("LAUNCH_HOST")) != NULL && *hosts == '\0')
+		hosts = NULL;
+	if (e->where == CMD_NODAEMON)
+		hosts = hosts_file = NULL;
+	if ((hosts != NULL || hosts_file != NULL) && e->where == CMD_LOCAL) {
+		fprintf(stderr, "launch: %s runs on this machine only; on "
+		    "another one run: ssh HOST launch %s\n", e->name, e->name);
+		return EXIT_USAGE;
+	}
+	if (hosts != NULL && (rc = remote_hosts_add(&ctx, hosts)) != 0)
+		goto out;
+	if (hosts_file != NULL &&
+	    (rc = remote_hosts_file(&ctx, hosts_file)) != 0)
+		goto out;
+	if (ctx.nhosts == 1 && !ctx.fanout)
+		ctx.host = ctx.hosts[0];
 	optind = 0;	/* reset getopt for the command */
-	return e->exec(&ctx, argc, argv);
+	if (ctx.fanout && e->where == CMD_DAEMON)
+		rc = remote_fanout_cmd(e, &ctx, argc, argv);
+	else
+		rc = e->exec(&ctx, argc, argv);
+out:
+	remote_hosts_free(&ctx);
+	return rc;
 }

@@ -100,9 +100,12 @@ output_table(char ***cells, size_t nrows, size_t ncols)
 void
 output_jobs_table(const struct proto_job *jobs, size_t n, int wide)
 {
-	static const char *const titles[] = { "LABEL", "STATE", "PID",
+	enum { HOST, LABEL, STATE, PID, OUTCOME, KIND, COMMAND };
+	static const char *const titles[] = { "HOST", "LABEL", "STATE", "PID",
 	    "UPTIME/EXIT", "KIND", "COMMAND" };
-	size_t		 ncols = wide ? 6 : 4;
+	/* HOST when the rows come from several hosts (remote.c). */
+	size_t		 first = n > 0 && jobs[0].host != NULL ? HOST : LABEL;
+	size_t		 ncols = (wide ? COMMAND + 1 : OUTCOME + 1) - first;
 	char		***cells = xcalloc(n + 1, sizeof *cells);
 
 	for (size_t r = 0; r <= n; r++) {
@@ -110,24 +113,28 @@ output_jobs_table(const struct proto_job *jobs, size_t n, int wide)
 		for (size_t c = 0; c < ncols; c++) {
 			char buf[64];
 			const struct proto_job *j = r > 0 ? &jobs[r - 1] : NULL;
+			size_t col = c + first;
 
 			if (j == NULL) {
-				cells[r][c] = xstrdup(titles[c]);
-			} else if (c == 0) {
+				cells[r][c] = xstrdup(titles[col]);
+			} else if (col == HOST) {
+				cells[r][c] = xstrdup(j->host != NULL ?
+				    j->host : "-");
+			} else if (col == LABEL) {
 				cells[r][c] = xstrdup(j->spec.label);
-			} else if (c == 1) {
+			} else if (col == STATE) {
 				cells[r][c] = xstrdup(proto_state_name(j->state));
-			} else if (c == 2) {
+			} else if (col == PID) {
 				if (j->pid > 0)
 					snprintf(buf, sizeof buf, "%lld",
 					    (long long)j->pid);
 				else
 					snprintf(buf, sizeof buf, "-");
 				cells[r][c] = xstrdup(buf);
-			} else if (c == 3) {
+			} else if (col == OUTCOME) {
 				output_outcome(j, buf, sizeof buf);
 				cells[r][c] = xstrdup(buf);
-			} else if (c == 4) {
+			} else if (col == KIND) {
 				cells[r][c] = xstrdup(proto_kind_name(j->kind));
 			} else {
 				cells[r][c] = output_command(j);

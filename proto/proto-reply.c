@@ -54,6 +54,8 @@ pj_job_object(const struct proto_job *j)
 	logs = cJSON_AddObjectToObject(o, "logs");
 	pj_add_string_or_null(logs, "stdout", j->stdout_log);
 	pj_add_string_or_null(logs, "stderr", j->stderr_log);
+	if (j->host != NULL)
+		cJSON_AddStringToObject(o, "host", j->host);
 	return o;
 }
 
@@ -169,6 +171,38 @@ proto_jobs_json(const struct proto_job *jobs, size_t n, int pretty)
 	return out;
 }
 
+int
+proto_jobs_decode(const char *text, size_t len, struct proto_job **jobs,
+    size_t *n, struct proto_error *err)
+{
+	cJSON		*a = cJSON_ParseWithLength(text, len);
+	const cJSON	*e;
+
+	*jobs = NULL;
+	*n = 0;
+	if (!cJSON_IsArray(a)) {
+		cJSON_Delete(a);
+		proto_error_set(err, PROTO_E_INVALID_PAYLOAD, "",
+		    "not a JSON array of jobs");
+		return -1;
+	}
+	*jobs = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof **jobs);
+	cJSON_ArrayForEach(e, a) {
+		if (pj_job_decode(e, &(*jobs)[*n], err) == -1) {
+			for (size_t i = 0; i < *n; i++)
+				proto_job_free(&(*jobs)[i]);
+			free(*jobs);
+			*jobs = NULL;
+			*n = 0;
+			cJSON_Delete(a);
+			return -1;
+		}
+		(*n)++;
+	}
+	cJSON_Delete(a);
+	return 0;
+}
+
 void
 proto_job_free(struct proto_job *j)
 {
@@ -176,6 +210,7 @@ proto_job_free(struct proto_job *j)
 	free(j->error);
 	free(j->stdout_log);
 	free(j->stderr_log);
+	free(j->host);
 	memset(j, 0, sizeof *j);
 }
 
@@ -264,6 +299,8 @@ pj_job_decode(const cJSON *o, struct proto_job *j, struct proto_error *err)
 	if (cJSON_IsObject(logs) &&
 	    (pj_string(logs, "stdout", 0, &j->stdout_log, err) == -1 ||
 	    pj_string(logs, "stderr", 0, &j->stderr_log, err) == -1))
+		goto fail;
+	if (pj_string(o, "host", 0, &j->host, err) == -1)
 		goto fail;
 	free(signame);
 	return 0;

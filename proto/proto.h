@@ -277,6 +277,9 @@ struct proto_job {
 	char			*error;
 	char			*stdout_log;	/* where output goes */
 	char			*stderr_log;
+	char			*host;		/* client side: the host a row
+						 * came from (-H a,b); encoded
+						 * as "host" when set */
 };
 
 struct proto_label_error {
@@ -430,6 +433,10 @@ int	 proto_shim_status_decode(const char *, size_t,
 
 /* The job view as a JSON document, as `list --json` prints it. */
 char	*proto_jobs_json(const struct proto_job *, size_t n, int pretty);
+/* The reverse: a JSON array of job views (`launch list --json`'s
+ * output) into *jobs.  0, or -1 with err. */
+int	 proto_jobs_decode(const char *text, size_t len,
+	    struct proto_job **jobs, size_t *n, struct proto_error *err);
 
 /* "2026-11-21T10:00:00.123Z" <-> Unix ms. */
 void	 proto_time_format(int64_t ms, char *buf, size_t len);

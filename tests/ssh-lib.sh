@@ -169,6 +169,11 @@ start_sshd() {
 	HOSTSPEC=$SSH_USER@$_ss_addr:$_ss_port
 }
 
+# sshd_extra NAME LINE: add LINE to sshd NAME's config from its next start.
+sshd_extra() {
+	echo "$2" >>"$T/sshd-$1/extra"
+}
+
 # The sshd_config of start_sshd (its _ss_ variables).
 _sshd_config() {
 	cat <<EOF
@@ -193,6 +198,8 @@ UseDNS no
 LogLevel VERBOSE
 EOF
 	cat "$_ss_d/setenv"
+	# A test's own lines (sshd_extra NAME LINE), kept across restarts.
+	[ ! -f "$_ss_d/extra" ] || cat "$_ss_d/extra"
 	# OpenSSH 9.8 and later hold back addresses whose logins failed,
 	# which the auth failure tests would trip over.
 	if [ -z "$_SSHD_PENALTIES" ]; then

@@ -3,8 +3,9 @@
 # does not run); ~/.ssh/config's Host alias (HostName, Port, User,
 # IdentityFile) is honoured when no default key exists; the ssh agent
 # is used, and before the key files; a dead agent socket falls back to
-# the files; ecdsa and RSA keys work (RSA through rsa-sha2: this sshd
-# does not accept ssh-rsa SHA-1 signatures).  sshd's own log says which
+# the files; ecdsa and RSA keys work (RSA through rsa-sha2 with libssh2
+# >= 1.11; with 1.10 an RSA refusal says why, and a server that still
+# takes ssh-rsa works).  sshd's own log says which
 # key each login used.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../ssh-lib.sh"
@@ -115,4 +116,18 @@ tr ', ' '\n\n' <"$T/algs" | grep -qx ssh-rsa &&
     fail "this sshd accepts ssh-rsa (SHA-1): the RSA case would prove less"
 ssh-keygen -t rsa -b 3072 -N '' -q -f "$K/id_rsa"
 sshd_authorize a "$K/id_rsa.pub"
-submits_as viarsa RSA "$(fingerprint "$K/id_rsa.pub")" -H "$H"
+# libssh2 signs with rsa-sha2 from 1.11 on (libssh2 issue #634); 1.10,
+# Debian 12's, signs RSA with SHA-1 only, which OpenSSH 8.8+ refuses by
+# default: then the refusal must say so, and a server that still takes
+# ssh-rsa must work.
+if pkg-config --atleast-version=1.11 libssh2; then
+	submits_as viarsa RSA "$(fingerprint "$K/id_rsa.pub")" -H "$H"
+else
+	run_rc 5 "an RSA key with libssh2 < 1.11" rlaunch -H "$H" submit -l rsa1 -- sleep 100
+	assert_contains "$ERR" "authentication failed" "RSA refusal"
+	assert_contains "$ERR" "SHA-1" "the refusal explains the RSA limit"
+	stop_sshd a
+	sshd_extra a 'PubkeyAcceptedAlgorithms +ssh-rsa'
+	start_sshd a
+	submits_as viarsa RSA "$(fingerprint "$K/id_rsa.pub")" -H "$H"
+fi
