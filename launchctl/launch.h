@@ -80,6 +80,7 @@ extern const struct cmd_entry cmd_subscriptions_entry;
 extern const struct cmd_entry cmd_unsubscribe_entry;
 extern const struct cmd_entry cmd_events_entry;
 extern const struct cmd_entry cmd_bridge_entry;
+extern const struct cmd_entry cmd_stats_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_version_entry;
 
@@ -172,6 +173,10 @@ int	remote_exit_code(const int *rcs, size_t n);
 /* The generic fan-out of a CMD_DAEMON command: e->exec on each host. */
 int	remote_fanout_cmd(const struct cmd_entry *, struct cmd_ctx *,
 	    int argc, char **argv);
+
+/* cmd-stats.c: every host's stats, in parallel (rcs[i] != 0: none). */
+void	stats_gather(const struct cmd_ctx *, struct proto_stats *stats,
+	    int *rcs);
 
 /* output.c */
 void	output_duration(int64_t ms, char *buf, size_t len);

@@ -36,6 +36,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_subscriptions_entry,
 	&cmd_unsubscribe_entry,
 	&cmd_shutdown_entry,
+	&cmd_stats_entry,
 	&cmd_ping_entry,
 	&cmd_bridge_entry,
 	&cmd_help_entry,

@@ -223,6 +223,9 @@ void		 waiter_reply_to_peer(struct waiter *, char *line);
 int	 state_open(const char *dir, int64_t log_size, int log_files,
 	    char *err, size_t errlen);
 const char *state_dir(void);
+
+/* stats.c */
+void	 stats_collect(struct proto_stats *);
 const char *state_boot_id(void);
 int64_t	 state_log_size(void);
 int	 state_log_files(void);

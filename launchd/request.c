@@ -40,6 +40,15 @@ request_ping(struct peer *p, const struct proto_request *req)
 }
 
 static void
+request_stats(struct peer *p, const struct proto_request *req)
+{
+	struct proto_stats	s;
+
+	stats_collect(&s);
+	peer_send(p, proto_reply_stats(req->id, &s));
+}
+
+static void
 request_submit(struct peer *p, const struct proto_request *req)
 {
 	const struct proto_submit	*s = &req->submit;
@@ -358,6 +367,7 @@ static const request_handler request_handlers[PROTO_OP__COUNT] = {
 	[PROTO_OP_UNSUBSCRIBE] = request_unsubscribe,
 	[PROTO_OP_SUBSCRIPTIONS] = request_subscriptions,
 	[PROTO_OP_EVENTS] = request_events,
+	[PROTO_OP_STATS] = request_stats,
 };
 
 void

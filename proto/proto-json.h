@@ -37,6 +37,9 @@ void	 pj_add_int(cJSON *, const char *name, int64_t);
 void	 pj_add_string_or_null(cJSON *, const char *name, const char *);
 /* Print obj as one line with "\n", then delete obj. */
 char	*pj_line(cJSON *obj);
+/* proto-stats.c: a STATS object into s. */
+int	 pj_stats_decode(const cJSON *, struct proto_stats *,
+	    struct proto_error *);
 cJSON	*pj_envelope(int64_t id);
 
 #endif

@@ -428,6 +428,10 @@ proto_reply_decode(const char *line, size_t len, enum proto_op op,
 		goto out;
 	}
 	switch (op) {
+	case PROTO_OP_STATS:
+		if (pj_stats_decode(r, &rep->stats, err) == -1)
+			goto out;
+		break;
 	case PROTO_OP_PING:
 		if (pj_int(r, "pid", 1, 1, INT32_MAX, &rep->ping.pid, err)
 		    == -1 ||

@@ -48,6 +48,7 @@ static const char *const *const op_members[PROTO_OP__COUNT] = {
 	[PROTO_OP_SUBSCRIBE] = members_subscribe,
 	[PROTO_OP_UNSUBSCRIBE] = members_unsubscribe,
 	[PROTO_OP_SUBSCRIPTIONS] = members_ping,
+	[PROTO_OP_STATS] = members_ping,
 	[PROTO_OP_EVENTS] = members_events,
 };
 

@@ -89,7 +89,15 @@
  *                                      then one EVENT line per event until
  *                                      the client closes; the connection
  *                                      takes no further requests
+ *   stats     -                        -> STATS (version 4)
  * EVENT and SUB: see event.h.
+ *
+ * STATS (the daemon's machine, as ciao's STATS; for `launch stats` and
+ * `submit --place`): {"mem_total_mb", "mem_available_mb" (MemFree +
+ * Active(file) + Inactive(file), as ciao), "disk_total_mb",
+ * "disk_available_mb" (the state directory's filesystem), "load1"
+ * (number), "cpus" (online), "jobs_running", "jobs_total", "max_jobs"
+ * (0: no limit), "status": "ready"|"full"}.
  *
  * JOB (a job's view; stable, documented for `launch list --json`): the
  * SPEC fields (absent optional ones are null), and
@@ -137,7 +145,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PROTO_VERSION		3
+#define PROTO_VERSION		4
 #define PROTO_LINE_MAX		(1024 * 1024)
 #define PROTO_LABEL_MAX		255
 #define PROTO_GLOB_MAX		1024
@@ -158,6 +166,7 @@ enum proto_op {
 	PROTO_OP_UNSUBSCRIBE,
 	PROTO_OP_SUBSCRIPTIONS,
 	PROTO_OP_EVENTS,
+	PROTO_OP_STATS,
 	PROTO_OP__COUNT
 };
 
@@ -295,12 +304,26 @@ struct proto_ping {
 	int64_t	 jobs;
 };
 
+struct proto_stats {
+	int64_t	 mem_total_mb;
+	int64_t	 mem_available_mb;
+	int64_t	 disk_total_mb;
+	int64_t	 disk_available_mb;
+	double	 load1;
+	int64_t	 cpus;
+	int64_t	 jobs_running;
+	int64_t	 jobs_total;
+	int64_t	 max_jobs;		/* 0: no limit */
+	int	 full;
+};
+
 /* A decoded reply.  Which members are set depends on the request's op. */
 struct proto_reply {
 	int64_t			 id;		/* -1: null */
 	int			 is_error;
 	struct proto_error	 error;
 	struct proto_ping	 ping;
+	struct proto_stats	 stats;
 	struct proto_job	*jobs;		/* submit, status: exactly 1 */
 	size_t			 njobs;
 	struct proto_label_error *errors;
@@ -433,6 +456,16 @@ int	 proto_shim_status_decode(const char *, size_t,
 
 /* The job view as a JSON document, as `list --json` prints it. */
 char	*proto_jobs_json(const struct proto_job *, size_t n, int pretty);
+/* proto-stats.c.  proto_stats_json: one line, tagged with host unless
+ * NULL; proto_stats_decode reads it back.  proto_stats_room: how much
+ * room a host has, 0..1: the least of its free memory fraction, its
+ * free CPU (1 - load per CPU) and its free job slots (1 - running /
+ * max_jobs); 0 when full. */
+char	*proto_reply_stats(int64_t id, const struct proto_stats *);
+char	*proto_stats_json(const struct proto_stats *, const char *host);
+int	 proto_stats_decode(const char *text, size_t len,
+	    struct proto_stats *, struct proto_error *err);
+double	 proto_stats_room(const struct proto_stats *);
 /* The reverse: a JSON array of job views (`launch list --json`'s
  * output) into *jobs.  0, or -1 with err. */
 int	 proto_jobs_decode(const char *text, size_t len,

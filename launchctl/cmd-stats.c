@@ -1,0 +1,190 @@
+/*
+ * launch stats [--json]: the daemon's machine (memory, disk, load, CPUs)
+ * and its jobs against its limit.  With several hosts, one row per host;
+ * `submit --place` uses the same figures (stats_gather).
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "launch.h"
+#include "xmalloc.h"
+
+static int
+stats_one(struct cmd_ctx *ctx, struct proto_stats *s)
+{
+	struct proto_request	req;
+	struct proto_reply	rep;
+	int			rc;
+
+	proto_request_init(&req, PROTO_OP_STATS);
+	rc = client_request(ctx, &req, &rep);
+	proto_request_free(&req);
+	if (rc != 0)
+		return rc;
+	if (rep.is_error)
+		rc = client_report_error(&rep.error);
+	else
+		*s = rep.stats;
+	proto_reply_free(&rep);
+	return rc;
+}
+
+/* One host of a fan-out: its stats as one JSON line. */
+static int
+stats_host(struct cmd_ctx *ctx, void *arg)
+{
+	struct proto_stats	s;
+	char			*json;
+	int			rc;
+
+	(void)arg;
+	if ((rc = stats_one(ctx, &s)) != 0)
+		return rc;
+	json = proto_stats_json(&s, NULL);
+	fputs(json, stdout);
+	free(json);
+	return 0;
+}
+
+void
+stats_gather(const struct cmd_ctx *ctx, struct proto_stats *stats, int *rcs)
+{
+	struct buf		*outs = xcalloc(ctx->nhosts, sizeof *outs);
+	struct proto_error	 err;
+
+	remote_fanout(ctx, stats_host, NULL, outs, rcs);
+	for (size_t i = 0; i < ctx->nhosts; i++) {
+		if (rcs[i] == 0 && proto_stats_decode(buf_head(&outs[i]),
+		    buf_used(&outs[i]), &stats[i], &err) == -1) {
+			fprintf(stderr, "launch: %s: bad stats: %s\n",
+			    ctx->hosts[i], err.message);
+			rcs[i] = EXIT_PROTOCOL;
+		}
+		buf_free(&outs[i]);
+	}
+	free(outs);
+}
+
+static void
+stats_table(const struct proto_stats *stats, const int *rcs,
+    char *const *hosts, size_t n)
+{
+	static const char *const titles[] = { "HOST", "STATUS", "MEM_MB",
+	    "AVAIL_MB", "DISK_MB", "AVAIL_MB", "LOAD", "CPUS", "RUNNING",
+	    "JOBS", "MAX" };
+	size_t		 first = hosts != NULL ? 0 : 1, rows = 1, ncols;
+	char		***cells = xcalloc(n + 1, sizeof *cells);
+
+	ncols = sizeof titles / sizeof titles[0] - first;
+	cells[0] = xcalloc(ncols, sizeof *cells[0]);
+	for (size_t c = 0; c < ncols; c++)
+		cells[0][c] = xstrdup(titles[c + first]);
+	for (size_t i = 0; i < n; i++) {
+		const struct proto_stats *s = &stats[i];
+		char **r;
+		size_t c = 0;
+
+		if (rcs[i] != 0)
+			continue;
+		r = cells[rows++] = xcalloc(ncols, sizeof *r);
+		if (hosts != NULL)
+			r[c++] = xstrdup(hosts[i]);
+		r[c++] = xstrdup(s->full ? "FULL" : "READY");
+		xasprintf(&r[c++], "%lld", (long long)s->mem_total_mb);
+		xasprintf(&r[c++], "%lld", (long long)s->mem_available_mb);
+		xasprintf(&r[c++], "%lld", (long long)s->disk_total_mb);
+		xasprintf(&r[c++], "%lld", (long long)s->disk_available_mb);
+		xasprintf(&r[c++], "%.2f", s->load1);
+		xasprintf(&r[c++], "%lld", (long long)s->cpus);
+		xasprintf(&r[c++], "%lld", (long long)s->jobs_running);
+		xasprintf(&r[c++], "%lld", (long long)s->jobs_total);
+		if (s->max_jobs > 0)
+			xasprintf(&r[c++], "%lld", (long long)s->max_jobs);
+		else
+			r[c++] = xstrdup("-");
+	}
+	output_table(cells, rows, ncols);
+}
+
+static int
+cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct proto_stats	*stats, one;
+	char			*json;
+	int			*rcs, ch, rc, as_json = 0;
+
+	while ((ch = getopt_long(argc, argv, "j", longopts, NULL)) != -1) {
+		if (ch != 'j') {
+			cmd_usage_error(&cmd_stats_entry, "bad option");
+			return EXIT_USAGE;
+		}
+		as_json = 1;
+	}
+	if (optind < argc) {
+		cmd_usage_error(&cmd_stats_entry, "unexpected argument \"%s\"",
+		    argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (!ctx->fanout) {
+		if ((rc = stats_one(ctx, &one)) != 0)
+			return rc;
+		if (as_json) {
+			json = proto_stats_json(&one, NULL);
+			fputs(json, stdout);
+			free(json);
+		} else {
+			rc = 0;
+			stats_table(&one, &rc, NULL, 1);
+		}
+		return 0;
+	}
+	stats = xcalloc(ctx->nhosts, sizeof *stats);
+	rcs = xcalloc(ctx->nhosts, sizeof *rcs);
+	stats_gather(ctx, stats, rcs);
+	if (as_json) {
+		fputs("[", stdout);
+		for (size_t i = 0, k = 0; i < ctx->nhosts; i++) {
+			if (rcs[i] != 0)
+				continue;
+			json = proto_stats_json(&stats[i], ctx->hosts[i]);
+			/* Each is one line: drop its newline inside [...]. */
+			printf("%s%.*s", k++ > 0 ? "," : "",
+			    (int)strcspn(json, "\n"), json);
+			free(json);
+		}
+		fputs("]\n", stdout);
+	} else {
+		stats_table(stats, rcs, ctx->hosts, ctx->nhosts);
+	}
+	rc = remote_exit_code(rcs, ctx->nhosts);
+	free(stats);
+	free(rcs);
+	return rc;
+}
+
+const struct cmd_entry cmd_stats_entry = {
+	.name = "stats",
+	.usage = "[--json]",
+	.summary = "the daemon's machine and capacity",
+	.help =
+	    "Memory (available: MemFree + Active(file) + Inactive(file)), the\n"
+	    "state directory's disk, the 1-minute load, online CPUs, and the\n"
+	    "jobs running and in all against the daemon's limit (MAX; - for\n"
+	    "none).  STATUS is READY, or FULL when no job can be added.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --json  one object (schema: docs/protocol.md, STATS); with\n"
+	    "          several hosts, an array whose objects carry \"host\"\n"
+	    "\n"
+	    "Example:\n  launch -H a,b,c stats\n",
+	.exec = cmd_stats_exec,
+	.where = CMD_FANOUT,
+};

@@ -1,0 +1,31 @@
+/*
+ * `launch submit`, split in two: submit-opts.c turns the command line
+ * into a request (options, environment, limits); cmd-submit.c sends it,
+ * to one daemon, to every host, or to the host with the most room
+ * (--place).
+ */
+#ifndef LAUNCH_SUBMIT_H
+#define LAUNCH_SUBMIT_H
+
+#include "launch.h"
+
+/* What the command line says beyond the request itself. */
+struct submit_opts {
+	const char	*file;		/* -f */
+	char		 spec_opt[32];	/* the first option that sets a spec
+					   field: not allowed with -f */
+	int		 inherit_env;
+	int		 timeout_given;
+	int		 first;		/* argv index of CMD, or -1 */
+};
+
+/* Parse argv into req and o: 0, 1 for --help, or an exit code (usage
+ * printed). */
+int		 submit_parse(int argc, char **argv, struct proto_request *req,
+		    struct submit_opts *o);
+/* --inherit-env: the client's environment under env's variables. */
+void		 submit_inherit_env(struct proto_strv *env);
+/* Where to look CMD up: the job's own PATH if it sets one, else ours. */
+const char	*submit_path(const struct proto_submit *);
+
+#endif

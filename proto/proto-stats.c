@@ -1,0 +1,135 @@
+/*
+ * STATS: a daemon's machine and capacity, as ciao's STATS/STATUS gave
+ * them, for `launch stats` and for placing a job on the host with the
+ * most room (`submit --place`).  Encoded by the daemon, decoded by the
+ * client from a reply or from `launch stats --json`'s output.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto-json.h"
+#include "xmalloc.h"
+
+static cJSON *
+stats_object(const struct proto_stats *s, const char *host)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	if (host != NULL)
+		cJSON_AddStringToObject(o, "host", host);
+	pj_add_int(o, "mem_total_mb", s->mem_total_mb);
+	pj_add_int(o, "mem_available_mb", s->mem_available_mb);
+	pj_add_int(o, "disk_total_mb", s->disk_total_mb);
+	pj_add_int(o, "disk_available_mb", s->disk_available_mb);
+	/* Two decimals, as /proc/loadavg has them. */
+	cJSON_AddNumberToObject(o, "load1", round(s->load1 * 100) / 100);
+	pj_add_int(o, "cpus", s->cpus);
+	pj_add_int(o, "jobs_running", s->jobs_running);
+	pj_add_int(o, "jobs_total", s->jobs_total);
+	pj_add_int(o, "max_jobs", s->max_jobs);
+	cJSON_AddStringToObject(o, "status", s->full ? "full" : "ready");
+	return o;
+}
+
+char *
+proto_reply_stats(int64_t id, const struct proto_stats *s)
+{
+	cJSON	*o = pj_envelope(id);
+
+	cJSON_AddItemToObject(o, "result", stats_object(s, NULL));
+	return pj_line(o);
+}
+
+char *
+proto_stats_json(const struct proto_stats *s, const char *host)
+{
+	return pj_line(stats_object(s, host));
+}
+
+int
+pj_stats_decode(const cJSON *o, struct proto_stats *s,
+    struct proto_error *err)
+{
+	const cJSON	*load;
+	char		*status = NULL;
+	int		 rc = -1;
+
+	memset(s, 0, sizeof *s);
+	if (!cJSON_IsObject(o)) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "result",
+		    "stats: must be an object");
+		return -1;
+	}
+	/* Unknown members are ignored, as in every reply. */
+	if (pj_int(o, "mem_total_mb", 1, 0, INT64_MAX / 2, &s->mem_total_mb,
+	    err) == -1 ||
+	    pj_int(o, "mem_available_mb", 1, 0, INT64_MAX / 2,
+	    &s->mem_available_mb, err) == -1 ||
+	    pj_int(o, "disk_total_mb", 1, 0, INT64_MAX / 2, &s->disk_total_mb,
+	    err) == -1 ||
+	    pj_int(o, "disk_available_mb", 1, 0, INT64_MAX / 2,
+	    &s->disk_available_mb, err) == -1 ||
+	    pj_int(o, "cpus", 1, 1, 1 << 20, &s->cpus, err) == -1 ||
+	    pj_int(o, "jobs_running", 1, 0, INT64_MAX / 2, &s->jobs_running,
+	    err) == -1 ||
+	    pj_int(o, "jobs_total", 1, 0, INT64_MAX / 2, &s->jobs_total,
+	    err) == -1 ||
+	    pj_int(o, "max_jobs", 1, 0, INT64_MAX / 2, &s->max_jobs,
+	    err) == -1 ||
+	    pj_string(o, "status", 1, &status, err) == -1)
+		goto out;
+	load = cJSON_GetObjectItemCaseSensitive(o, "load1");
+	if (!cJSON_IsNumber(load) || !isfinite(load->valuedouble) ||
+	    load->valuedouble < 0) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "load1",
+		    "load1: must be a number >= 0");
+		goto out;
+	}
+	s->load1 = load->valuedouble;
+	if (strcmp(status, "ready") != 0 && strcmp(status, "full") != 0) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "status",
+		    "status: must be \"ready\" or \"full\"");
+		goto out;
+	}
+	s->full = strcmp(status, "full") == 0;
+	rc = 0;
+out:
+	free(status);
+	return rc;
+}
+
+int
+proto_stats_decode(const char *text, size_t len, struct proto_stats *s,
+    struct proto_error *err)
+{
+	cJSON	*o;
+	int	 rc;
+
+	if ((o = pj_parse(text, len, err)) == NULL)
+		return -1;
+	rc = pj_stats_decode(o, s, err);
+	cJSON_Delete(o);
+	return rc;
+}
+
+double
+proto_stats_room(const struct proto_stats *s)
+{
+	double	mem, cpu, jobs = 1;
+
+	if (s->full)
+		return 0;
+	mem = s->mem_total_mb > 0 ?
+	    (double)s->mem_available_mb / (double)s->mem_total_mb : 0;
+	cpu = 1 - s->load1 / (double)(s->cpus > 0 ? s->cpus : 1);
+	if (cpu < 0)
+		cpu = 0;
+	if (s->max_jobs > 0)
+		jobs = 1 - (double)s->jobs_running / (double)s->max_jobs;
+	if (jobs < 0)
+		jobs = 0;
+	return fmin(mem, fmin(cpu, jobs));
+}
