@@ -68,11 +68,13 @@ submit_one_prepare(int argc, char **argv, struct proto_request *req,
 	if (o->inherit_env)
 		submit_inherit_env(&s->env);
 
-	if (s->cwd == NULL && (s->cwd = getcwd(NULL, 0)) == NULL) {
+	/* Remote: the remote user's home unless -d says otherwise. */
+	if (!o->remote && s->cwd == NULL &&
+	    (s->cwd = getcwd(NULL, 0)) == NULL) {
 		fprintf(stderr, "launch: getcwd: %s\n", strerror(errno));
 		return EXIT_NO;
 	}
-	if ((path = submit_path(s)) != NULL)
+	if ((path = submit_path(s, o->remote)) != NULL)
 		s->path = xstrdup(path);
 	return 0;
 }
@@ -173,7 +175,7 @@ submit_file(struct cmd_ctx *ctx, const struct proto_request *tmpl,
 	const char		*path, *label;
 	char			*cwd;
 	size_t			 n, i;
-	int			 rc = 0, r;
+	int			 rc = 0, r, remote = ctx->host != NULL;
 
 	memset(&text, 0, sizeof text);
 	if (submit_read_file(file, &text) == -1) {
@@ -211,10 +213,10 @@ submit_file(struct cmd_ctx *ctx, const struct proto_request *tmpl,
 		req.wait_ready = tmpl->wait_ready && req.submit.ready_fd > 0;
 		req.ready_timeout_ms = req.wait_ready ?
 		    tmpl->ready_timeout_ms : 0;
-		if (req.submit.cwd == NULL)
+		if (req.submit.cwd == NULL && !remote)
 			req.submit.cwd = xstrdup(cwd);
 		if (req.submit.path == NULL &&
-		    (path = submit_path(&req.submit)) != NULL)
+		    (path = submit_path(&req.submit, remote)) != NULL)
 			req.submit.path = xstrdup(path);
 		label = req.submit.label;
 		if ((r = client_call(&c, &req, &rep)) != 0) {
@@ -244,6 +246,64 @@ submit_file(struct cmd_ctx *ctx, const struct proto_request *tmpl,
 	return rc;
 }
 
+/*
+ * --place: the host with the most room (proto_stats_room: the least of
+ * free memory, free CPU and free job slots), judged from every host's
+ * stats gathered in parallel.  Hosts within PLACE_TIE of the best are
+ * equal (hosts sharing a kernel, or sampled a moment apart, differ by
+ * noise): among them the one running the fewest jobs, then the first
+ * given.  A host that does not answer, or is full, is passed over.
+ * The chosen host is printed on stdout.
+ */
+#define PLACE_TIE	0.05
+
+static int
+submit_place(struct cmd_ctx *ctx, struct proto_request *req,
+    const struct submit_opts *o, int argc, char **argv)
+{
+	struct proto_stats	*stats = xcalloc(ctx->nhosts, sizeof *stats);
+	int			*rcs = xcalloc(ctx->nhosts, sizeof *rcs);
+	struct cmd_ctx		 one = *ctx;
+	double			 best = -1, room;
+	size_t			 i, pick = ctx->nhosts;
+	int			 rc;
+
+	stats_gather(ctx, stats, rcs);
+	for (i = 0; i < ctx->nhosts; i++)
+		if (rcs[i] == 0 && !stats[i].full &&
+		    (room = proto_stats_room(&stats[i])) > best)
+			best = room;
+	for (i = 0; i < ctx->nhosts; i++) {
+		if (rcs[i] != 0 || stats[i].full ||
+		    proto_stats_room(&stats[i]) < best - PLACE_TIE)
+			continue;
+		if (pick == ctx->nhosts ||
+		    stats[i].jobs_running < stats[pick].jobs_running)
+			pick = i;
+	}
+	if (pick == ctx->nhosts) {
+		fprintf(stderr, "launch: %s: no host has room for it (%s)\n",
+		    req->submit.label != NULL ? req->submit.label : "--place",
+		    remote_exit_code(rcs, ctx->nhosts) != 0 ?
+		    "unreachable or full" : "every one is full");
+		free(stats);
+		free(rcs);
+		return EXIT_NO;
+	}
+	if (ctx->verbose)
+		fprintf(stderr, "launch: placing on %s: room %.2f, %lld jobs "
+		    "running\n", ctx->hosts[pick], proto_stats_room(
+		    &stats[pick]), (long long)stats[pick].jobs_running);
+	free(stats);
+	free(rcs);
+	one.host = ctx->hosts[pick];
+	one.fanout = 0;
+	if ((rc = submit_one_prepare(argc, argv, req, o)) == 0 &&
+	    (rc = submit_one(&one, req)) == 0)
+		printf("%s\n", one.host);
+	return rc;
+}
+
 static int
 cmd_submit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -253,6 +313,7 @@ cmd_submit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	int			 rc;
 
 	memset(&o, 0, sizeof o);
+	o.remote = ctx->host != NULL || ctx->nhosts > 0;
 	proto_request_init(&req, PROTO_OP_SUBMIT);
 	if ((rc = submit_parse(argc, argv, &req, &o)) != 0) {
 		proto_request_free(&req);
@@ -262,7 +323,18 @@ cmd_submit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 		return EXIT_USAGE;
 	}
-	if (o.timeout_given && !req.wait_ready) {
+	if (o.place && ctx->nhosts == 0) {
+		cmd_usage_error(e, "--place picks one of several hosts: give "
+		    "them with -H a,b,c or --hosts FILE");
+		rc = EXIT_USAGE;
+	} else if (o.place && o.file == NULL) {
+		rc = submit_place(ctx, &req, &o, argc, argv);
+	} else if (ctx->fanout && !o.place) {
+		/* The same job (or job file) on every host. */
+		proto_request_free(&req);
+		optind = 0;
+		return remote_fanout_cmd(e, ctx, argc, argv);
+	} else if (o.timeout_given && !req.wait_ready) {
 		cmd_usage_error(e, "-t is the ready timeout: it needs "
 		    "--wait-ready");
 		rc = EXIT_USAGE;
@@ -335,6 +407,11 @@ const struct cmd_entry cmd_submit_entry = {
 	    "                    value sets both\n"
 	    "  -p CMD [ARG...]   the command, as the rest of the line\n"
 	    "  -f, --file FILE   submit the jobs of a job file (\"-\": stdin)\n"
+	    "  --place           with several hosts (launch -H a,b,c): start\n"
+	    "                    the job on the one with the most room (free\n"
+	    "                    memory, load per CPU, job slots) and print\n"
+	    "                    its name; without --place every host gets\n"
+	    "                    the job\n"
 	    "\n"
 	    "A job file is what `launch export` prints: a JSON array of job\n"
 	    "objects (fields: docs/protocol.md).  The whole file is checked\n"
@@ -350,6 +427,8 @@ const struct cmd_entry cmd_submit_entry = {
 	    "  launch submit -l worker --restart on-failure --max-restarts 5 "
 	    "\\\n"
 	    "      -- ./worker --queue jobs\n"
-	    "  launch submit -f jobs.json\n",
+	    "  launch submit -f jobs.json\n"
+	    "  launch -H a,b,c submit --place -l batch/7 -- ./crunch 7\n",
 	.exec = cmd_submit_exec,
+	.where = CMD_FANOUT,
 };

@@ -69,7 +69,8 @@ subscribe_parse_ttl(const char *s, int64_t *ms)
 }
 
 static int
-subscribe_parse_options(struct subscribe_opts *o, int argc, char **argv)
+subscribe_parse_options(struct cmd_ctx *ctx, struct subscribe_opts *o,
+    int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "serve", no_argument, NULL, OPT_SERVE },
@@ -82,6 +83,7 @@ subscribe_parse_options(struct subscribe_opts *o, int argc, char **argv)
 		{ "queue-max", required_argument, NULL, OPT_QUEUE_MAX },
 		{ "token", required_argument, NULL, OPT_TOKEN },
 		{ "state", required_argument, NULL, OPT_STATE },
+		{ "host", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cmd_entry	*e = &cmd_subscribe_entry;
@@ -90,8 +92,19 @@ subscribe_parse_options(struct subscribe_opts *o, int argc, char **argv)
 	long long		 n;
 	int			 ch, v;
 
-	while ((ch = getopt_long(argc, argv, "a:f:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "a:f:H:", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
+		case 'H':
+			/* As `launch -H HOST subscribe`: one daemon. */
+			if (strchr(optarg, ',') != NULL) {
+				cmd_usage_error(e, "-H %s: a subscription "
+				    "lives on one daemon: one receiver per "
+				    "host", optarg);
+				return -1;
+			}
+			ctx->host = optarg;
+			break;
 		case OPT_SERVE:
 			o->serve = 1;
 			break;
@@ -221,7 +234,8 @@ subscribe_only(const struct cmd_ctx *ctx, struct subscribe_opts *o)
 		o->sub.token = xstrdup(token);
 	}
 	o->sub.addr = xstrdup(addr);
-	if ((rc = subscribe_register(ctx, &o->sub, &got)) != 0)
+	if ((rc = subscribe_register(ctx, &o->sub, o->host[0] == '\0',
+	    &got)) != 0)
 		return rc;
 	if (o->json) {
 		/* The daemon's view, and the token it never shows. */
@@ -244,7 +258,12 @@ cmd_subscribe_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 	memset(&o, 0, sizeof o);
 	proto_sub_init(&o.sub);
-	if (subscribe_parse_options(&o, argc, argv) == -1)
+	if (ctx->fanout) {
+		cmd_usage_error(&cmd_subscribe_entry, "a subscription lives "
+		    "on one daemon: run one receiver per host (-H HOST)");
+		return EXIT_USAGE;
+	}
+	if (subscribe_parse_options(ctx, &o, argc, argv) == -1)
 		rc = EXIT_USAGE;
 	else if (o.serve)
 		rc = receiver_run(ctx, &o);
@@ -256,7 +275,7 @@ cmd_subscribe_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_subscribe_entry = {
 	.name = "subscribe",
-	.usage = "[--serve] [-a [HOST]:PORT] [-f GLOB]... [--json]\n"
+	.usage = "[--serve] [-a [HOST]:PORT] [-H HOST] [-f GLOB]... [--json]\n"
 	    "                        [--events CLASS] [--exec CMD] "
 	    "[--ttl DURATION]\n"
 	    "                        [--queue-max N] [--token HEX] "
@@ -283,7 +302,11 @@ const struct cmd_entry cmd_subscribe_entry = {
 	    "                     No HOST: 127.0.0.1 (with --serve, listen on\n"
 	    "                     every IPv4 address); a name is resolved\n"
 	    "                     here; IPv6 as [::1]:9000.  Port 0 (--serve\n"
-	    "                     only): any free port\n"
+	    "                     only): any free port.  With -H and no HOST:\n"
+	    "                     this side's address of the ssh connection\n"
+	    "  -H [USER@]HOST[:PORT]\n"
+	    "                     register with the daemon on HOST, through\n"
+	    "                     ssh (as launch -H HOST subscribe)\n"
 	    "  -f, --filter GLOB  only jobs whose label matches (repeatable,\n"
 	    "                     OR-ed; default every job)\n"
 	    "  --events CLASS     failures (default: exits that are not ok),\n"
@@ -323,4 +346,5 @@ const struct cmd_entry cmd_subscribe_entry = {
 	    "  launch subscribe --serve -a :9001 -f 'web*' --events exits\n"
 	    "  ssh box launch subscribe -a me.example.net:9001 --token $TOKEN\n",
 	.exec = cmd_subscribe_exec,
+	.where = CMD_FANOUT,
 };

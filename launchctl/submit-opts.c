@@ -27,7 +27,8 @@ enum {
 	OPT_UMASK,
 	OPT_RLIMIT,
 	OPT_ENV_FILE,
-	OPT_INHERIT_ENV
+	OPT_INHERIT_ENV,
+	OPT_PLACE
 };
 
 static char *
@@ -269,6 +270,7 @@ submit_parse(int argc, char **argv, struct proto_request *req,
 		{ "rlimit", required_argument, NULL, OPT_RLIMIT },
 		{ "env-file", required_argument, NULL, OPT_ENV_FILE },
 		{ "inherit-env", no_argument, NULL, OPT_INHERIT_ENV },
+		{ "place", no_argument, NULL, OPT_PLACE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -312,12 +314,25 @@ submit_parse(int argc, char **argv, struct proto_request *req,
 		case OPT_INHERIT_ENV:
 			o->inherit_env = 1;
 			break;
+		case OPT_PLACE:
+			o->place = 1;
+			break;
 		case 'd':
 		case OPT_STDOUT:
 		case OPT_STDERR: {
 			char **slot = ch == 'd' ? &s->cwd : ch == OPT_STDOUT ?
 			    &s->stdout_path : &s->stderr_path;
 			free(*slot);
+			/* Relative to this directory only if the job runs
+			 * on this machine. */
+			if (o->remote && optarg[0] != '/') {
+				cmd_usage_error(e, "%s %s: the job runs on "
+				    "another host: give an absolute path",
+				    ch == 'd' ? "-d" : ch == OPT_STDOUT ?
+				    "--stdout" : "--stderr", optarg);
+				*slot = NULL;
+				return -1;
+			}
 			if ((*slot = submit_absolute(optarg)) == NULL) {
 				fprintf(stderr, "launch: getcwd: %s\n",
 				    strerror(errno));
@@ -395,9 +410,9 @@ submit_parse(int argc, char **argv, struct proto_request *req,
 
 /* Where to look CMD up: the job's own PATH if it sets one, else ours. */
 const char *
-submit_path(const struct proto_submit *s)
+submit_path(const struct proto_submit *s, int remote)
 {
-	const char	*path = getenv("PATH");
+	const char	*path = remote ? NULL : getenv("PATH");
 
 	for (size_t i = 0; i < s->env.n; i++)
 		if (strncmp(s->env.v[i], "PATH=", 5) == 0)

@@ -17,6 +17,9 @@ struct submit_opts {
 	int		 inherit_env;
 	int		 timeout_given;
 	int		 first;		/* argv index of CMD, or -1 */
+	int		 place;		/* --place */
+	int		 remote;	/* the job runs on another host: no
+					   local cwd or PATH goes with it */
 };
 
 /* Parse argv into req and o: 0, 1 for --help, or an exit code (usage
@@ -25,7 +28,8 @@ int		 submit_parse(int argc, char **argv, struct proto_request *req,
 		    struct submit_opts *o);
 /* --inherit-env: the client's environment under env's variables. */
 void		 submit_inherit_env(struct proto_strv *env);
-/* Where to look CMD up: the job's own PATH if it sets one, else ours. */
-const char	*submit_path(const struct proto_submit *);
+/* Where to look CMD up: the job's own PATH if it sets one, else ours
+ * (none when remote: the remote daemon's default). */
+const char	*submit_path(const struct proto_submit *, int remote);
 
 #endif

@@ -245,7 +245,8 @@ receiver_register(struct receiver *r, const struct sockaddr_storage *bound)
 	free(want.token);
 	want.token = xstrdup(r->state.st.token);
 	want.addr = xstrdup(addr);
-	rc = subscribe_register(r->ctx, &want, &got);
+	rc = subscribe_register(r->ctx, &want, r->opt->host[0] == '\0',
+	    &got);
 	proto_sub_free(&want);
 	if (rc != 0)
 		return rc;

@@ -197,16 +197,29 @@ subscribe_match_join(const struct proto_strv *match, char *buf, size_t len)
 
 int
 subscribe_register(const struct cmd_ctx *ctx, const struct proto_sub *sub,
-    struct proto_sub *out)
+    int any_host, struct proto_sub *out)
 {
-	struct proto_request	req;
-	struct proto_reply	rep;
-	int			rc;
+	struct proto_request	 req;
+	struct proto_reply	 rep;
+	struct client		 c;
+	const char		*port;
+	char			 ip[64];
+	int			 rc;
 
+	if ((rc = client_open(&c, ctx)) != 0)
+		return rc;
 	proto_request_init(&req, PROTO_OP_SUBSCRIBE);
 	req.sub = xcalloc(1, sizeof *req.sub);
 	proto_sub_copy(req.sub, sub);
-	rc = client_request(ctx, &req, &rep);
+	/* Through ssh, "any host" means: where the remote sees us from. */
+	if (any_host && remote_local_address(&c, ip, sizeof ip) == 0 &&
+	    (port = strrchr(sub->addr, ':')) != NULL) {
+		free(req.sub->addr);
+		xasprintf(&req.sub->addr, strchr(ip, ':') != NULL ?
+		    "[%s]%s" : "%s%s", ip, port);
+	}
+	rc = client_call(&c, &req, &rep);
+	client_close(&c);
 	proto_request_free(&req);
 	if (rc != 0)
 		return rc;

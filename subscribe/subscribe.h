@@ -63,9 +63,12 @@ int	subscribe_token_new(char *buf, size_t len);
 void	subscribe_match_join(const struct proto_strv *, char *buf,
 	    size_t len);
 /* Send subscribe for sub (addr and token set): 0 with *out the daemon's
- * view of it, or an exit code after printing why. */
+ * view of it, or an exit code after printing why.  any_host: -a gave no
+ * host; then, through ssh (-H), the address the remote daemon connects
+ * back to is this side's address of the ssh connection, with sub's
+ * port. */
 int	subscribe_register(const struct cmd_ctx *, const struct proto_sub *,
-	    struct proto_sub *out);
+	    int any_host, struct proto_sub *out);
 
 /* receiver-state.c */
 struct receiver_state {
