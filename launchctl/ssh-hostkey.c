@@ -197,8 +197,9 @@ hk_add(struct ssh_link *l, const char *key, size_t keylen, int kh,
 	}
 	if (close(fd) == -1)
 		goto fail;
+	ssh_short_path(path, line, sizeof line);
 	fprintf(stderr, "launch: %s: added %s (%s) to %s\n", l->spec, name,
-	    desc, path);
+	    desc, line);
 	rc = 0;
 	goto out;
 fail:

@@ -202,8 +202,7 @@ ssh_tried(char *tried, size_t len, const char *what)
 	snprintf(tried + used, len - used, "%s%s", used > 0 ? ", " : "", what);
 }
 
-/* "~/..." for a path under home, for messages. */
-static void
+void
 ssh_short_path(const char *path, char *out, size_t len)
 {
 	const char	*home = ssh_home();

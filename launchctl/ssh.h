@@ -64,6 +64,9 @@ void	ssh_hostkey_prefer(struct ssh_link *);
  * after printing why. */
 int	ssh_hostkey_check(struct ssh_link *, int accept_new);
 
+/* "~/..." for a path under $HOME, for messages. */
+void	ssh_short_path(const char *path, char *out, size_t len);
+
 /* The shell-quoted remote command line: LAUNCH_REMOTE (default "launch",
  * taken as is, so it may carry a path or arguments), then args quoted. */
 char	*ssh_remote_command(const char *const *args);
