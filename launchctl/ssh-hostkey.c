@@ -97,26 +97,40 @@ hk_load(struct ssh_link *l)
 void
 ssh_hostkey_prefer(struct ssh_link *l)
 {
-	char	prefs[512] = "";
-	int	known[HK_NTYPES];
+	const char	**algs = NULL;
+	char		  prefs[512] = "";
+	int		  known[HK_NTYPES], usable[HK_NTYPES], nalgs;
 
 	hk_load(l);
 	if (l->known == NULL)
 		return;
-	for (size_t i = 0; i < HK_NTYPES; i++)
+	/* Only what this libssh2 supports: method_pref would drop the
+	 * others itself, but 1.10 does it with an overlapping memcpy. */
+	nalgs = libssh2_session_supported_algs(l->session,
+	    LIBSSH2_METHOD_HOSTKEY, &algs);
+	for (size_t i = 0; i < HK_NTYPES; i++) {
+		usable[i] = 0;
+		for (int k = 0; k < nalgs; k++)
+			if (strcmp(algs[k], hk_types[i].method) == 0)
+				usable[i] = 1;
 		known[i] = libssh2_knownhost_checkp(l->known, l->t.host,
 		    l->t.port, "?", 1, KH_MASK(hk_types[i].kh), NULL) ==
 		    LIBSSH2_KNOWNHOST_CHECK_MISMATCH;
+	}
+	if (nalgs > 0)
+		libssh2_free(l->session, algs);
 	/* The known types in our order of preference, then the others. */
 	for (int pass = 1; pass >= 0; pass--)
 		for (size_t i = 0; i < HK_NTYPES; i++)
-			if (known[i] == pass) {
+			if (usable[i] && known[i] == pass) {
 				size_t	used = strlen(prefs);
 				snprintf(prefs + used, sizeof prefs - used,
 				    "%s%s", used > 0 ? "," : "",
 				    hk_types[i].method);
 			}
-	libssh2_session_method_pref(l->session, LIBSSH2_METHOD_HOSTKEY, prefs);
+	if (prefs[0] != '\0')
+		libssh2_session_method_pref(l->session, LIBSSH2_METHOD_HOSTKEY,
+		    prefs);
 }
 
 /* "SHA256:..." as ssh-keygen -l prints it: unpadded base64 of the

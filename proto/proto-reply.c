@@ -175,11 +175,13 @@ int
 proto_jobs_decode(const char *text, size_t len, struct proto_job **jobs,
     size_t *n, struct proto_error *err)
 {
-	cJSON		*a = cJSON_ParseWithLength(text, len);
+	cJSON		*a;
 	const cJSON	*e;
 
 	*jobs = NULL;
 	*n = 0;
+	if ((a = pj_parse_any(text, len, err)) == NULL)
+		return -1;
 	if (!cJSON_IsArray(a)) {
 		cJSON_Delete(a);
 		proto_error_set(err, PROTO_E_INVALID_PAYLOAD, "",
