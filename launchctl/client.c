@@ -114,16 +114,19 @@ client_close(struct client *c)
 	buf_free(&c->in);
 }
 
-static int
-client_write_all(struct client *c, const char *s, size_t n)
+int
+client_write_fd(int fd, const char *s, size_t n)
 {
 	ssize_t	w;
-
-	if (c->ssh != NULL)
-		return ssh_link_write(c->ssh, s, n);
+	int	sock = 1;
 
 	while (n > 0) {
-		w = send(c->fd, s, n, MSG_NOSIGNAL);
+		/* send: no SIGPIPE when the peer is gone. */
+		w = sock ? send(fd, s, n, MSG_NOSIGNAL) : write(fd, s, n);
+		if (w == -1 && errno == ENOTSOCK && sock) {
+			sock = 0;
+			continue;
+		}
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w == -1)
@@ -132,6 +135,14 @@ client_write_all(struct client *c, const char *s, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+static int
+client_write_all(struct client *c, const char *s, size_t n)
+{
+	if (c->ssh != NULL)
+		return ssh_link_write(c->ssh, s, n);
+	return client_write_fd(c->fd, s, n);
 }
 
 ssize_t
@@ -265,6 +276,19 @@ client_result(int rc, struct proto_reply *rep)
 		proto_reply_free(rep);
 	}
 	return rc;
+}
+
+int
+client_op(const struct cmd_ctx *ctx, enum proto_op op,
+    struct proto_reply *rep)
+{
+	struct proto_request	req;
+	int			rc;
+
+	proto_request_init(&req, op);
+	rc = client_request(ctx, &req, rep);
+	proto_request_free(&req);
+	return client_result(rc, rep);
 }
 
 int

@@ -27,24 +27,6 @@
 
 #define BRIDGE_BUF	65536
 
-/* 0, or -1 when fd is gone. */
-static int
-bridge_write(int fd, const char *s, size_t n, int is_sock)
-{
-	ssize_t	w;
-
-	while (n > 0) {
-		w = is_sock ? send(fd, s, n, MSG_NOSIGNAL) : write(fd, s, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w == -1)
-			return -1;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int
 bridge_relay(int sock)
 {
@@ -71,7 +53,7 @@ bridge_relay(int sock)
 				continue;
 			if (n <= 0)
 				return 0;	/* the daemon is done */
-			if (bridge_write(STDOUT_FILENO, buf, (size_t)n, 0) ==
+			if (client_write_fd(STDOUT_FILENO, buf, (size_t)n) ==
 			    -1)
 				return 0;	/* nobody listens any more */
 		}
@@ -84,7 +66,7 @@ bridge_relay(int sock)
 				shutdown(sock, SHUT_WR);
 				continue;
 			}
-			if (bridge_write(sock, buf, (size_t)n, 1) == -1) {
+			if (client_write_fd(sock, buf, (size_t)n) == -1) {
 				fprintf(stderr, "launch: bridge: writing to "
 				    "the daemon: %s\n", strerror(errno));
 				return EXIT_PROTOCOL;

@@ -16,21 +16,14 @@
 static int
 stats_one(struct cmd_ctx *ctx, struct proto_stats *s)
 {
-	struct proto_request	req;
 	struct proto_reply	rep;
 	int			rc;
 
-	proto_request_init(&req, PROTO_OP_STATS);
-	rc = client_request(ctx, &req, &rep);
-	proto_request_free(&req);
-	if (rc != 0)
+	if ((rc = client_op(ctx, PROTO_OP_STATS, &rep)) != 0)
 		return rc;
-	if (rep.is_error)
-		rc = client_report_error(&rep.error);
-	else
-		*s = rep.stats;
+	*s = rep.stats;
 	proto_reply_free(&rep);
-	return rc;
+	return 0;
 }
 
 /* One host of a fan-out: its stats as one JSON line. */

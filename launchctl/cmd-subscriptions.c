@@ -105,7 +105,6 @@ cmd_subscriptions_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct proto_request	req;
 	struct proto_reply	rep;
 	int			ch, rc, as_json = 0;
 
@@ -124,14 +123,9 @@ cmd_subscriptions_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    "\"%s\"", argv[optind]);
 		return EXIT_USAGE;
 	}
-	proto_request_init(&req, PROTO_OP_SUBSCRIPTIONS);
-	rc = client_request(ctx, &req, &rep);
-	proto_request_free(&req);
-	if (rc != 0)
+	if ((rc = client_op(ctx, PROTO_OP_SUBSCRIPTIONS, &rep)) != 0)
 		return rc;
-	if (rep.is_error)
-		rc = client_report_error(&rep.error);
-	else if (as_json)
+	if (as_json)
 		subscriptions_json(rep.subs, rep.nsubs);
 	else if (rep.nsubs > 0)
 		subscriptions_table(rep.subs, rep.nsubs);

@@ -125,6 +125,9 @@ void	client_close(struct client *);
  * (rep->is_error may be set), or an exit code after printing why. */
 int	client_call(struct client *, struct proto_request *,
 	    struct proto_reply *);
+/* Write all of s to fd (a socket: without SIGPIPE); 0, or -1 with
+ * errno. */
+int	client_write_fd(int fd, const char *s, size_t n);
 /* Read until c->in starts with a whole line (bytes after it stay
  * buffered): its length without the newline, or -1 with errno
  * (ECONNRESET at EOF).  The caller consumes it with buf_consume. */
@@ -136,6 +139,9 @@ int	client_request(const struct cmd_ctx *, struct proto_request *,
  * an exit code after printing why. */
 int	client_add_match(struct proto_strv *, int argc, char **argv,
 	    int first);
+/* A request with no fields (stats, subscriptions): 0 with rep holding
+ * the result, or an exit code after printing why. */
+int	client_op(const struct cmd_ctx *, enum proto_op, struct proto_reply *);
 /* list (globs argv[first..]) and status LABEL: 0 with rep holding the
  * result, or an exit code after printing why (an error reply included). */
 int	client_list(const struct cmd_ctx *, int argc, char **argv, int first,
