@@ -40,6 +40,7 @@ Usage: bench/remote.py [--launch PATH] [--samples S] [--hosts N]
 
 import argparse
 import os
+import resource
 import shlex
 import shutil
 import signal
@@ -371,9 +372,16 @@ def run(b, a):
             check_list(out, header, labels, what)
             times.append(dt)
 
-    fanout, sequential, slowest = [], [], []
+    fanout, sequential, slowest, fan_cpu = [], [], [], []
     for _ in range(a.fanout_samples):
+        # The client's own CPU (launch and its per-host children, all
+        # reaped by then): what fan-out costs the machine it runs on,
+        # apart from the sshds and logins that share this one.
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         dt, out = timed(fanout_cmd, b.env)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        fan_cpu.append(r1.ru_utime - r0.ru_utime + r1.ru_stime -
+                       r0.ru_stime)
         check_list(out, ["HOST"] + header, fan_rows, "fan-out list")
         fanout.append(dt)
         each = []
@@ -403,7 +411,8 @@ def run(b, a):
     for name, v in (("launch -H h1,...,h%d list" % n, fanout),
                     ("%d x launch -H hi list, one after another" % n,
                      sequential),
-                    ("slowest single host of those %d" % n, slowest)):
+                    ("slowest single host of those %d" % n, slowest),
+                    ("client CPU (user+sys) of one fan-out", fan_cpu)):
         print("  %-44s %9.2f" % (name, pct(v, 50) * ms))
     for name, num, den in (("ratio sequential / fan-out", sequential,
                             fanout),
