@@ -199,7 +199,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "launch: -H and --hosts: give one of them\n");
 		return EXIT_USAGE;
 	}
-	if (hosts == NULL && hosts_file == NULL &&
+	/* LAUNCH_HOST is a default for commands that can go elsewhere: a
+	 * local-only one (serve, or bridge run by sshd) ignores it. */
+	if (hosts == NULL && hosts_file == NULL && e->where != CMD_LOCAL &&
 	    (hosts = getenv("LAUNCH_HOST")) != NULL && *hosts == '\0')
 		hosts = NULL;
 	if (e->where == CMD_NODAEMON)

@@ -29,6 +29,12 @@ assert_contains "$ERR" "$T/bad:2: " "names the file and line"
 run_rc 2 "-H with serve" "$LAUNCH" -H 127.0.0.1:1 serve
 assert_contains "$ERR" "serve runs on this machine only" "serve"
 run_rc 2 "-H with bridge" "$LAUNCH" -H 127.0.0.1:1 bridge
+# LAUNCH_HOST is only a default: the local-only commands ignore it (a
+# remote user's profile may set it, and sshd runs bridge there).
+run_rc 3 "bridge ignores LAUNCH_HOST" env LAUNCH_HOST=127.0.0.1:1 "$LAUNCH" bridge
+assert_contains "$ERR" "no daemon at $SOCK" "bridge with LAUNCH_HOST set"
+run_rc 3 "LAUNCH_HOST applies to list" env LAUNCH_HOST=127.0.0.1:1 "$LAUNCH" list
+assert_contains "$ERR" "launch: 127.0.0.1:1: cannot connect" "LAUNCH_HOST"
 run_rc 0 "help ignores -H" "$LAUNCH" -H 127.0.0.1:1 help list
 assert_contains "$OUT" "usage: launch list" "help"
 run_rc 0 "version ignores -H" "$LAUNCH" -H 127.0.0.1:1 version
