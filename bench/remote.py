@@ -197,7 +197,11 @@ class Host:
             self.sshd.terminate()
             self.sshd.wait()
         if self.daemon is not None:
-            bench.local(self.sock, "shutdown", "-t", "2000")
+            try:
+                bench.local(self.sock, "shutdown", "-t", "2000")
+            except OSError:
+                # The binary is gone (rebuilt mid-run): by pid instead.
+                self.daemon.terminate()
             try:
                 self.daemon.wait(timeout=10)
             except subprocess.TimeoutExpired:
