@@ -51,6 +51,7 @@ cmd_serve_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "history", required_argument, NULL, 'H' },
 		{ "log-size", required_argument, NULL, 'z' },
 		{ "log-files", required_argument, NULL, 'n' },
+		{ "max-jobs", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct server_options	opt;
@@ -86,6 +87,15 @@ cmd_serve_exec(struct cmd_ctx *ctx, int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case 'm':
+			if (serve_parse_count(optarg, 0, 1000000, &n) == -1) {
+				cmd_usage_error(&cmd_serve_entry, "--max-jobs "
+				    "%s: expected 0 (no limit) to 1000000",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			opt.max_jobs = n;
+			break;
 		case 'n':
 			if (serve_parse_count(optarg, 1, 1000, &n) == -1) {
 				cmd_usage_error(&cmd_serve_entry, "--log-files "
@@ -120,7 +130,7 @@ cmd_serve_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_serve_entry = {
 	.name = "serve",
 	.usage = "[-S SOCKET] [-v] [-q] [--state-dir DIR] [--history N] "
-	    "[--log-size BYTES] [--log-files N]",
+	    "[--log-size BYTES] [--log-files N] [--max-jobs N]",
 	.summary = "run the daemon in the foreground",
 	.help =
 	    "Runs the supervisor in the foreground, logging to stderr.  Only\n"
@@ -140,6 +150,9 @@ const struct cmd_entry cmd_serve_entry = {
 	    "                    $XDG_STATE_HOME/launch, else "
 	    "~/.local/state/launch)\n"
 	    "  --history N       ended jobs kept (default 1000)\n"
+	    "  --max-jobs N      refuse (\"full\") a submit or start beyond N\n"
+	    "                    jobs running or restarting (default 0: no\n"
+	    "                    limit)\n"
 	    "  --log-size BYTES  rotate a job's log at this size (default 10M)\n"
 	    "  --log-files N     log files kept per stream (default 5)\n"
 	    "\n"

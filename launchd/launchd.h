@@ -224,6 +224,13 @@ int	 state_open(const char *dir, int64_t log_size, int log_files,
 	    char *err, size_t errlen);
 const char *state_dir(void);
 
+/* capacity.c: the job limit.  full: 1 (with msg) when one more job
+ * would exceed it. */
+void	 capacity_set_max(int64_t);
+int64_t	 capacity_max_jobs(void);		/* 0: none */
+int64_t	 capacity_active(void);		/* live or backing off */
+int	 capacity_full(char *msg, size_t len);
+
 /* stats.c */
 void	 stats_collect(struct proto_stats *);
 const char *state_boot_id(void);

@@ -62,6 +62,10 @@ request_submit(struct peer *p, const struct proto_request *req)
 		    "the daemon is shutting down");
 		return;
 	}
+	if (job_find(s->label) == NULL && capacity_full(msg, sizeof msg)) {
+		request_error(p, req->id, PROTO_E_FULL, "", msg);
+		return;
+	}
 	if ((j = job_find(s->label)) != NULL) {
 		if (job_live(j) || j->state == PROTO_STATE_BACKOFF) {
 			snprintf(msg, sizeof msg, "%s is already %s (pid %d)",
@@ -185,10 +189,19 @@ request_each(struct waiter *w, const struct proto_strv *match,
 			job_stop(j, req->signal, req->timeout_ms, w);
 			break;
 		case ACT_START:
-			job_start(j, w);
-			break;
 		case ACT_RESTART:
-			job_restart(j, req->signal, req->timeout_ms, w);
+			/* Starting an ended job adds one. */
+			if (!job_live(j) && j->state != PROTO_STATE_BACKOFF &&
+			    capacity_full(msg, sizeof msg)) {
+				waiter_add_error(w, j->spec.label,
+				    PROTO_E_FULL, msg);
+				break;
+			}
+			if (action == ACT_START)
+				job_start(j, w);
+			else
+				job_restart(j, req->signal, req->timeout_ms,
+				    w);
 			break;
 		case ACT_REMOVE:
 			job_remove(j, req->timeout_ms, w);

@@ -230,6 +230,7 @@ server_run(const struct server_options *opt)
 		return rc;
 	}
 	job_set_history(opt->history);
+	capacity_set_max(opt->max_jobs);
 	if ((server_listen_fd = server_listen()) == -1)
 		return SERVER_EXIT_FAILURE;
 

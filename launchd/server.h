@@ -18,6 +18,7 @@ struct server_options {
 	const char	*socket;	/* -S; NULL: default */
 	enum log_level	 level;
 	size_t		 history;	/* ended jobs kept */
+	int64_t		 max_jobs;	/* 0: no limit */
 	struct {
 		const char	*dir;		/* NULL: default */
 		int64_t		 log_size;	/* bytes per log file */

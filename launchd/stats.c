@@ -70,6 +70,6 @@ stats_collect(struct proto_stats *s)
 		if (job_live(all[i]))
 			s->jobs_running++;
 	free(all);
-	s->max_jobs = 0;
-	s->full = 0;
+	s->max_jobs = capacity_max_jobs();
+	s->full = capacity_full(NULL, 0);
 }
