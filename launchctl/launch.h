@@ -174,6 +174,12 @@ int	remote_exec(const struct cmd_ctx *, int argc, char **argv);
 typedef int	(*remote_fn)(struct cmd_ctx *, void *arg);
 void	remote_fanout(const struct cmd_ctx *, remote_fn, void *arg,
 	    struct buf *outs, int *rcs);
+/* Print the complete lines of b (all of it when flush) prefixed by host:
+ * stdout lines as "HOST: ...", stderr lines as "launch: HOST: ..." (a
+ * "launch: " of their own is dropped; a line already naming the host is
+ * left as is).  Consumes what it prints. */
+void	remote_print_lines(const char *host, struct buf *b, int is_err,
+	    int flush);
 /* 0 if every host succeeded, else the largest exit code. */
 int	remote_exit_code(const int *rcs, size_t n);
 /* The generic fan-out of a CMD_DAEMON command: e->exec on each host. */

@@ -229,10 +229,7 @@ struct remote_child {
 	struct buf	 outline, errline;
 };
 
-/* Print the complete lines of b (all of it when flush) prefixed; for
- * stderr a line already naming the host ("launch: HOST: ...", from the
- * ssh layer) is left as is, and "launch: " becomes "launch: HOST: ". */
-static void
+void
 remote_print_lines(const char *host, struct buf *b, int is_err, int flush)
 {
 	const char	*line;

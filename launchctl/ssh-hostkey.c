@@ -60,11 +60,9 @@ static const struct {
 static char *
 hk_path(void)
 {
-	const char	*home = getenv("HOME");
-	char		*path;
+	char	*path;
 
-	xasprintf(&path, "%s/.ssh/known_hosts",
-	    home != NULL && *home != '\0' ? home : "/");
+	xasprintf(&path, "%s/.ssh/known_hosts", ssh_home());
 	return path;
 }
 

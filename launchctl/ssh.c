@@ -58,7 +58,7 @@ ssh_lib_init(void)
 	}
 }
 
-static const char *
+const char *
 ssh_home(void)
 {
 	const char	*home = getenv("HOME");
@@ -428,33 +428,14 @@ ssh_link_write(struct ssh_link *l, const char *s, size_t len)
 	return 0;
 }
 
-/* Print the remote's stderr bytes as "launch: SPEC: line" (a remote
- * "launch: " is dropped: it would be said twice).  *part holds an
- * unfinished line between calls. */
+/* The remote's stderr, line by line, as "launch: SPEC: ..."; part
+ * holds an unfinished line between calls. */
 static void
 ssh_print_stderr(struct ssh_link *l, struct buf *part, const char *s,
-    size_t n, int flush)
+    size_t n)
 {
-	const char	*line;
-	char		*nl;
-	size_t		 len, shown;
-
-	if (n > 0)
-		buf_add(part, s, n);
-	while (buf_used(part) > 0) {
-		nl = memchr(buf_head(part), '\n', buf_used(part));
-		if (nl == NULL && !flush)
-			break;
-		line = buf_head(part);
-		len = nl != NULL ? (size_t)(nl - line) : buf_used(part);
-		shown = len;
-		if (shown >= 8 && strncmp(line, "launch: ", 8) == 0) {
-			line += 8;
-			shown -= 8;
-		}
-		fprintf(stderr, "launch: %s: %.*s\n", l->spec, (int)shown, line);
-		buf_consume(part, nl != NULL ? len + 1 : len);
-	}
+	buf_add(part, s, n);
+	remote_print_lines(l->spec, part, 1, 0);
 }
 
 static int
@@ -479,8 +460,8 @@ ssh_link_finish(struct ssh_link *l)
 	libssh2_session_set_timeout(l->session, SSH_SETUP_MS);
 	while ((n = libssh2_channel_read_stderr(l->channel, buf,
 	    sizeof buf)) > 0)
-		ssh_print_stderr(l, &part, buf, (size_t)n, 0);
-	ssh_print_stderr(l, &part, NULL, 0, 1);
+		ssh_print_stderr(l, &part, buf, (size_t)n);
+	remote_print_lines(l->spec, &part, 1, 1);
 	buf_free(&part);
 	return ssh_exit_status(l);
 }
@@ -491,7 +472,7 @@ ssh_link_relay(struct ssh_link *l)
 	struct buf	 part;
 	struct pollfd	 pfd;
 	char		 buf[65536];
-	ssize_t		 n, m;
+	ssize_t		 n;
 	int		 dir, busy;
 
 	memset(&part, 0, sizeof part);
@@ -501,19 +482,16 @@ ssh_link_relay(struct ssh_link *l)
 		while ((n = libssh2_channel_read(l->channel, buf,
 		    sizeof buf)) > 0) {
 			busy = 1;
-			for (char *p = buf; n > 0; p += m, n -= m)
-				if ((m = write(STDOUT_FILENO, p, (size_t)n)) <=
-				    0 && errno != EINTR)
-					goto out;
-				else if (m < 0)
-					m = 0;
+			if (client_write_fd(STDOUT_FILENO, buf, (size_t)n) ==
+			    -1)
+				goto out;
 		}
 		if (n < 0 && n != LIBSSH2_ERROR_EAGAIN)
 			break;
 		while ((n = libssh2_channel_read_stderr(l->channel, buf,
 		    sizeof buf)) > 0) {
 			busy = 1;
-			ssh_print_stderr(l, &part, buf, (size_t)n, 0);
+			ssh_print_stderr(l, &part, buf, (size_t)n);
 		}
 		if (libssh2_channel_eof(l->channel))
 			break;
@@ -529,7 +507,7 @@ ssh_link_relay(struct ssh_link *l)
 			break;
 	}
 out:
-	ssh_print_stderr(l, &part, NULL, 0, 1);
+	remote_print_lines(l->spec, &part, 1, 1);
 	buf_free(&part);
 	libssh2_session_set_blocking(l->session, 1);
 	libssh2_session_set_timeout(l->session, SSH_SETUP_MS);

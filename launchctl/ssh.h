@@ -64,6 +64,8 @@ void	ssh_hostkey_prefer(struct ssh_link *);
  * after printing why. */
 int	ssh_hostkey_check(struct ssh_link *, int accept_new);
 
+/* $HOME, else the passwd entry's: where ~/.ssh is. */
+const char	*ssh_home(void);
 /* "~/..." for a path under $HOME, for messages. */
 void	ssh_short_path(const char *path, char *out, size_t len);
 

@@ -62,10 +62,6 @@ request_submit(struct peer *p, const struct proto_request *req)
 		    "the daemon is shutting down");
 		return;
 	}
-	if (job_find(s->label) == NULL && capacity_full(msg, sizeof msg)) {
-		request_error(p, req->id, PROTO_E_FULL, "", msg);
-		return;
-	}
 	if ((j = job_find(s->label)) != NULL) {
 		if (job_live(j) || j->state == PROTO_STATE_BACKOFF) {
 			snprintf(msg, sizeof msg, "%s is already %s (pid %d)",
@@ -85,6 +81,10 @@ request_submit(struct peer *p, const struct proto_request *req)
 		request_error(p, req->id, PROTO_E_INVALID_DATA, "wait_ready",
 		    "wait_ready: needs ready_fd (the fd the job reports "
 		    "readiness on)");
+		return;
+	}
+	if (capacity_full(msg, sizeof msg)) {
+		request_error(p, req->id, PROTO_E_FULL, "", msg);
 		return;
 	}
 	/* The reply comes when exec has succeeded (or the job is ready). */

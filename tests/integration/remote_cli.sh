@@ -5,7 +5,8 @@
 # --place without hosts or with -f, a relative -d/--stdout for a remote
 # job, subscribe to several hosts; help and version ignore -H; an
 # unreachable host is exit 3 naming it, and with several hosts the
-# others' failure does not hide it.
+# others' failure does not hide it; a malformed ~/.ssh/config and a
+# --place with no reachable host fail clearly.
 . "$(dirname "$0")/../lib.sh"
 unset LAUNCH_HOST
 
@@ -52,6 +53,19 @@ assert_contains "$ERR" "one receiver per host" "subscribe to two hosts"
 run_rc 2 "-H a,b subscribe" "$LAUNCH" -H a,b subscribe --serve -a :0
 run_rc 2 "stats with an argument" "$LAUNCH" stats extra
 run_rc 2 "bridge with an argument" "$LAUNCH" bridge extra
+
+# A malformed ~/.ssh/config: exit 2, the file and line named, nothing
+# contacted.
+HOME=$T/home
+mkdir -p "$HOME/.ssh"
+printf 'Host box\n\tPort many\n' >"$HOME/.ssh/config"
+run_rc 2 "a bad ~/.ssh/config" "$LAUNCH" -H box list
+assert_contains "$ERR" "launch: box: $HOME/.ssh/config: line 2" "names the file and line"
+rm "$HOME/.ssh/config"
+
+# --place when no host answers: nothing to place on (exit 1).
+run_rc 1 "--place, every host unreachable" "$LAUNCH" -H 127.0.0.1:1,127.0.0.1:1 submit --place -l p -- true
+assert_contains "$ERR" "p: no host has room for it (unreachable or full)" "--place with no host"
 
 # Nothing listens on port 1: exit 3, the host named; with a second
 # unreachable host each is reported once.

@@ -6,7 +6,8 @@
 # (OpenSSH then accepts it) and runs the command; a known key, hashed
 # (ssh-keygen -H) or not, needs no flag; a changed key of the same type
 # is refused (exit 5, "CHANGED") even with --accept-new-host, and
-# known_hosts is left byte for byte as it was.
+# known_hosts is left byte for byte as it was; a known_hosts that cannot
+# be written makes accepting fail without running the command.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../ssh-lib.sh"
 ssh_setup
@@ -32,6 +33,14 @@ assert_contains "$ERR" "$fp" "the key's fingerprint, as ssh-keygen -lf prints it
 assert_contains "$ERR" "--accept-new-host" "the way to accept it"
 [ ! -e "$KH" ] || fail "refusing an unknown key wrote known_hosts: $(cat "$KH")"
 no_job u1
+
+# known_hosts cannot be written (a directory stands in its place):
+# accepting fails, says where, and the command does not run.
+mkdir "$KH"
+run_rc 5 "--accept-new-host, known_hosts not writable" rlaunch --accept-new-host -H "$H" submit -l u0 -- sleep 100
+assert_contains "$ERR" "cannot add the host key to $KH" "the failed write is named"
+no_job u0
+rmdir "$KH"
 
 # A known_hosts that knows other machines only.
 ssh-keygen -t ed25519 -N '' -q -f "$T/otherkey"

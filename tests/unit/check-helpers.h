@@ -12,6 +12,10 @@ void	 assert_strv_eq(const char *what, const struct proto_strv *got,
 	    const struct proto_strv *want);
 /* One non-empty line ending in its only newline: its length. */
 size_t	 assert_framed(const char *line);
+/* err is code, its field is field, its message is not empty and (unless
+ * field is "") names field; what says which input. */
+void	 assert_error(const char *what, const struct proto_error *err,
+	    enum proto_code code, const char *field);
 /* A string of n copies of c; free it. */
 char	*repeat(char c, size_t n);
 /* Decode json, which must be accepted. */

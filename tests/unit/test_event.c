@@ -44,21 +44,6 @@ replace1(const char *s, const char *from, const char *to)
 	return out;
 }
 
-static void
-assert_error(const char *what, const struct proto_error *err,
-    enum proto_code code, const char *field)
-{
-	ck_assert_msg(err->code == code, "%s: code %s, want %s", what,
-	    proto_code_name(err->code), proto_code_name(code));
-	ck_assert_msg(strcmp(err->field, field) == 0,
-	    "%s: field \"%s\", want \"%s\"", what, err->field, field);
-	ck_assert_msg(err->message[0] != '\0', "%s: empty message", what);
-	if (field[0] != '\0')
-		ck_assert_msg(strstr(err->message, field) != NULL,
-		    "%s: message \"%s\" does not name \"%s\"", what,
-		    err->message, field);
-}
-
 /* ---- events ---- */
 
 /* A job event of web (id 4, pid 12) on host box at T0; free it with

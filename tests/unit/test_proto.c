@@ -43,15 +43,7 @@ request_decode_fails(const char *json, size_t len, enum proto_code code,
 
 	rc = proto_request_decode(json, len, &req, &err);
 	ck_assert_msg(rc == -1, "accepted: %s", json);
-	ck_assert_msg(err.code == code, "%s: code %s, want %s", json,
-	    proto_code_name(err.code), proto_code_name(code));
-	ck_assert_msg(strcmp(err.field, field) == 0,
-	    "%s: field \"%s\", want \"%s\"", json, err.field, field);
-	ck_assert_msg(err.message[0] != '\0', "%s: empty message", json);
-	if (field[0] != '\0')
-		ck_assert_msg(strstr(err.message, field) != NULL,
-		    "%s: message \"%s\" does not name \"%s\"", json,
-		    err.message, field);
+	assert_error(json, &err, code, field);
 	ck_assert_msg(req.id == id, "%s: id %lld, want %lld", json,
 	    (long long)req.id, (long long)id);
 	/* Nothing half-decoded is left behind. */
@@ -195,14 +187,7 @@ reply_fails(const char *json, enum proto_op op, enum proto_code code,
 
 	rc = proto_reply_decode(json, strlen(json), op, &rep, &err);
 	ck_assert_msg(rc == -1, "accepted: %s", json);
-	ck_assert_msg(err.code == code, "%s: code %s, want %s", json,
-	    proto_code_name(err.code), proto_code_name(code));
-	ck_assert_msg(strcmp(err.field, field) == 0,
-	    "%s: field \"%s\", want \"%s\"", json, err.field, field);
-	if (field[0] != '\0')
-		ck_assert_msg(strstr(err.message, field) != NULL,
-		    "%s: message \"%s\" does not name \"%s\"", json,
-		    err.message, field);
+	assert_error(json, &err, code, field);
 	ck_assert_ptr_null(rep.jobs);
 	ck_assert_uint_eq(rep.njobs, 0);
 	ck_assert_ptr_null(rep.errors);
@@ -2431,17 +2416,10 @@ jobfile_fails(const char *text, enum proto_code code, const char *field,
 	ck_assert_msg(rc == -1, "accepted: %s", text);
 	ck_assert_ptr_null(specs);
 	ck_assert_uint_eq(n, 0);
-	ck_assert_msg(err.code == code, "%s: code %s, want %s", text,
-	    proto_code_name(err.code), proto_code_name(code));
-	ck_assert_msg(strcmp(err.field, field) == 0,
-	    "%s: field \"%s\", want \"%s\"", text, err.field, field);
+	assert_error(text, &err, code, field);
 	ck_assert_msg(strncmp(err.message, prefix, strlen(prefix)) == 0,
 	    "%s: message \"%s\" does not start with \"%s\"", text,
 	    err.message, prefix);
-	if (field[0] != '\0')
-		ck_assert_msg(strstr(err.message, field) != NULL,
-		    "%s: message \"%s\" does not name \"%s\"", text,
-		    err.message, field);
 }
 
 START_TEST(test_jobfile_decode_valid)
@@ -2939,12 +2917,7 @@ shim_status_fails(const char *text, enum proto_code code, const char *field)
 
 	ck_assert_int_eq(proto_shim_status_decode(text, strlen(text), &st,
 	    &err), -1);
-	ck_assert_msg(err.code == code, "%s: code %s, want %s", text,
-	    proto_code_name(err.code), proto_code_name(code));
-	ck_assert_msg(strcmp(err.field, field) == 0,
-	    "%s: field \"%s\", want \"%s\"", text, err.field, field);
-	if (field[0] != '\0')
-		ck_assert_ptr_nonnull(strstr(err.message, field));
+	assert_error(text, &err, code, field);
 	ck_assert_ptr_null(st.error);
 }
 
