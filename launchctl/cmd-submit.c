@@ -54,7 +54,10 @@ submit_one_prepare(int argc, char **argv, struct proto_request *req,
 		fprintf(stderr, "launch: %s: %s\n", s->label, why);
 		return EXIT_USAGE;
 	}
-	if (o->first >= argc || argv[o->first][0] == '\0') {
+	if (submit_kind_check(s, o->first < argc) == -1)
+		return EXIT_USAGE;
+	if (s->kind == PROTO_KIND_PROCESS && (o->first >= argc ||
+	    argv[o->first][0] == '\0')) {
 		cmd_usage_error(e, "no command given (use -- CMD or -p CMD)");
 		return EXIT_USAGE;
 	}
@@ -68,6 +71,8 @@ submit_one_prepare(int argc, char **argv, struct proto_request *req,
 	if (o->inherit_env)
 		submit_inherit_env(&s->env);
 
+	if (s->kind != PROTO_KIND_PROCESS)
+		return 0;	/* no directory or PATH of ours */
 	/* Remote: the remote user's home unless -d says otherwise. */
 	if (!o->remote && s->cwd == NULL &&
 	    (s->cwd = getcwd(NULL, 0)) == NULL) {
@@ -213,9 +218,11 @@ submit_file(struct cmd_ctx *ctx, const struct proto_request *tmpl,
 		req.wait_ready = tmpl->wait_ready && req.submit.ready_fd > 0;
 		req.ready_timeout_ms = req.wait_ready ?
 		    tmpl->ready_timeout_ms : 0;
-		if (req.submit.cwd == NULL && !remote)
+		if (req.submit.cwd == NULL && !remote &&
+		    req.submit.kind == PROTO_KIND_PROCESS)
 			req.submit.cwd = xstrdup(cwd);
 		if (req.submit.path == NULL &&
+		    req.submit.kind == PROTO_KIND_PROCESS &&
 		    (path = submit_path(&req.submit, remote)) != NULL)
 			req.submit.path = xstrdup(path);
 		label = req.submit.label;
@@ -407,6 +414,15 @@ const struct cmd_entry cmd_submit_entry = {
 	    "                    value sets both\n"
 	    "  -p CMD [ARG...]   the command, as the rest of the line\n"
 	    "  -f, --file FILE   submit the jobs of a job file (\"-\": stdin)\n"
+	    "  --qemu IMAGE      a VM booting IMAGE (a name under the state\n"
+	    "                    directory's images/, or a path), with:\n"
+	    "    --vcpus N (1)  --mem MB (512)  --disk MB (the image's size)\n"
+	    "    --cloud-init FILE (its user_data)  --efi\n"
+	    "    --kernel FILE [--initrd FILE] [--append ARGS]\n"
+	    "                    no CMD; `launch logs` is its serial console\n"
+	    "  --docker IMAGE    a container of IMAGE; CMD (optional) is its\n"
+	    "                    command, -e its environment, with:\n"
+	    "    --memory MB (no limit)  --cpus N (0.5: half a CPU)\n"
 	    "  --place           with several hosts (launch -H a,b,c): start\n"
 	    "                    the job on the one with the most room (free\n"
 	    "                    memory, load per CPU, job slots) and print\n"
@@ -428,6 +444,9 @@ const struct cmd_entry cmd_submit_entry = {
 	    "\\\n"
 	    "      -- ./worker --queue jobs\n"
 	    "  launch submit -f jobs.json\n"
+	    "  launch submit -l vm1 --qemu debian-12.qcow2 --mem 1024 \\\n"
+	    "      --cloud-init user-data.yaml\n"
+	    "  launch submit -l cache --docker redis:7 --memory 256\n"
 	    "  launch -H a,b,c submit --place -l batch/7 -- ./crunch 7\n",
 	.exec = cmd_submit_exec,
 	.where = CMD_FANOUT,

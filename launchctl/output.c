@@ -63,6 +63,22 @@ output_command(const struct proto_job *j)
 	size_t	 len = 1;
 	char	*s;
 
+	/* A VM boots its image; a container runs its image's command
+	 * unless argv says otherwise. */
+	if (j->spec.qemu != NULL) {
+		xasprintf(&s, "qemu %s", j->spec.qemu->image);
+		return s;
+	}
+	if (j->spec.docker != NULL) {
+		char *cmd;
+		struct proto_job plain = *j;
+		plain.spec.docker = NULL;
+		cmd = output_command(&plain);
+		xasprintf(&s, "docker %s%s%s", j->spec.docker->image,
+		    *cmd != '\0' ? " " : "", cmd);
+		free(cmd);
+		return s;
+	}
 	for (size_t i = 0; i < j->spec.argv.n; i++)
 		len += strlen(j->spec.argv.v[i]) + 1;
 	s = xcalloc(1, len);
@@ -100,9 +116,9 @@ output_table(char ***cells, size_t nrows, size_t ncols)
 void
 output_jobs_table(const struct proto_job *jobs, size_t n, int wide)
 {
-	enum { HOST, LABEL, STATE, PID, OUTCOME, KIND, COMMAND };
-	static const char *const titles[] = { "HOST", "LABEL", "STATE", "PID",
-	    "UPTIME/EXIT", "KIND", "COMMAND" };
+	enum { HOST, LABEL, KIND, STATE, PID, OUTCOME, COMMAND };
+	static const char *const titles[] = { "HOST", "LABEL", "KIND",
+	    "STATE", "PID", "UPTIME/EXIT", "COMMAND" };
 	/* HOST when the rows come from several hosts (remote.c). */
 	size_t		 first = n > 0 && jobs[0].host != NULL ? HOST : LABEL;
 	size_t		 ncols = (wide ? COMMAND + 1 : OUTCOME + 1) - first;
@@ -179,6 +195,14 @@ output_job_detail(const struct proto_job *j)
 		printf("%-10s %s\n", "stdout:", j->spec.stdout_path);
 	if (j->spec.stderr_path != NULL)
 		printf("%-10s %s\n", "stderr:", j->spec.stderr_path);
+	if (j->spec.qemu != NULL)
+		printf("%-10s %lld vcpus, %lld MB memory%s%s\n", "vm:",
+		    (long long)j->spec.qemu->vcpus,
+		    (long long)j->spec.qemu->mem_mb,
+		    j->spec.qemu->efi ? ", EFI" : "",
+		    j->spec.qemu->kernel != NULL ? ", direct kernel boot" : "");
+	if (j->container != NULL)
+		printf("%-10s %.12s\n", "container:", j->container);
 	output_time("started:", j->started_ms);
 	output_time("ended:", j->ended_ms);
 	if (j->ended_ms > 0) {

@@ -271,13 +271,26 @@ submit_parse(int argc, char **argv, struct proto_request *req,
 		{ "env-file", required_argument, NULL, OPT_ENV_FILE },
 		{ "inherit-env", no_argument, NULL, OPT_INHERIT_ENV },
 		{ "place", no_argument, NULL, OPT_PLACE },
+		{ "qemu", required_argument, NULL, SUBMIT_OPT_QEMU },
+		{ "vcpus", required_argument, NULL, SUBMIT_OPT_VCPUS },
+		{ "mem", required_argument, NULL, SUBMIT_OPT_MEM },
+		{ "disk", required_argument, NULL, SUBMIT_OPT_DISK },
+		{ "cloud-init", required_argument, NULL,
+		    SUBMIT_OPT_CLOUD_INIT },
+		{ "efi", no_argument, NULL, SUBMIT_OPT_EFI },
+		{ "kernel", required_argument, NULL, SUBMIT_OPT_KERNEL },
+		{ "initrd", required_argument, NULL, SUBMIT_OPT_INITRD },
+		{ "append", required_argument, NULL, SUBMIT_OPT_APPEND },
+		{ "docker", required_argument, NULL, SUBMIT_OPT_DOCKER },
+		{ "memory", required_argument, NULL, SUBMIT_OPT_MEMORY },
+		{ "cpus", required_argument, NULL, SUBMIT_OPT_CPUS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cmd_entry	*e = &cmd_submit_entry;
 	struct proto_submit	*s = &req->submit;
 	long long		 n;
-	int			 ch, r, li = -1;
+	int			 ch, r, li = -1, kli;
 
 	o->first = -1;
 	while ((ch = getopt_long(argc, argv, "+l:e:d:p:f:t:h", longopts,
@@ -293,7 +306,16 @@ submit_parse(int argc, char **argv, struct proto_request *req,
 				snprintf(o->spec_opt, sizeof o->spec_opt,
 				    "-%c", ch);
 		}
+		kli = li;
 		li = -1;
+		if (ch >= SUBMIT_OPT_QEMU && ch < SUBMIT_OPT__END) {
+			char name[32];
+			snprintf(name, sizeof name, "--%s",
+			    kli >= 0 ? longopts[kli].name : "?");
+			if (submit_kind_option(ch, name, optarg, s, o) == -1)
+				return -1;
+			continue;
+		}
 		switch (ch) {
 		case 'l':
 			free(s->label);

@@ -22,6 +22,30 @@ struct submit_opts {
 					   local cwd or PATH goes with it */
 };
 
+/* The options of submit-kinds.c (long options only). */
+enum {
+	SUBMIT_OPT_QEMU = 512,
+	SUBMIT_OPT_VCPUS,
+	SUBMIT_OPT_MEM,
+	SUBMIT_OPT_DISK,
+	SUBMIT_OPT_CLOUD_INIT,
+	SUBMIT_OPT_EFI,
+	SUBMIT_OPT_KERNEL,
+	SUBMIT_OPT_INITRD,
+	SUBMIT_OPT_APPEND,
+	SUBMIT_OPT_DOCKER,
+	SUBMIT_OPT_MEMORY,
+	SUBMIT_OPT_CPUS,
+	SUBMIT_OPT__END
+};
+
+/* One kind option into s: 0, or -1 after an error (printed). */
+int		 submit_kind_option(int opt, const char *name,
+		    const char *arg, struct proto_submit *,
+		    const struct submit_opts *);
+/* The kind options agree with each other and the rest: 0 or -1. */
+int		 submit_kind_check(struct proto_submit *, int has_command);
+
 /* Parse argv into req and o: 0, 1 for --help, or an exit code (usage
  * printed). */
 int		 submit_parse(int argc, char **argv, struct proto_request *req,

@@ -131,6 +131,14 @@ job_view(const struct job *j, struct proto_job *v)
 	v->error = j->error;
 	v->stdout_log = j->stdout_log;
 	v->stderr_log = j->stderr_log;
+	v->container = j->container;
+}
+
+void
+job_fail_code(struct job *j, enum proto_code code, const char *field)
+{
+	j->fail_code = code;
+	j->fail_field = field;
 }
 
 void
@@ -215,10 +223,21 @@ job_new(const struct proto_submit *spec, int64_t id)
 
 	proto_submit_copy(&j->spec, spec);
 	j->id = id;
-	j->driver = &proc_driver;
+	switch (spec->kind) {
+	case PROTO_KIND_QEMU:
+		j->driver = &qemu_driver;
+		break;
+	case PROTO_KIND_DOCKER:
+		j->driver = &docker_driver;
+		break;
+	default:
+		j->driver = &proc_driver;
+		break;
+	}
 	j->state = PROTO_STATE_EXITED;
 	j->exit_code = -1;
 	j->ctl = -1;
+	job_fail_code(j, PROTO_E_LAUNCH_FAILURE, "argv");
 	if (spec->stdout_path != NULL)
 		j->stdout_log = xstrdup(spec->stdout_path);
 	else {
@@ -247,9 +266,15 @@ job_destroy(struct job *j, int forget)
 	job_total--;
 	ev_timer_stop(server_loop, &j->backoff_timer);
 	j->driver->cleanup(j);
-	if (forget)
+	if (forget) {
+		if (j->driver->forget != NULL)
+			j->driver->forget(j);
 		state_forget(j);
+	}
 	proto_submit_free(&j->spec);
+	proto_strv_free(&j->exec);
+	free(j->qmp);
+	free(j->container);
 	free(j->waits);
 	free(j->error);
 	free(j->stdout_log);
@@ -316,6 +341,7 @@ act_launch(struct job *j)
 	j->exit_code = -1;
 	j->signal = 0;
 	job_set_error(j, NULL);
+	job_fail_code(j, PROTO_E_LAUNCH_FAILURE, "argv");
 	if (j->driver->start(j, why, sizeof why) == -1) {
 		log_warnx("%s: cannot start: %s", j->spec.label, why);
 		job_set_error(j, why);
@@ -477,10 +503,13 @@ act_lost(struct job *j)
 {
 	char	msg[160];
 
-	snprintf(msg, sizeof msg, "lost: its shim (pid %lld) ended without "
-	    "recording an exit", (long long)j->shim.pid);
-	log_warnx("%s: %s", j->spec.label, msg);
-	job_set_error(j, msg);
+	if (j->driver->shim) {
+		snprintf(msg, sizeof msg, "lost: its shim (pid %lld) ended "
+		    "without recording an exit", (long long)j->shim.pid);
+		job_set_error(j, msg);
+	} else if (j->error == NULL)	/* else the driver said why */
+		job_set_error(j, "lost");
+	log_warnx("%s: %s", j->spec.label, j->error);
 	j->exit_code = -1;
 	j->signal = 0;
 	j->ended_ms = server_now_ms();
@@ -577,69 +606,6 @@ job_event(struct job *j, enum job_event ev)
 		return;
 	}
 	act(j);
-}
-
-/* ---- what the shim reports ---- */
-
-void
-job_shim_status(struct job *j, const struct proto_shim_status *st, int eof)
-{
-	if (st->error != NULL && !j->launched) {
-		job_set_error(j, st->error);
-		job_event(j, JOB_EV_LAUNCH_FAILED);
-		return;
-	}
-	if (st->pid > 0 && !j->launched && job_live(j)) {
-		j->pid = (pid_t)st->pid;
-		j->started_ms = st->started_ms;
-		j->shim.pid = st->shim_pid;
-		job_event(j, JOB_EV_LAUNCHED);
-	}
-	if (st->ready_ms > 0 && j->ready_ms == 0 && job_live(j)) {
-		j->ready_ms = st->ready_ms;
-		job_event(j, JOB_EV_READY);
-	}
-	if (st->stopping && j->state == PROTO_STATE_RUNNING)
-		job_set_state(j, PROTO_STATE_STOPPING);
-	if (st->wstatus >= 0 && st->ended_ms > 0 && job_live(j)) {
-		j->ended_ms = st->ended_ms;
-		if (WIFSIGNALED(st->wstatus)) {
-			j->exit_code = -1;
-			j->signal = WTERMSIG(st->wstatus);
-			log_info("%s: killed by %s", j->spec.label,
-			    proto_signal_name(j->signal));
-		} else {
-			j->exit_code = WEXITSTATUS(st->wstatus);
-			j->signal = 0;
-			log_info("%s: exited with code %d", j->spec.label,
-			    j->exit_code);
-		}
-		job_event(j, JOB_EV_EXIT);
-		return;
-	}
-	if (eof && job_live(j)) {
-		if (!j->launched && st->pid == 0) {
-			job_set_error(j, "the shim ended before starting the "
-			    "job");
-			job_event(j, JOB_EV_LAUNCH_FAILED);
-		} else
-			job_event(j, JOB_EV_LOST);
-	}
-}
-
-/* The shim is gone (or never answered): its status file has the last
- * word, if it left one. */
-void
-job_shim_gone(struct job *j)
-{
-	struct proto_shim_status	st;
-
-	if (state_read_status(j, &st) == -1) {
-		memset(&st, 0, sizeof st);
-		st.wstatus = -1;
-	}
-	job_shim_status(j, &st, 1);
-	free(st.error);
 }
 
 /* ---- entry points for requests ---- */

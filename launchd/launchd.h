@@ -90,10 +90,12 @@ enum job_event {
 };
 
 struct job;
+struct docker_job;
 
 /* What differs between processes, VMs and containers. */
 struct driver {
 	enum proto_kind	  kind;
+	int		  shim;		/* runs under a shim (proc.c) */
 	/* Begin launching: 0 (events follow), or -1 with why set. */
 	int		(*start)(struct job *, char *why, size_t whylen);
 	/* Stop the job: signal, then SIGKILL after timeout_ms. */
@@ -101,6 +103,8 @@ struct driver {
 	/* Reattach to a job found running at startup: 0 or -1. */
 	int		(*adopt)(struct job *);
 	void		(*cleanup)(struct job *);
+	/* The job is removed: delete what it left (files, container). */
+	void		(*forget)(struct job *);
 };
 
 struct job_wait {
@@ -122,6 +126,8 @@ struct job {
 	int			 signal;	/* 0: none */
 	unsigned		 restarts;
 	char			*error;
+	enum proto_code		 fail_code;	/* of a failed launch */
+	const char		*fail_field;
 	char			*stdout_log;	/* where output goes */
 	char			*stderr_log;
 
@@ -141,6 +147,14 @@ struct job {
 	int			 ctl;		/* control connection */
 	ev_io			 ctl_io;
 	struct buf		 ctl_in;
+
+	/* qemu (qemu.c): the command line the shim runs, and the QMP
+	 * socket it stops the VM through; both in the record */
+	struct proto_strv	 exec;
+	char			*qmp;
+	/* docker (docker.c) */
+	char			*container;	/* its id; in the record */
+	struct docker_job	*docker;	/* requests in flight */
 
 	struct job_wait		*waits;
 	size_t			 nwaits;
@@ -278,5 +292,17 @@ void	 sub_close_all(void);
 /* proc.c */
 extern const struct driver proc_driver;
 void	 proc_init(void);
+/* The shim's side of a driver, which qemu.c shares. */
+int	 proc_start(struct job *, char *why, size_t whylen);
+void	 proc_stop(struct job *, int sig, int64_t timeout_ms);
+int	 proc_adopt(struct job *);
+void	 proc_cleanup(struct job *);
+
+/* qemu.c, docker.c */
+extern const struct driver qemu_driver;
+extern const struct driver docker_driver;
+void	 docker_init(void);
+/* A launch failure the job's waiters report with code, naming field. */
+void	 job_fail_code(struct job *, enum proto_code, const char *field);
 
 #endif

@@ -33,6 +33,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "launchd.h"
@@ -172,7 +173,7 @@ proc_exec_shim(struct job *j, int listen_fd)
 	_exit(127);
 }
 
-static int
+int
 proc_start(struct job *j, char *why, size_t whylen)
 {
 	struct sockaddr_un	 sun;
@@ -229,7 +230,7 @@ proc_start(struct job *j, char *why, size_t whylen)
 	return 0;
 }
 
-static void
+void
 proc_stop(struct job *j, int sig, int64_t timeout_ms)
 {
 	char	line[64];
@@ -243,7 +244,7 @@ proc_stop(struct job *j, int sig, int64_t timeout_ms)
 		log_warn("%s: sending stop to the shim", j->spec.label);
 }
 
-static int
+int
 proc_adopt(struct job *j)
 {
 	if (j->shim.sock[0] == '\0' || proc_connect(j) == -1)
@@ -251,14 +252,78 @@ proc_adopt(struct job *j)
 	return 0;	/* the shim tells its status on accept */
 }
 
-static void
+void
 proc_cleanup(struct job *j)
 {
 	proc_disconnect(j);
 }
 
+/* ---- what the shim reports: events for the job table ---- */
+
+void
+job_shim_status(struct job *j, const struct proto_shim_status *st, int eof)
+{
+	if (st->error != NULL && !j->launched) {
+		job_set_error(j, st->error);
+		job_event(j, JOB_EV_LAUNCH_FAILED);
+		return;
+	}
+	if (st->pid > 0 && !j->launched && job_live(j)) {
+		j->pid = (pid_t)st->pid;
+		j->started_ms = st->started_ms;
+		j->shim.pid = st->shim_pid;
+		job_event(j, JOB_EV_LAUNCHED);
+	}
+	if (st->ready_ms > 0 && j->ready_ms == 0 && job_live(j)) {
+		j->ready_ms = st->ready_ms;
+		job_event(j, JOB_EV_READY);
+	}
+	if (st->stopping && j->state == PROTO_STATE_RUNNING)
+		job_set_state(j, PROTO_STATE_STOPPING);
+	if (st->wstatus >= 0 && st->ended_ms > 0 && job_live(j)) {
+		j->ended_ms = st->ended_ms;
+		if (WIFSIGNALED(st->wstatus)) {
+			j->exit_code = -1;
+			j->signal = WTERMSIG(st->wstatus);
+			log_info("%s: killed by %s", j->spec.label,
+			    proto_signal_name(j->signal));
+		} else {
+			j->exit_code = WEXITSTATUS(st->wstatus);
+			j->signal = 0;
+			log_info("%s: exited with code %d", j->spec.label,
+			    j->exit_code);
+		}
+		job_event(j, JOB_EV_EXIT);
+		return;
+	}
+	if (eof && job_live(j)) {
+		if (!j->launched && st->pid == 0) {
+			job_set_error(j, "the shim ended before starting the "
+			    "job");
+			job_event(j, JOB_EV_LAUNCH_FAILED);
+		} else
+			job_event(j, JOB_EV_LOST);
+	}
+}
+
+/* The shim is gone (or never answered): its status file has the last
+ * word, if it left one. */
+void
+job_shim_gone(struct job *j)
+{
+	struct proto_shim_status	st;
+
+	if (state_read_status(j, &st) == -1) {
+		memset(&st, 0, sizeof st);
+		st.wstatus = -1;
+	}
+	job_shim_status(j, &st, 1);
+	free(st.error);
+}
+
 const struct driver proc_driver = {
 	.kind = PROTO_KIND_PROCESS,
+	.shim = 1,
 	.start = proc_start,
 	.stop = proc_stop,
 	.adopt = proc_adopt,

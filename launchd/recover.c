@@ -46,6 +46,10 @@ job_recover_one(struct proto_record *st)
 	j->restarts = st->job.restarts;
 	j->error = st->job.error != NULL ? xstrdup(st->job.error) : NULL;
 	j->shim = st->shim;
+	proto_strv_copy(&j->exec, &st->exec);
+	j->qmp = st->qmp != NULL ? xstrdup(st->qmp) : NULL;
+	j->container = st->job.container != NULL ?
+	    xstrdup(st->job.container) : NULL;
 	j->user_stopped = st->user_stopped;
 	j->backoff = st->backoff;
 	j->generation = 1;
@@ -59,6 +63,12 @@ job_recover_one(struct proto_record *st)
 	}
 	if (!was_live)
 		return;
+	if (!j->driver->shim) {
+		/* The engine keeps the container and its exit code. */
+		if (j->driver->adopt(j) == -1)
+			job_event(j, JOB_EV_LOST);
+		return;
+	}
 	if (strcmp(j->shim.boot_id, state_boot_id()) != 0) {
 		/* The machine restarted: nothing of the job is left. */
 		char msg[96];

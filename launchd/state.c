@@ -146,6 +146,8 @@ state_save(const struct job *j)
 	st.shim = j->shim;
 	st.user_stopped = j->user_stopped;
 	st.backoff = j->backoff;
+	st.exec = j->exec;
+	st.qmp = j->qmp;
 	line = proto_record_encode(&st);
 	snprintf(name, sizeof name, "%lld.json", (long long)j->id);
 	rc = file_replace(state_jobs, name, line, strlen(line));

@@ -107,13 +107,13 @@ waiter_add_job(struct waiter *w, const struct job *j)
 		proto_jobs_reply_add(w->reply, &view);
 		if (j->launch_failed)
 			proto_jobs_reply_add_error(w->reply, j->spec.label,
-			    PROTO_E_LAUNCH_FAILURE, j->error != NULL ?
+			    j->fail_code, j->error != NULL ?
 			    j->error : "launch failed");
 		return;
 	}
 	free(w->single_line);
 	if (j->launch_failed) {
-		proto_error_set(&err, PROTO_E_LAUNCH_FAILURE, "argv", "%s",
+		proto_error_set(&err, j->fail_code, j->fail_field, "%s",
 		    j->error != NULL ? j->error : "launch failed");
 		w->single_line = proto_reply_error(w->id, &err);
 	} else if (!job_live(j) && w->want_ready && j->ready_ms == 0) {

@@ -28,8 +28,7 @@ pj_job_object(const struct proto_job *j)
 	char	 t[40];
 
 	pj_add_int(o, "id", j->id);
-	pj_spec_add(o, &j->spec, 1);
-	cJSON_AddStringToObject(o, "kind", proto_kind_name(j->kind));
+	pj_spec_add(o, &j->spec, 1);	/* with "kind" */
 	cJSON_AddStringToObject(o, "state", proto_state_name(j->state));
 	if (j->pid > 0)
 		pj_add_int(o, "pid", j->pid);
@@ -54,6 +53,7 @@ pj_job_object(const struct proto_job *j)
 	logs = cJSON_AddObjectToObject(o, "logs");
 	pj_add_string_or_null(logs, "stdout", j->stdout_log);
 	pj_add_string_or_null(logs, "stderr", j->stderr_log);
+	pj_add_string_or_null(o, "container", j->container);
 	if (j->host != NULL)
 		cJSON_AddStringToObject(o, "host", j->host);
 	return o;
@@ -213,6 +213,7 @@ proto_job_free(struct proto_job *j)
 	free(j->stdout_log);
 	free(j->stderr_log);
 	free(j->host);
+	free(j->container);
 	memset(j, 0, sizeof *j);
 }
 
@@ -257,7 +258,7 @@ int
 pj_job_decode(const cJSON *o, struct proto_job *j, struct proto_error *err)
 {
 	const cJSON	*logs;
-	int		 kind, state, sig = 0;
+	int		 state, sig = 0;
 	int64_t		 n;
 	char		*signame = NULL;
 
@@ -272,7 +273,6 @@ pj_job_decode(const cJSON *o, struct proto_job *j, struct proto_error *err)
 	if (pj_spec_decode(o, &j->spec, err) == -1)
 		return -1;
 	if (pj_int(o, "id", 1, 0, INT64_MAX / 2, &j->id, err) == -1 ||
-	    pj_enum(o, "kind", proto_kind_parse, &kind, err) == -1 ||
 	    pj_enum(o, "state", proto_state_parse, &state, err) == -1 ||
 	    pj_int(o, "pid", 0, 0, INT32_MAX, &j->pid, err) == -1 ||
 	    pj_time_decode(o, "started_at", &j->started_ms, err) == -1 ||
@@ -281,7 +281,7 @@ pj_job_decode(const cJSON *o, struct proto_job *j, struct proto_error *err)
 	    pj_string(o, "signal", 0, &signame, err) == -1 ||
 	    pj_string(o, "error", 0, &j->error, err) == -1)
 		goto fail;
-	j->kind = (enum proto_kind)kind;
+	j->kind = j->spec.kind;
 	j->state = (enum proto_state)state;
 	n = -1;
 	if (pj_int(o, "exit_code", 0, 0, 255, &n, err) == -1)
@@ -302,7 +302,8 @@ pj_job_decode(const cJSON *o, struct proto_job *j, struct proto_error *err)
 	    (pj_string(logs, "stdout", 0, &j->stdout_log, err) == -1 ||
 	    pj_string(logs, "stderr", 0, &j->stderr_log, err) == -1))
 		goto fail;
-	if (pj_string(o, "host", 0, &j->host, err) == -1)
+	if (pj_string(o, "host", 0, &j->host, err) == -1 ||
+	    pj_string(o, "container", 0, &j->container, err) == -1)
 		goto fail;
 	free(signame);
 	return 0;

@@ -17,7 +17,7 @@
 
 const char *const pj_spec_members[] = { "label", "argv", "env", "cwd",
     "path", "stdout", "stderr", "restart", "max_restarts", "ready_fd",
-    "umask", "rlimits", NULL };
+    "umask", "rlimits", "kind", "qemu", "docker", NULL };
 
 void
 proto_submit_init(struct proto_submit *s)
@@ -45,6 +45,7 @@ proto_submit_free(struct proto_submit *s)
 	free(s->stdout_path);
 	free(s->stderr_path);
 	free(s->rlimits);
+	pj_kind_free(s);
 	proto_submit_init(s);
 }
 
@@ -66,6 +67,7 @@ proto_submit_copy(struct proto_submit *dst, const struct proto_submit *src)
 		memcpy(dst->rlimits, src->rlimits,
 		    src->nrlimits * sizeof *dst->rlimits);
 	}
+	pj_kind_copy(dst, src);
 }
 
 void
@@ -93,6 +95,7 @@ pj_spec_add(cJSON *o, const struct proto_submit *s, int with_nulls)
 	cJSON	*r;
 
 	cJSON_AddStringToObject(o, "label", s->label);
+	pj_kind_add(o, s, with_nulls);
 	cJSON_AddItemToObject(o, "argv", pj_strv_array(&s->argv));
 	if (s->env.n > 0 || with_nulls)
 		cJSON_AddItemToObject(o, "env", pj_env_object(&s->env));
@@ -222,7 +225,7 @@ pj_spec_decode(const cJSON *o, struct proto_submit *s, struct proto_error *err)
 	proto_submit_init(s);
 	if (pj_string(o, "label", 1, &s->label, err) == -1 ||
 	    pj_check_label("label", s->label, err) == -1 ||
-	    pj_strv(o, "argv", 1, &s->argv, err) == -1 ||
+	    pj_strv(o, "argv", 0, &s->argv, err) == -1 ||
 	    pj_env(o, "env", &s->env, err) == -1 ||
 	    pj_string(o, "cwd", 0, &s->cwd, err) == -1 ||
 	    check_abs_path("cwd", s->cwd, err) == -1 ||
@@ -235,7 +238,16 @@ pj_spec_decode(const cJSON *o, struct proto_submit *s, struct proto_error *err)
 	    pj_int(o, "max_restarts", 0, -1, INT32_MAX, &s->max_restarts,
 	    err) == -1)
 		goto fail;
-	if (s->argv.n == 0 || s->argv.v[0][0] == '\0') {
+	if (pj_kind_decode(o, s, err) == -1)
+		goto fail;
+	if (s->kind == PROTO_KIND_PROCESS &&
+	    cJSON_GetObjectItemCaseSensitive(o, "argv") == NULL) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "argv",
+		    "argv: missing");
+		goto fail;
+	}
+	if ((s->kind == PROTO_KIND_PROCESS && s->argv.n == 0) ||
+	    (s->argv.n > 0 && s->argv.v[0][0] == '\0')) {
 		proto_error_set(err, PROTO_E_INVALID_DATA, "argv",
 		    "argv: needs a non-empty command name in argv[0]");
 		goto fail;

@@ -16,6 +16,13 @@ int	pj_check_label(const char *field, const char *label,
 int	pj_spec_decode(const cJSON *o, struct proto_submit *,
 	    struct proto_error *);
 
+/* SPEC's kind and its qemu and docker objects (proto-kinds.c). */
+void	pj_kind_add(cJSON *o, const struct proto_submit *, int with_nulls);
+int	pj_kind_decode(const cJSON *o, struct proto_submit *,
+	    struct proto_error *);
+void	pj_kind_free(struct proto_submit *);
+void	pj_kind_copy(struct proto_submit *dst, const struct proto_submit *src);
+
 /* The JOB view (proto-reply.c). */
 cJSON	*pj_job_object(const struct proto_job *);
 int	 pj_job_decode(const cJSON *, struct proto_job *, struct proto_error *);

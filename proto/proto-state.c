@@ -49,6 +49,10 @@ proto_record_encode(const struct proto_record *st)
 	cJSON_AddStringToObject(shim, "boot_id", st->shim.boot_id);
 	cJSON_AddBoolToObject(o, "user_stopped", st->user_stopped);
 	pj_add_int(o, "backoff", st->backoff);
+	if (st->exec.n > 0)
+		cJSON_AddItemToObject(o, "exec", pj_strv_array(&st->exec));
+	if (st->qmp != NULL)
+		cJSON_AddStringToObject(o, "qmp", st->qmp);
 	return pj_line(o);
 }
 
@@ -91,10 +95,13 @@ proto_record_decode(const char *text, size_t len, struct proto_record *st,
 	if (pj_int(o, "backoff", 0, 0, 64, &n, err) == -1)
 		goto fail;
 	st->backoff = (int)n;
+	if (pj_strv(o, "exec", 0, &st->exec, err) == -1 ||
+	    pj_string(o, "qmp", 0, &st->qmp, err) == -1)
+		goto fail;
 	rc = 0;
 	goto out;
 fail:
-	proto_job_free(&st->job);
+	proto_record_free(st);
 out:
 	cJSON_Delete(o);
 	return rc;
@@ -104,6 +111,9 @@ void
 proto_record_free(struct proto_record *st)
 {
 	proto_job_free(&st->job);
+	proto_strv_free(&st->exec);
+	free(st->qmp);
+	st->qmp = NULL;
 }
 
 static void

@@ -41,6 +41,22 @@
  *   ["rlimits": {"nofile": [soft, hard], ...}] -1 is unlimited; names:
  *                             as core cpu data fsize locks memlock msgqueue
  *                             nice nofile nproc rss rtprio stack
+ *   ["kind": "process"|"qemu"|"docker"]  default "process" (version 5);
+ *   "qemu": {...}  with kind qemu, and only then:
+ *       "image": a name under the state directory's images/ or an
+ *                absolute path; ["vcpus": 1..256] default 1;
+ *       ["mem_mb": 16..1048576] default 512; ["disk_mb": 0..16777216]
+ *       (0 or less than the image's size: the image's size);
+ *       ["user_data": str, at most 65536 bytes]; ["efi": bool];
+ *       ["kernel": abs path], ["initrd": abs path], ["append": str]
+ *       (initrd and append need kernel).  argv must be empty (or absent);
+ *       ready_fd, umask and rlimits do not apply.
+ *   "docker": {...}  with kind docker, and only then:
+ *       "image": str (1..255 printable, no space);
+ *       ["memory_mb": 0..16777216] 0: no limit; ["cpus": 0..1024, a
+ *       number] 0: no limit.  argv (may be empty: the image's command)
+ *       and env go to the container; cwd, path, stdout, stderr,
+ *       ready_fd, umask and rlimits do not apply.
  *
  * Operations (request fields; [optional]):
  *
@@ -108,6 +124,7 @@
  *   "exit_code": int|null, "signal": "SIGKILL"|null,
  *   "restarts": int, "error": str|null,
  *   "logs": {"stdout": path, "stderr": path}  where output goes
+ *   "container": str|null     (docker) the container's id
  *   exit_code is set when the job exited, signal when a signal killed it;
  *   error says why a job failed or was lost.
  *
@@ -145,7 +162,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PROTO_VERSION		4
+#define PROTO_VERSION		5
 #define PROTO_LINE_MAX		(1024 * 1024)
 #define PROTO_LABEL_MAX		255
 #define PROTO_GLOB_MAX		1024
@@ -230,8 +247,30 @@ struct proto_rlimit {
 	int64_t		hard;
 };
 
+/* SPEC's "qemu" and "docker" objects. */
+struct proto_qemu {
+	char		*image;
+	int64_t		 vcpus;
+	int64_t		 mem_mb;
+	int64_t		 disk_mb;	/* 0: the image's size */
+	char		*user_data;	/* NULL: none */
+	int		 efi;
+	char		*kernel;	/* NULL: boot the disk */
+	char		*initrd;
+	char		*append;
+};
+
+struct proto_docker {
+	char		*image;
+	int64_t		 memory_mb;	/* 0: no limit */
+	double		 cpus;		/* 0: no limit */
+};
+
 /* A job's spec: see SPEC above. */
 struct proto_submit {
+	enum proto_kind		 kind;
+	struct proto_qemu	*qemu;		/* kind qemu only */
+	struct proto_docker	*docker;	/* kind docker only */
 	char			*label;
 	struct proto_strv	 argv;
 	struct proto_strv	 env;		/* "K=V" */
@@ -286,6 +325,7 @@ struct proto_job {
 	char			*error;
 	char			*stdout_log;	/* where output goes */
 	char			*stderr_log;
+	char			*container;	/* docker: its id */
 	char			*host;		/* client side: the host a row
 						 * came from (-H a,b); encoded
 						 * as "host" when set */
@@ -351,6 +391,13 @@ int		 proto_rlimit_parse(const char *);
 const char	*proto_signal_name(int);
 int		 proto_signal_parse(const char *);
 
+/* Container names (proto-kinds.c): "launch-" and the label with every
+ * byte outside [A-Za-z0-9.-] written as '_' and two hex digits ("/" ->
+ * "_2f", "_" -> "_5f"), so that the mapping is one to one and every
+ * result is a valid docker and podman name.  len >= 7 + 3 * 255 + 1. */
+#define PROTO_CONTAINER_NAME_MAX	(7 + 3 * 255 + 1)
+void	proto_container_name(const char *label, char *buf, size_t len);
+
 /* Labels and globs (proto-label.c). */
 int	proto_label_valid(const char *, char *why, size_t whylen);
 int	proto_glob_valid(const char *, char *why, size_t whylen);
@@ -415,7 +462,10 @@ void	 proto_job_free(struct proto_job *);
  *
  * jobs/ID.json, the daemon's record of a job: the JOB view plus
  *   "shim": {"pid", "sock", "boot_id"}, "user_stopped": bool,
- *   "backoff": int (consecutive failed starts).
+ *   "backoff": int (consecutive failed starts), and for VMs "exec":
+ *   [str,...] (the command line the shim runs) and "qmp": path (the
+ *   socket the shim stops the VM through).  Both optional, so the
+ *   records of earlier versions still load.
  * jobs/ID.status, the shim's record: {"v", "shim_pid", "pid",
  *   "started_at", "ready_at", "ended_at", "wstatus": int|null,
  *   "stopping": bool, "error": str|null}.
@@ -431,6 +481,11 @@ struct proto_shim_ref {
 struct proto_record {
 	struct proto_job	 job;
 	struct proto_shim_ref	 shim;
+	struct proto_strv	 exec;		/* what the shim runs; n 0:
+						 * spec.argv (qemu: its
+						 * command line) */
+	char			*qmp;		/* qemu: the QMP socket the
+						 * shim stops it through */
 	int			 user_stopped;
 	int			 backoff;
 };

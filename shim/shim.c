@@ -17,7 +17,9 @@
  * - holds the read end of the readiness pipe (--ready-fd), so a job that
  *   reports readiness while the daemon is down does not die of SIGPIPE;
  * - runs stop escalation itself (signal, timeout, SIGKILL), so a stop
- *   completes even if the daemon dies mid-way;
+ *   completes even if the daemon dies mid-way; for a VM (the record has
+ *   "exec" and "qmp") the signal is QMP system_powerdown and the timeout
+ *   is followed by QMP quit, then SIGKILL (qmp.c);
  * - when the main process exits on its own, stops what it left in its
  *   group with the same escalation (as systemd does), so a restart never
  *   overlaps leftovers.
@@ -62,6 +64,7 @@
 
 #define SHIM_LISTEN_FD		3
 #define SHIM_KILL_GRACE_MS	5000
+#define SHIM_QUIT_GRACE_MS	3000	/* after QMP quit, then SIGKILL */
 #define SHIM_CHUNK		65536
 
 struct shim_log {
@@ -80,6 +83,8 @@ struct shim {
 	off_t			 log_size;
 	int			 log_files;
 	struct proto_submit	 spec;
+	char			*qmp;		/* a VM: stop through QMP */
+	int			 quit_sent;
 
 	int			 ctl;		/* connection to the daemon */
 	struct buf		 ctl_in;
@@ -257,8 +262,15 @@ shim_stop(struct shim *s, int sig, int64_t timeout_ms)
 		return;
 	s->st.stopping = 1;
 	s->stop_sig = sig;
-	shim_signal_group(s, sig);
-	shim_signal_group(s, SIGCONT);
+	if (s->qmp != NULL && !s->reaped) {
+		/* A VM: the ACPI power button, and qemu exits when the
+		 * guest has powered off.  No QMP: the signal instead. */
+		if (shim_qmp(s->qmp, "system_powerdown") == -1)
+			shim_signal_group(s, sig);
+	} else {
+		shim_signal_group(s, sig);
+		shim_signal_group(s, SIGCONT);
+	}
 	s->deadline = shim_mono_ms() + timeout_ms;
 	shim_publish(s);
 }
@@ -414,7 +426,13 @@ shim_loop(struct shim *s)
 		if (pfd[5].revents != 0 && s->ready != -1)
 			shim_ready_read(s);
 		if (s->deadline > 0 && shim_mono_ms() >= s->deadline) {
-			if (!s->killed) {
+			if (s->qmp != NULL && !s->quit_sent && !s->reaped) {
+				/* The guest ignored the button: quit. */
+				s->quit_sent = 1;
+				shim_qmp(s->qmp, "quit");
+				s->deadline = shim_mono_ms() +
+				    SHIM_QUIT_GRACE_MS;
+			} else if (!s->killed) {
 				s->killed = 1;
 				shim_signal_group(s, SIGKILL);
 				s->deadline = shim_mono_ms() +
@@ -503,6 +521,13 @@ shim_main(int argc, char **argv)
 		shim_fail(&s, "%s: %s", path, err.message);
 	free(text);
 	proto_submit_copy(&s.spec, &state.job.spec);
+	if (state.exec.n > 0) {
+		/* A VM: run its command line, not the (empty) argv. */
+		proto_strv_free(&s.spec.argv);
+		proto_strv_copy(&s.spec.argv, &state.exec);
+	}
+	if (state.qmp != NULL)
+		s.qmp = xstrdup(state.qmp);
 	proto_record_free(&state);
 
 	snprintf(logdir, sizeof logdir, "%s/logs/%lld", s.state_dir, s.id);

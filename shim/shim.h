@@ -20,6 +20,9 @@ struct shim_child {
 
 /* `launch shim STATE_DIR ID LOG_SIZE LOG_FILES`. */
 int	shim_main(int argc, char **argv);
+/* qmp.c: send a QMP command (system_powerdown, quit) to the socket at
+ * path and wait, bounded, for its answer; 0 or -1. */
+int	shim_qmp(const char *path, const char *command);
 /* Start the job; 0, or -1 with c->error saying what failed. */
 int	shim_spawn(struct shim_child *c);
 

@@ -13,7 +13,7 @@ grep -q "flaky: restarting in 0.1s (failure 1 in a row)" "$T/daemon.log" || fail
 grep -q "flaky: restarting in 0.2s (failure 2 in a row)" "$T/daemon.log" || fail "second delay"
 grep -q "flaky: restarting in 0.4s (failure 3 in a row)" "$T/daemon.log" || fail "third delay"
 run_rc 0 "list shows failed" "$LAUNCH" list flaky
-assert_contains "$OUT" "flaky  failed" "list"
+assert_contains "$OUT" "flaky  process  failed" "list"
 
 # on-failure does not restart a clean exit; always does.
 "$LAUNCH" submit -l clean --restart on-failure -- true

@@ -25,9 +25,9 @@ check_list() {
 	shift
 	run_rc 3 "$_desc" "$@"
 	assert_eq "$(echo "$OUT" | head -n 1 | tr -s ' ')" \
-	    "HOST LABEL STATE PID UPTIME/EXIT" "$_desc: the header"
-	assert_eq "$(echo "$OUT" | awk 'NR > 1 {print $1, $2, $3, $4}' | sort)" \
-	    "$(printf '%s\n' "$H1 a1 running $p1" "$H2 a2 running $p2" | sort)" \
+	    "HOST LABEL KIND STATE PID UPTIME/EXIT" "$_desc: the header"
+	assert_eq "$(echo "$OUT" | awk 'NR > 1 {print $1, $2, $3, $4, $5}' | sort)" \
+	    "$(printf '%s\n' "$H1 a1 process running $p1" "$H2 a2 process running $p2" | sort)" \
 	    "$_desc: the rows of h1 and h2, HOST first"
 	assert_contains "$ERR" "launch: $H3: " "$_desc: h3 is reported"
 	case $ERR in

@@ -24,9 +24,9 @@ assert_eq "$(job_field r1 'argv|join(" ")')" "sleep 100" "r1's argv"
 
 # One host: the same output as the local command (no HOST column).
 run_rc 0 "remote list" rlaunch -H "$H" list
-assert_eq "$(echo "$OUT" | head -n 1 | tr -s ' ')" "LABEL STATE PID UPTIME/EXIT" \
+assert_eq "$(echo "$OUT" | head -n 1 | tr -s ' ')" "LABEL KIND STATE PID UPTIME/EXIT" \
     "one host's list header"
-assert_eq "$(echo "$OUT" | awk 'NR > 1 {print $1, $2, $3}')" "r1 running $pid" \
+assert_eq "$(echo "$OUT" | awk 'NR > 1 {print $1, $2, $3, $4}')" "r1 process running $pid" \
     "one host's list rows"
 run_rc 0 "remote list --json" rlaunch -H "$H" list --json
 assert_eq "$(echo "$OUT" | jq -c 'map([.label, .state, .pid])')" \
@@ -40,7 +40,7 @@ assert_contains "$ERR" "nosuch" "the unknown label is named"
 
 # The plain OpenSSH form: nothing but the command on the remote.
 run_rc 0 "ssh HOST launch list" openssh "$H" "$LAUNCH_BIN" list
-assert_eq "$(echo "$OUT" | awk 'NR > 1 {print $1, $2, $3}')" "r1 running $pid" \
+assert_eq "$(echo "$OUT" | awk 'NR > 1 {print $1, $2, $3, $4}')" "r1 process running $pid" \
     "ssh HOST launch list: r1's row"
 
 run_rc 0 "remote stop" rlaunch -H "$H" stop r1

@@ -15,8 +15,8 @@ run_rc 0 "verbose submit" "$LAUNCH" -v submit -l db -p sleep 1000
 assert_contains "$OUT" "db: running, pid " "verbose submit prints the pid"
 
 run_rc 0 "list" "$LAUNCH" list
-assert_eq "$(echo "$OUT" | head -n 1 | tr -s ' ')" "LABEL STATE PID UPTIME/EXIT" "list header"
-assert_eq "$(echo "$OUT" | awk 'NR==3 {print $1, $2, $3}')" "web running $pid" "list row for web"
+assert_eq "$(echo "$OUT" | head -n 1 | tr -s ' ')" "LABEL KIND STATE PID UPTIME/EXIT" "list header"
+assert_eq "$(echo "$OUT" | awk 'NR==3 {print $1, $2, $3, $4}')" "web process running $pid" "list row for web"
 assert_eq "$(echo "$OUT" | awk 'NR==2 {print $1}')" "db" "rows sorted by label"
 assert_eq "$("$LAUNCH" list --json | jq -r 'map(.label)|join(",")')" "db,web" "list --json"
 assert_eq "$("$LAUNCH" list --json 'w*' | jq -r 'map(.label)|join(",")')" "web" "list with a glob"
@@ -40,7 +40,7 @@ run_rc 0 "stopping an exited job again" "$LAUNCH" stop web
 "$LAUNCH" submit -l quick -- sh -c 'exit 7'
 wait_for 5 "quick to exit" sh -c '[ "$("$0" status --json quick | jq -r ".[0].state")" = exited ]' "$LAUNCH"
 assert_eq "$(job_field quick exit_code)" 7 "exit code of a job that exited"
-assert_eq "$("$LAUNCH" list quick | awk 'NR==2 {print $4, $5}')" "exit 7" "list shows the exit code"
+assert_eq "$("$LAUNCH" list quick | awk 'NR==2 {print $5, $6}')" "exit 7" "list shows the exit code"
 
 dbpid=$(job_field db pid)
 run_rc 0 "shutdown" "$LAUNCH" shutdown
