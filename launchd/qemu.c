@@ -15,9 +15,9 @@
  *   socket.  Both files are made on the first start and kept across
  *   restarts (the VM's disk persists, as a machine's does); `remove`
  *   deletes the directory.
- * - KVM only when it really works: /dev/kvm must open and KVM_CREATE_VM
- *   must succeed (an openable /dev/kvm on a CPU without virtualisation, or
- *   in a container, is not enough); else TCG.  Checked once per daemon.
+ * - KVM only when it really works (qemu_kvm_usable: the CPU flags, then
+ *   a VM and a vCPU made through /dev/kvm); else TCG.  Checked once per
+ *   daemon.
  * - The command line (record "exec") is what the shim runs; the QMP path
  *   (record "qmp") tells the shim to stop the VM through QMP: the stop
  *   request becomes system_powerdown, then after the stop timeout quit,
@@ -72,16 +72,51 @@ qemu_binary(void)
 	return q != NULL && *q != '\0' ? q : "qemu-system-x86_64";
 }
 
-/* 1 if KVM really works here (checked once). */
+/* Does the CPU say it has hardware virtualisation (vmx, svm)? */
+static int
+qemu_cpu_virt(void)
+{
+	FILE	*f = fopen("/proc/cpuinfo", "re");
+	char	 line[4096];
+	int	 found = 0;
+
+	if (f == NULL)
+		return 0;
+	while (!found && fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, "flags", 5) == 0)
+			found = strstr(line, " vmx") != NULL ||
+			    strstr(line, " svm") != NULL;
+	fclose(f);
+	return found;
+}
+
+/*
+ * 1 if KVM really works here (checked once): the CPU has vmx or svm,
+ * /dev/kvm opens, and a VM and a vCPU can be made.  Seen on a CI sandbox:
+ * /dev/kvm opened and even ran a one-instruction guest, with no vmx in
+ * the CPU flags, and a Linux guest then hung at boot; so the flags are
+ * required too.  LAUNCH_QEMU_ACCEL=tcg or kvm overrides the check.
+ */
 static int
 qemu_kvm_usable(void)
 {
-	static int	known = -1;
-	int		fd, vm;
+	static int	 known = -1;
+	const char	*force = getenv("LAUNCH_QEMU_ACCEL");
+	int		 fd, vm, cpu;
 
 	if (known != -1)
 		return known;
 	known = 0;
+	if (force != NULL && (strcmp(force, "tcg") == 0 ||
+	    strcmp(force, "kvm") == 0)) {
+		known = strcmp(force, "kvm") == 0;
+		log_info("qemu: %s (LAUNCH_QEMU_ACCEL)", force);
+		return known;
+	}
+	if (!qemu_cpu_virt()) {
+		log_info("qemu: the CPU has no vmx or svm flag; using TCG");
+		return 0;
+	}
 	if ((fd = open("/dev/kvm", O_RDWR | O_CLOEXEC)) == -1) {
 		log_info("qemu: no KVM (/dev/kvm: %s); using TCG",
 		    strerror(errno));
@@ -93,9 +128,15 @@ qemu_kvm_usable(void)
 		log_info("qemu: /dev/kvm opens but cannot create a VM (%s); "
 		    "using TCG", strerror(errno));
 	else {
+		if ((cpu = ioctl(vm, KVM_CREATE_VCPU, 0)) == -1)
+			log_info("qemu: KVM cannot create a vCPU (%s); using "
+			    "TCG", strerror(errno));
+		else {
+			close(cpu);
+			known = 1;
+			log_info("qemu: KVM works");
+		}
 		close(vm);
-		known = 1;
-		log_info("qemu: KVM works");
 	}
 	close(fd);
 	return known;

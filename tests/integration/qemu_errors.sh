@@ -1,0 +1,66 @@
+# What goes wrong with a VM is a clear error at submit that leaves
+# nothing behind: a missing image (image_failure, naming qemu.image), a
+# missing kernel, no qemu at all (launch_failure, naming the binary); bad
+# options are refused by the client.  A guest that ignores the power
+# button is stopped by QMP quit once the stop timeout has passed.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../vm/lib.sh"
+start_daemon
+
+run_rc 1 "a missing image" "$LAUNCH" submit -l vm/a --qemu nothere.qcow2 \
+    --kernel "$VMLINUZ"
+assert_contains "$ERR" "qemu.image: $LAUNCH_STATE_DIR/images/nothere.qcow2: No such file or directory" \
+    "a missing image: the message"
+raw '{"v":5,"id":3,"op":"submit","label":"vm/a","kind":"qemu","qemu":{"image":"nothere.qcow2"}}'
+assert_eq "$(echo "$RAW" | jq -r '.error.code + " " + .error.field')" \
+    "image_failure qemu.image" "a missing image: the code and field"
+echo "not an image" >"$T/junk.img"
+chmod 000 "$T/junk.img"
+if ! cat "$T/junk.img" >/dev/null 2>&1; then
+	run_rc 1 "an unreadable image" "$LAUNCH" submit -l vm/a \
+	    --qemu "$T/junk.img"
+	assert_contains "$ERR" "Permission denied" "an unreadable image"
+fi
+chmod 600 "$T/junk.img"
+run_rc 1 "a missing kernel" "$LAUNCH" submit -l vm/a --qemu blank.qcow2 \
+    --kernel "$T/no-vmlinuz"
+assert_contains "$ERR" "qemu.kernel: $T/no-vmlinuz" "a missing kernel"
+run_rc 2 "initrd without kernel" "$LAUNCH" submit -l vm/a --qemu blank.qcow2 \
+    --initrd "$INITRD"
+assert_contains "$ERR" "--initrd and --append need --kernel" "initrd alone"
+run_rc 2 "a VM with a command" "$LAUNCH" submit -l vm/a --qemu blank.qcow2 \
+    -- /bin/true
+assert_contains "$ERR" "a VM has no command" "a VM with a command"
+run_rc 2 "--vcpus 0" "$LAUNCH" submit -l vm/a --qemu blank.qcow2 --vcpus 0
+assert_contains "$ERR" "--vcpus 0: expected a number from 1 to 256" "--vcpus 0"
+run_rc 2 "--mem without --qemu" "$LAUNCH" submit -l vm/a --mem 64 -- true
+assert_contains "$ERR" "goes with --qemu IMAGE" "--mem without --qemu"
+run_rc 2 "--qemu and --docker" "$LAUNCH" submit -l vm/a --qemu a --docker b
+assert_contains "$ERR" "one or the other" "--qemu and --docker"
+run_rc 0 "nothing was left behind" "$LAUNCH" list --json
+assert_eq "$OUT" "[]" "no job after the failures"
+[ ! -d "$LAUNCH_STATE_DIR/vms" ] || [ -z "$(ls "$LAUNCH_STATE_DIR/vms")" ] ||
+	fail "a failed submit left files in vms/: $(ls "$LAUNCH_STATE_DIR/vms")"
+
+# A guest that ignores the button (no initramfs: the kernel panics and
+# hangs) is stopped by QMP quit after the timeout, not by SIGKILL.
+run_rc 0 "submit a guest that hangs" "$LAUNCH" submit -l vm/hang \
+    --qemu blank.qcow2 --mem 128 --kernel "$VMLINUZ" \
+    --append 'console=ttyS0 panic=0'
+pid=$(vm_pid vm/hang) || fail "no pid for vm/hang"
+wait_for 90 "the kernel to give up" vm_logs_have vm/hang "Kernel panic"
+run_rc 0 "stop the hung guest" "$LAUNCH" stop -t 2 vm/hang
+assert_eq "$(job_field vm/hang state)/$(job_field vm/hang signal)" \
+    "exited/null" "quit ended qemu, not SIGKILL"
+not_alive "$pid" || fail "qemu is still there"
+
+# No qemu on the daemon's PATH: launch_failure naming it.
+"$LAUNCH" shutdown >/dev/null
+wait_exit "$DAEMON_PID" 30
+DAEMON_PID=
+LAUNCH_QEMU=/nonexistent/qemu-system-x86_64 start_daemon
+run_rc 1 "no qemu" "$LAUNCH" submit -l vm/b --qemu blank.qcow2
+assert_contains "$ERR" "/nonexistent/qemu-system-x86_64: not found" \
+    "no qemu: the message"
+raw '{"v":5,"id":4,"op":"submit","label":"vm/b","kind":"qemu","qemu":{"image":"blank.qcow2"}}'
+assert_eq "$(echo "$RAW" | jq -r .error.code)" launch_failure "no qemu: the code"
