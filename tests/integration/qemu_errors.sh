@@ -44,10 +44,13 @@ assert_eq "$OUT" "[]" "no job after the failures"
 
 # A guest that ignores the button (no initramfs: the kernel panics and
 # hangs) is stopped by QMP quit after the timeout, not by SIGKILL.
+# Its --disk 1 is less than the image's 16 MiB: raised to it.
 run_rc 0 "submit a guest that hangs" "$LAUNCH" submit -l vm/hang \
-    --qemu blank.qcow2 --mem 128 --kernel "$VMLINUZ" \
+    --qemu blank.qcow2 --mem 128 --disk 1 --kernel "$VMLINUZ" \
     --append 'console=ttyS0 panic=0'
 pid=$(vm_pid vm/hang) || fail "no pid for vm/hang"
+assert_eq "$(qemu-img info -U --output=json "$LAUNCH_STATE_DIR/vms/$(job_field vm/hang id)/overlay.qcow2" | jq '."virtual-size"')" \
+    16777216 "a --disk below the image's size is raised to it"
 wait_for 90 "the kernel to give up" vm_logs_have vm/hang "Kernel panic"
 run_rc 0 "stop the hung guest" "$LAUNCH" stop -t 2 vm/hang
 assert_eq "$(job_field vm/hang state)/$(job_field vm/hang signal)" \

@@ -11,7 +11,7 @@ start_daemon
 
 printf '#!/bin/sh\necho hello from user data\n' >"$T/user-data"
 run_rc 0 "submit a VM" "$LAUNCH" submit -l vm/one --qemu blank.qcow2 \
-    --mem 256 --kernel "$VMLINUZ" --initrd "$INITRD" \
+    --mem 256 --disk 64 --kernel "$VMLINUZ" --initrd "$INITRD" \
     --append "$VM_APPEND" --cloud-init "$T/user-data"
 assert_eq "$(job_field vm/one kind)" qemu "the job's kind"
 assert_eq "$(job_field vm/one qemu.mem_mb)" 256 "the VM's memory"
@@ -37,6 +37,8 @@ dir=$LAUNCH_STATE_DIR/vms/$(job_field vm/one id)
 [ -f "$dir/overlay.qcow2" ] || fail "no overlay in $dir"
 assert_contains "$(qemu-img info -U "$dir/overlay.qcow2")" "backing file: $LAUNCH_STATE_DIR/images/blank.qcow2" \
     "the overlay is over the image"
+assert_eq "$(qemu-img info -U --output=json "$dir/overlay.qcow2" | jq '."virtual-size"')" \
+    67108864 "the overlay has the --disk size"
 
 # The daemon dies; the VM does not notice; a new daemon reattaches.
 kill -KILL "$DAEMON_PID"
