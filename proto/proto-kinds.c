@@ -156,17 +156,6 @@ blame(struct proto_error *err, const char *obj)
 	prefix(err->message, sizeof err->message, obj);
 }
 
-static int
-check_path(const char *field, const char *p, struct proto_error *err)
-{
-	if (p != NULL && p[0] != '/') {
-		proto_error_set(err, PROTO_E_INVALID_DATA, field,
-		    "%s: must be an absolute path", field);
-		return -1;
-	}
-	return 0;
-}
-
 /* An image: a plain name (under images/) or an absolute path. */
 static int
 check_vm_image(const char *image, struct proto_error *err)
@@ -200,9 +189,9 @@ decode_qemu(const cJSON *m, struct proto_qemu *q, struct proto_error *err)
 	    pj_int(m, "disk_mb", 0, 0, KIND_MB_MAX, &q->disk_mb, err) == -1 ||
 	    pj_string(m, "user_data", 0, &q->user_data, err) == -1 ||
 	    pj_string(m, "kernel", 0, &q->kernel, err) == -1 ||
-	    check_path("kernel", q->kernel, err) == -1 ||
+	    pj_check_abs_path("kernel", q->kernel, err) == -1 ||
 	    pj_string(m, "initrd", 0, &q->initrd, err) == -1 ||
-	    check_path("initrd", q->initrd, err) == -1 ||
+	    pj_check_abs_path("initrd", q->initrd, err) == -1 ||
 	    pj_string(m, "append", 0, &q->append, err) == -1)
 		return -1;
 	if (q->user_data != NULL && strlen(q->user_data) > KIND_USER_DATA_MAX) {

@@ -150,8 +150,8 @@ pj_check_label(const char *field, const char *label, struct proto_error *err)
 	return 0;
 }
 
-static int
-check_abs_path(const char *field, const char *path, struct proto_error *err)
+int
+pj_check_abs_path(const char *field, const char *path, struct proto_error *err)
 {
 	if (path != NULL && path[0] != '/') {
 		proto_error_set(err, PROTO_E_INVALID_DATA, field,
@@ -228,12 +228,12 @@ pj_spec_decode(const cJSON *o, struct proto_submit *s, struct proto_error *err)
 	    pj_strv(o, "argv", 0, &s->argv, err) == -1 ||
 	    pj_env(o, "env", &s->env, err) == -1 ||
 	    pj_string(o, "cwd", 0, &s->cwd, err) == -1 ||
-	    check_abs_path("cwd", s->cwd, err) == -1 ||
+	    pj_check_abs_path("cwd", s->cwd, err) == -1 ||
 	    pj_string(o, "path", 0, &s->path, err) == -1 ||
 	    pj_string(o, "stdout", 0, &s->stdout_path, err) == -1 ||
-	    check_abs_path("stdout", s->stdout_path, err) == -1 ||
+	    pj_check_abs_path("stdout", s->stdout_path, err) == -1 ||
 	    pj_string(o, "stderr", 0, &s->stderr_path, err) == -1 ||
-	    check_abs_path("stderr", s->stderr_path, err) == -1 ||
+	    pj_check_abs_path("stderr", s->stderr_path, err) == -1 ||
 	    pj_string(o, "restart", 0, &restart, err) == -1 ||
 	    pj_int(o, "max_restarts", 0, -1, INT32_MAX, &s->max_restarts,
 	    err) == -1)

@@ -13,6 +13,9 @@ void	pj_spec_add(cJSON *o, const struct proto_submit *, int with_nulls);
 /* A valid label, or invalid_data naming field. */
 int	pj_check_label(const char *field, const char *label,
 	    struct proto_error *);
+/* NULL or an absolute path, else invalid_data naming field. */
+int	pj_check_abs_path(const char *field, const char *path,
+	    struct proto_error *);
 int	pj_spec_decode(const cJSON *o, struct proto_submit *,
 	    struct proto_error *);
 
