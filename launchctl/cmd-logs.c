@@ -18,6 +18,9 @@
  *
  * With -H HOST the whole command runs on HOST (remote_exec), where the
  * files are, and its output is relayed.
+ *
+ * A docker job has no files: its container's log comes from the engine
+ * (docker-logs.c), with -n, -f and --stderr meaning the same.
  */
 #include "config.h"
 
@@ -489,6 +492,25 @@ cmd_logs_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if ((rc = client_status(ctx, argv[optind], &rep)) != 0)
 		return rc;
+	if (follow) {
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = logs_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
+	if (rep.jobs[0].kind == PROTO_KIND_DOCKER) {
+		/* The engine has a container's log (docker-logs.c). */
+		if (rep.jobs[0].container == NULL) {
+			fprintf(stderr, "launch: %s: no container (it never "
+			    "started)\n", argv[optind]);
+			rc = EXIT_NO;
+		} else
+			rc = docker_logs(argv[optind], rep.jobs[0].container,
+			    lines, follow, err);
+		proto_reply_free(&rep);
+		return rc;
+	}
 	log = err ? rep.jobs[0].stderr_log : rep.jobs[0].stdout_log;
 	if (log == NULL) {
 		fprintf(stderr, "launch: %s: no log\n", argv[optind]);
@@ -499,11 +521,6 @@ cmd_logs_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	proto_reply_free(&rep);
 
 	if (follow) {
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = logs_signal;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
 		if ((ifd = logs_watch(path)) == -1) {
 			free(path);
 			return EXIT_NO;
@@ -535,6 +552,12 @@ const struct cmd_entry cmd_logs_entry = {
 	    "until interrupted (^C or SIGTERM: exit 0), as `tail -F` does; a\n"
 	    "log that does not exist yet is waited for.  If the log directory\n"
 	    "is removed (`launch remove`), it ends with exit 1.\n"
+	    "\n"
+	    "A docker job's log is its container's, read from the engine at\n"
+	    "$DOCKER_HOST (unix:// only; default /var/run/docker.sock) as\n"
+	    "this command sees it: both streams, each to its own descriptor\n"
+	    "(--stderr: stderr only); -n counts lines of both; -f ends when\n"
+	    "the container stops.\n"
 	    "\n"
 	    "Options:\n"
 	    "  -f, --follow     follow the log as it grows\n"

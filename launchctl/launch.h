@@ -200,4 +200,9 @@ void	output_jobs_table(const struct proto_job *, size_t n, int wide);
 void	output_job_detail(const struct proto_job *);
 int64_t	output_now_ms(void);
 
+/* docker-logs.c: `launch logs` for a docker job (its container's log,
+ * from the engine): 0, or an exit code after printing why. */
+int	docker_logs(const char *label, const char *container, long long lines,
+	    int follow, int stderr_only);
+
 #endif

@@ -237,6 +237,7 @@ server_run(const struct server_options *opt)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	proc_init();
+	docker_init();
 
 	server_loop = ev_default_loop(EVFLAG_AUTO);
 	if (server_loop == NULL)
