@@ -338,8 +338,11 @@ docker_settle(struct docker_job *dj, const cJSON *o)
 
 	if (status == NULL)
 		status = "";
-	if (strcmp(status, "running") == 0 || strcmp(status, "paused") == 0 ||
-	    strcmp(status, "restarting") == 0) {
+	/* Alive: podman says "stopping" while a stop is under way. */
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "Running")) ||
+	    strcmp(status, "running") == 0 || strcmp(status, "paused") == 0 ||
+	    strcmp(status, "restarting") == 0 ||
+	    strcmp(status, "stopping") == 0) {
 		j->pid = dockerhost_number(st, "Pid");
 		if (dj->adopting)
 			log_info("%s: adopted, container %.12s, pid %d",
@@ -384,8 +387,10 @@ docker_checked(void *arg, const struct http_res *res)
 		docker_unreachable(dj, res->status == 0 ? res->error : msg);
 		return;
 	}
+	if (dj->unreachable_ms != 0)
+		log_info("%s: the container engine answers again",
+		    j->spec.label);
 	dj->unreachable_ms = 0;
-	ev_timer_stop(server_loop, &dj->retry_timer);
 	if (res->status == 404 && dj->wait_code >= 0) {
 		/* Removed right after it ended (by someone else). */
 		docker_exited(dj, dj->wait_code, 0, 0);
@@ -645,6 +650,11 @@ docker_stop(struct job *j, int sig, int64_t timeout_ms)
 	/* Else it goes once the container runs (docker_wait). */
 	if (dj->running)
 		docker_send_stop(dj);
+	else if (dj->unreachable_ms != 0 && dj->req == NULL) {
+		/* Waiting to try the engine again: try now. */
+		ev_timer_stop(server_loop, &dj->retry_timer);
+		docker_check(dj);
+	}
 }
 
 static int
