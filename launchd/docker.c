@@ -15,22 +15,29 @@
  *   bytes outside [A-Za-z0-9.-] hex-escaped), labels launch.label and
  *   launch.job.  A name taken by another container fails the launch,
  *   naming it: launch never removes a container it did not record.
- * - Start: create (Image, Cmd if argv is given, Env from the spec as is:
- *   the image's own environment is the base, not the process jobs' base
- *   set; HostConfig Memory and NanoCpus if set); its id goes into the
- *   record at once; start; inspect (State.Pid and State.StartedAt become
- *   the job's pid and start time); LAUNCHED; then a long-poll wait.
- *   Images are not pulled: a missing image is image_failure on
- *   docker.image.  Starting a job again (restart policy, `launch start`,
- *   `launch restart`) starts its recorded container again if it still
- *   exists, else creates one, so a container's writable layer and logs
- *   last as long as the job.
- * - Exit: when the wait returns, one inspect gives State.ExitCode,
- *   FinishedAt (the end time) and OOMKilled (the job's error then says
- *   so).  The engine reports a container killed by signal N as exit
- *   128+N, which a process can also exit with; it is reported as the
- *   signal only when launch sent it: during a stop, 128+SIGKILL or 128+
- *   the stop signal.  Otherwise it is the exit code (137: exit_code 137).
+ * - Start: create (proto_docker_create_body: Image, Cmd only if argv is
+ *   given, Env as the spec has it: the image's environment is the base,
+ *   not the process jobs' base set; Memory and NanoCpus when set); its id
+ *   goes into the record at once; start; inspect (State.Pid, the PID 1 as
+ *   the host sees it, and State.StartedAt become the job's pid and start
+ *   time); LAUNCHED (also for a container that ended before the inspect:
+ *   its start succeeded); then a long-poll wait.  Images are not pulled:
+ *   a missing one is image_failure on docker.image.  A start the engine
+ *   refuses (a command not in the image) is launch_failure with its
+ *   message, and a first submit's container is deleted with the job.
+ *   Starting a job again (restart policy, `launch start`, `launch
+ *   restart`) starts its recorded container again if it still exists,
+ *   else creates one: a container's writable layer and log (`launch
+ *   logs` reads it from the engine, launchctl/docker-logs.c) last as
+ *   long as the job.
+ * - Exit: when the wait returns, whatever it says (a broken connection
+ *   too), one inspect gives State.ExitCode, FinishedAt (the end time)
+ *   and OOMKilled (the job's error then says so); a container still
+ *   alive (podman says "stopping" during a stop) is waited on again; one
+ *   removed meanwhile is lost.  The engine reports a container killed by
+ *   signal N as exit 128+N, which a process can also exit with: it is
+ *   the signal only when launch sent it (during a stop, 128+SIGKILL or
+ *   128+the stop signal), otherwise the exit code (137 stays 137).
  * - Stop: SIGTERM is POST /stop?t=ceil(timeout) (the engine sends the
  *   image's stop signal, SIGTERM by default, then SIGKILL after t
  *   seconds); another signal is POST /kill?signal=SIG, then /kill
@@ -74,12 +81,12 @@
 #define DOCKER_RETRY_MIN	0.25
 #define DOCKER_RETRY_MAX	5.0
 #define DOCKER_GIVE_UP_MS	60000
-#define DOCKER_PATH_MAX		(PROTO_CONTAINER_NAME_MAX + 128)
 
 /* A run in progress (or an adoption): j->docker while the job is live. */
 struct docker_job {
 	struct job	*job;
 	char		 sock[DOCKERHOST_MAX];
+	char		 name[PROTO_CONTAINER_NAME_MAX];
 	struct http_req	*req;		/* create, start or inspect */
 	struct http_req	*wait;		/* the wait long-poll */
 	struct http_req	*stop;		/* stop or kill */
@@ -90,7 +97,6 @@ struct docker_job {
 	int		 reusing;	/* starting a recorded container */
 	int		 started;	/* the engine started it, this run */
 	int		 adopting;	/* the first inspect after a restart */
-	int		 wait_code;	/* the wait's StatusCode; -1: none */
 	int		 running;	/* waited on: a stop may go now */
 	int		 stop_sig;	/* 0: no stop asked */
 	int64_t		 stop_ms;
@@ -107,34 +113,9 @@ docker_init(void)
 	http_init();
 }
 
-static struct http_req *
-docker_call(struct docker_job *dj, const char *method, http_cb cb,
-    const char *json, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-/* A request about this job's container: path is under DOCKERHOST_API. */
-static struct http_req *
-docker_call(struct docker_job *dj, const char *method, http_cb cb,
-    const char *json, const char *fmt, ...)
-{
-	char	path[DOCKER_PATH_MAX];
-	va_list	ap;
-	int	n;
-
-	n = snprintf(path, sizeof path, "%s", DOCKERHOST_API);
-	va_start(ap, fmt);
-	vsnprintf(path + n, sizeof path - (size_t)n, fmt, ap);
-	va_end(ap);
-	return http_request(dj->sock, method, path, json, cb, dj);
-}
-
-static void
-docker_fail(struct docker_job *dj, enum proto_code code, const char *field,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
 /* The launch failed: the job's waiters get code, field and why.  dj and
  * the job may be gone on return. */
-static void
+static void __attribute__((format(printf, 4, 5)))
 docker_fail(struct docker_job *dj, enum proto_code code, const char *field,
     const char *fmt, ...)
 {
@@ -157,13 +138,27 @@ docker_unreachable_fail(struct docker_job *dj, const struct http_res *res)
 	    "container engine at unix://%s: %s", dj->sock, res->error);
 }
 
+/* The job's container cannot be followed any more: why.  dj and the
+ * job may be gone on return. */
+static void __attribute__((format(printf, 2, 3)))
+docker_lost(struct docker_job *dj, const char *fmt, ...)
+{
+	char	msg[1024];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	job_set_error(dj->job, msg);
+	job_event(dj->job, JOB_EV_LOST);
+}
+
 /* The container ended with code (ended_ms 0: now).  dj and the job
  * may be gone on return. */
 static void
 docker_exited(struct docker_job *dj, int code, int64_t ended_ms, int oom)
 {
 	struct job	*j = dj->job;
-	char		 msg[128];
 
 	j->ended_ms = ended_ms > 0 ? ended_ms : server_now_ms();
 	if (dj->stop_sig != 0 && code > 128 && (code - 128 == SIGKILL ||
@@ -177,14 +172,8 @@ docker_exited(struct docker_job *dj, int code, int64_t ended_ms, int oom)
 		j->signal = 0;
 		log_info("%s: exited with code %d", j->spec.label, code);
 	}
-	if (oom) {
-		if (j->spec.docker->memory_mb > 0)
-			snprintf(msg, sizeof msg, "out of memory (its limit is "
-			    "%lld MB)", (long long)j->spec.docker->memory_mb);
-		else
-			snprintf(msg, sizeof msg, "out of memory");
-		job_set_error(j, msg);
-	}
+	if (oom)
+		job_set_error(j, "killed: out of memory");
 	job_event(j, JOB_EV_EXIT);
 }
 
@@ -216,8 +205,9 @@ docker_kill_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	log_info("%s: still running after the stop timeout: SIGKILL",
 	    dj->job->spec.label);
 	http_cancel(dj->stop);
-	dj->stop = docker_call(dj, "POST", docker_stopped, NULL,
-	    "/containers/%s/kill?signal=KILL", dj->job->container);
+	dj->stop = http_request(dj->sock, "POST", NULL, docker_stopped, dj,
+	    DOCKERHOST_API "/containers/%s/kill?signal=KILL",
+	    dj->job->container);
 }
 
 static void
@@ -228,13 +218,14 @@ docker_send_stop(struct docker_job *dj)
 	dj->stop_sent = 1;
 	http_cancel(dj->stop);
 	if (dj->stop_sig == SIGTERM) {
-		dj->stop = docker_call(dj, "POST", docker_stopped, NULL,
-		    "/containers/%s/stop?t=%lld", j->container,
+		dj->stop = http_request(dj->sock, "POST", NULL,
+		    docker_stopped, dj, DOCKERHOST_API "/containers/%s/stop"
+		    "?t=%lld", j->container,
 		    (long long)((dj->stop_ms + 999) / 1000));
 		return;
 	}
-	dj->stop = docker_call(dj, "POST", docker_stopped, NULL,
-	    "/containers/%s/kill?signal=%s", j->container,
+	dj->stop = http_request(dj->sock, "POST", NULL, docker_stopped, dj,
+	    DOCKERHOST_API "/containers/%s/kill?signal=%s", j->container,
 	    proto_signal_name(dj->stop_sig));
 	ev_timer_stop(server_loop, &dj->kill_timer);
 	ev_timer_set(&dj->kill_timer, (double)dj->stop_ms / 1000., 0.);
@@ -245,21 +236,14 @@ static void
 docker_waited(void *arg, const struct http_res *res)
 {
 	struct docker_job	*dj = arg;
-	cJSON			*o;
-	const cJSON		*c;
 
 	dj->wait = NULL;
 	dj->running = 0;
-	if (res->status == 200) {
-		o = cJSON_Parse(res->body);
-		c = cJSON_GetObjectItemCaseSensitive(o, "StatusCode");
-		if (cJSON_IsNumber(c))
-			dj->wait_code = c->valueint;
-		cJSON_Delete(o);
-	} else if (res->status == 0)
-		log_info("%s: the wait on its container ended: %s",
+	if (res->status == 0)
+		log_info("%s: the wait on its container broke: %s",
 		    dj->job->spec.label, res->error);
-	/* The inspect says how it ended, and when (or that it runs). */
+	/* Whatever the wait said, the inspect says how it ended, and when
+	 * (or that it still runs: a broken wait). */
 	docker_check(dj);
 }
 
@@ -268,8 +252,8 @@ static void
 docker_wait(struct docker_job *dj)
 {
 	dj->running = 1;
-	dj->wait = docker_call(dj, "POST", docker_waited, NULL,
-	    "/containers/%s/wait", dj->job->container);
+	dj->wait = http_request(dj->sock, "POST", NULL, docker_waited, dj,
+	    DOCKERHOST_API "/containers/%s/wait", dj->job->container);
 	if (dj->stop_sig != 0 && !dj->stop_sent)
 		docker_send_stop(dj);
 }
@@ -286,7 +270,6 @@ docker_unreachable(struct docker_job *dj, const char *why)
 {
 	struct job	*j = dj->job;
 	int64_t		 now = server_now_ms();
-	char		 msg[768];
 
 	if (dj->unreachable_ms == 0) {
 		dj->unreachable_ms = now;
@@ -297,10 +280,8 @@ docker_unreachable(struct docker_job *dj, const char *why)
 	}
 	if (server_shutting_down || now - dj->unreachable_ms >=
 	    DOCKER_GIVE_UP_MS) {
-		snprintf(msg, sizeof msg, "lost: cannot reach the container "
-		    "engine at unix://%s: %s", dj->sock, why);
-		job_set_error(j, msg);
-		job_event(j, JOB_EV_LOST);
+		docker_lost(dj, "lost: cannot reach the container engine at "
+		    "unix://%s: %s", dj->sock, why);
 		return;
 	}
 	ev_timer_set(&dj->retry_timer, dj->retry_delay, 0.);
@@ -377,13 +358,13 @@ docker_checked(void *arg, const struct http_res *res)
 	cJSON			*o;
 	const cJSON		*cfg;
 	const char		*id, *owner;
-	char			 msg[1024], want[32];
-	char			 name[PROTO_CONTAINER_NAME_MAX];
+	char			 msg[512], want[32];
 
 	dj->req = NULL;
 	if (res->status == 0 || res->status >= 500) {
 		if (res->status != 0)
-			dockerhost_message(res->body, res->status, msg, sizeof msg);
+			dockerhost_message(res->body, res->status, msg,
+			    sizeof msg);
 		docker_unreachable(dj, res->status == 0 ? res->error : msg);
 		return;
 	}
@@ -391,11 +372,6 @@ docker_checked(void *arg, const struct http_res *res)
 		log_info("%s: the container engine answers again",
 		    j->spec.label);
 	dj->unreachable_ms = 0;
-	if (res->status == 404 && dj->wait_code >= 0) {
-		/* Removed right after it ended (by someone else). */
-		docker_exited(dj, dj->wait_code, 0, 0);
-		return;
-	}
 	if (res->status == 404 && j->container == NULL) {
 		/* The daemon died before the create: make it now. */
 		dj->adopting = 0;
@@ -403,10 +379,8 @@ docker_checked(void *arg, const struct http_res *res)
 		return;
 	}
 	if (res->status == 404) {
-		snprintf(msg, sizeof msg, "lost: its container %.12s is gone",
+		docker_lost(dj, "lost: its container %.12s is gone",
 		    j->container);
-		job_set_error(j, msg);
-		job_event(j, JOB_EV_LOST);
 		return;
 	}
 	o = cJSON_Parse(res->body);
@@ -426,11 +400,8 @@ docker_checked(void *arg, const struct http_res *res)
 		snprintf(want, sizeof want, "%lld", (long long)j->id);
 		if (owner == NULL || strcmp(owner, want) != 0) {
 			cJSON_Delete(o);
-			proto_container_name(j->spec.label, name, sizeof name);
-			snprintf(msg, sizeof msg, "lost: the container named %s "
-			    "is not this job's", name);
-			job_set_error(j, msg);
-			job_event(j, JOB_EV_LOST);
+			docker_lost(dj, "lost: the container named %s is not "
+			    "this job's", dj->name);
 			return;
 		}
 		j->container = xstrdup(id);
@@ -444,16 +415,9 @@ docker_checked(void *arg, const struct http_res *res)
 static void
 docker_check(struct docker_job *dj)
 {
-	char	name[PROTO_CONTAINER_NAME_MAX];
-
-	if (dj->job->container != NULL) {
-		dj->req = docker_call(dj, "GET", docker_checked, NULL,
-		    "/containers/%s/json", dj->job->container);
-		return;
-	}
-	proto_container_name(dj->job->spec.label, name, sizeof name);
-	dj->req = docker_call(dj, "GET", docker_checked, NULL,
-	    "/containers/%s/json", name);
+	dj->req = http_request(dj->sock, "GET", NULL, docker_checked, dj,
+	    DOCKERHOST_API "/containers/%s/json", dj->job->container != NULL ?
+	    dj->job->container : dj->name);
 }
 
 static void
@@ -491,8 +455,8 @@ docker_started(void *arg, const struct http_res *res)
 static void
 docker_start_container(struct docker_job *dj)
 {
-	dj->req = docker_call(dj, "POST", docker_started, NULL,
-	    "/containers/%s/start", dj->job->container);
+	dj->req = http_request(dj->sock, "POST", NULL, docker_started, dj,
+	    DOCKERHOST_API "/containers/%s/start", dj->job->container);
 }
 
 static void
@@ -502,7 +466,7 @@ docker_created(void *arg, const struct http_res *res)
 	struct job		*j = dj->job;
 	cJSON			*o;
 	const char		*id;
-	char			 msg[512], name[PROTO_CONTAINER_NAME_MAX];
+	char			 msg[512];
 
 	dj->req = NULL;
 	if (res->status == 0) {
@@ -511,7 +475,6 @@ docker_created(void *arg, const struct http_res *res)
 	}
 	if (res->status != 201) {
 		dockerhost_message(res->body, res->status, msg, sizeof msg);
-		proto_container_name(j->spec.label, name, sizeof name);
 		if (res->status == 404)
 			docker_fail(dj, PROTO_E_IMAGE_FAILURE, "docker.image",
 			    "docker.image: %s (images are not pulled: pull it "
@@ -520,10 +483,11 @@ docker_created(void *arg, const struct http_res *res)
 		else if (res->status == 409 || strstr(msg, "already in use"))
 			docker_fail(dj, PROTO_E_LAUNCH_FAILURE, "label",
 			    "a container named %s already exists and is not "
-			    "this job's (remove it: docker rm %s)", name, name);
+			    "this job's (remove it: docker rm %s)", dj->name,
+			    dj->name);
 		else
 			docker_fail(dj, PROTO_E_LAUNCH_FAILURE, "docker",
-			    "creating container %s: %s", name, msg);
+			    "creating container %s: %s", dj->name, msg);
 		return;
 	}
 	o = cJSON_Parse(res->body);
@@ -546,42 +510,11 @@ docker_created(void *arg, const struct http_res *res)
 static void
 docker_create(struct docker_job *dj)
 {
-	const struct job	*j = dj->job;
-	const struct proto_docker *d = j->spec.docker;
-	cJSON			*o, *a, *hc;
-	char			 name[PROTO_CONTAINER_NAME_MAX], id[32];
-	char			*body;
+	char	*body;
 
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "Image", d->image);
-	if (j->spec.argv.n > 0) {
-		a = cJSON_AddArrayToObject(o, "Cmd");
-		for (size_t i = 0; i < j->spec.argv.n; i++)
-			cJSON_AddItemToArray(a,
-			    cJSON_CreateString(j->spec.argv.v[i]));
-	}
-	a = cJSON_AddArrayToObject(o, "Env");
-	for (size_t i = 0; i < j->spec.env.n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(j->spec.env.v[i]));
-	a = cJSON_AddObjectToObject(o, "Labels");
-	cJSON_AddStringToObject(a, "launch.label", j->spec.label);
-	snprintf(id, sizeof id, "%lld", (long long)j->id);
-	cJSON_AddStringToObject(a, "launch.job", id);
-	hc = cJSON_AddObjectToObject(o, "HostConfig");
-	/* Integers: the engine refuses a fractional NanoCpus. */
-	if (d->memory_mb > 0)
-		cJSON_AddNumberToObject(hc, "Memory",
-		    (double)(d->memory_mb * 1048576));
-	if (d->cpus > 0)
-		cJSON_AddNumberToObject(hc, "NanoCpus",
-		    (double)llround(d->cpus * 1e9));
-	body = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (body == NULL)
-		fatalx("out of memory");
-	proto_container_name(j->spec.label, name, sizeof name);
-	dj->req = docker_call(dj, "POST", docker_created, body,
-	    "/containers/create?name=%s", name);
+	body = proto_docker_create_body(&dj->job->spec, dj->job->id);
+	dj->req = http_request(dj->sock, "POST", body, docker_created, dj,
+	    DOCKERHOST_API "/containers/create?name=%s", dj->name);
 	free(body);
 }
 
@@ -592,7 +525,7 @@ docker_job_new(struct job *j, const char *sock)
 
 	dj->job = j;
 	snprintf(dj->sock, sizeof dj->sock, "%s", sock);
-	dj->wait_code = -1;
+	proto_container_name(j->spec.label, dj->name, sizeof dj->name);
 	ev_init(&dj->kill_timer, docker_kill_cb);
 	dj->kill_timer.data = dj;
 	ev_init(&dj->retry_timer, docker_retry_cb);
@@ -704,7 +637,7 @@ docker_removed(void *arg, const struct http_res *res)
 static void
 docker_forget(struct job *j)
 {
-	char	sock[DOCKERHOST_MAX], why[512], path[DOCKER_PATH_MAX];
+	char	sock[DOCKERHOST_MAX], why[512];
 
 	if (j->container == NULL)
 		return;
@@ -713,10 +646,9 @@ docker_forget(struct job *j)
 		    j->spec.label, j->container, why);
 		return;
 	}
-	snprintf(path, sizeof path, "%s/containers/%s?force=true&v=true",
-	    DOCKERHOST_API, j->container);
-	http_request(sock, "DELETE", path, NULL, docker_removed,
-	    xstrdup(j->container));
+	http_request(sock, "DELETE", NULL, docker_removed,
+	    xstrdup(j->container), DOCKERHOST_API "/containers/%s"
+	    "?force=true&v=true", j->container);
 }
 
 const struct driver docker_driver = {

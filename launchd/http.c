@@ -27,6 +27,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,18 +214,24 @@ http_init(void)
 }
 
 struct http_req *
-http_request(const char *sock, const char *method, const char *path,
-    const char *json, http_cb cb, void *arg)
+http_request(const char *sock, const char *method, const char *json,
+    http_cb cb, void *arg, const char *fmt, ...)
 {
 	struct http_req	*r = xcalloc(1, sizeof *r);
-	char		*url;
+	char		*path, *url;
+	va_list		 ap;
 
 	if ((r->easy = curl_easy_init()) == NULL)
 		fatalx("curl_easy_init failed");
 	r->cb = cb;
 	r->arg = arg;
+	va_start(ap, fmt);
+	if (vasprintf(&path, fmt, ap) == -1)
+		fatalx("out of memory");
+	va_end(ap);
 	xasprintf(&url, "http://localhost%s", path);
 	curl_easy_setopt(r->easy, CURLOPT_URL, url);
+	free(path);
 	free(url);
 	curl_easy_setopt(r->easy, CURLOPT_UNIX_SOCKET_PATH, sock);
 	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);

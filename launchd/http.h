@@ -26,9 +26,11 @@ struct http_res {
 typedef void	(*http_cb)(void *arg, const struct http_res *);
 
 void		 http_init(void);
-/* method "GET", "POST" or "DELETE"; json: a body to send, or NULL. */
+/* method "GET", "POST" or "DELETE"; json: a body to send, or NULL; the
+ * path (and query) is formatted as printf does. */
 struct http_req	*http_request(const char *sock, const char *method,
-		    const char *path, const char *json, http_cb, void *arg);
+		    const char *json, http_cb, void *arg, const char *fmt, ...)
+		    __attribute__((format(printf, 6, 7)));
 /* Abandon a request: its callback is not called.  NULL is a no-op. */
 void		 http_cancel(struct http_req *);
 /* Requests in flight (for tests and logs). */

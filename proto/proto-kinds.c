@@ -3,10 +3,12 @@
  * the container name a label maps to.  What is checked here is only what
  * can be checked without the machine: that an image file exists, that
  * qemu or a container engine is there, is the daemon's business at
- * submit (launchd/qemu.c, launchd/docker.c).
+ * submit (launchd/qemu.c, launchd/docker.c).  Also the body of the
+ * engine's container create, which is what a docker SPEC means there.
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +44,39 @@ proto_container_name(const char *label, char *buf, size_t len)
 		}
 	}
 	buf[o] = '\0';
+}
+
+char *
+proto_docker_create_body(const struct proto_submit *s, int64_t job_id)
+{
+	const struct proto_docker	*d = s->docker;
+	cJSON				*o, *a, *hc;
+	char				 id[32];
+
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "Image", d->image);
+	if (s->argv.n > 0) {
+		a = cJSON_AddArrayToObject(o, "Cmd");
+		for (size_t i = 0; i < s->argv.n; i++)
+			cJSON_AddItemToArray(a,
+			    cJSON_CreateString(s->argv.v[i]));
+	}
+	a = cJSON_AddArrayToObject(o, "Env");
+	for (size_t i = 0; i < s->env.n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(s->env.v[i]));
+	a = cJSON_AddObjectToObject(o, "Labels");
+	cJSON_AddStringToObject(a, "launch.label", s->label);
+	snprintf(id, sizeof id, "%lld", (long long)job_id);
+	cJSON_AddStringToObject(a, "launch.job", id);
+	hc = cJSON_AddObjectToObject(o, "HostConfig");
+	/* Whole numbers: the engine refuses a fractional NanoCpus. */
+	if (d->memory_mb > 0)
+		cJSON_AddNumberToObject(hc, "Memory",
+		    (double)(d->memory_mb * 1048576));
+	if (d->cpus > 0)
+		cJSON_AddNumberToObject(hc, "NanoCpus",
+		    (double)llround(d->cpus * 1e9));
+	return pj_line(o);	/* a final newline is still JSON */
 }
 
 static void

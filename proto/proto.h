@@ -397,6 +397,12 @@ int		 proto_signal_parse(const char *);
  * result is a valid docker and podman name.  len >= 7 + 3 * 255 + 1. */
 #define PROTO_CONTAINER_NAME_MAX	(7 + 3 * 255 + 1)
 void	proto_container_name(const char *label, char *buf, size_t len);
+/* The Docker Engine API's container create body for a docker SPEC (kind
+ * docker): {"Image", "Cmd" (argv, only if given: else the image's),
+ * "Env" (env as is), "Labels": {"launch.label", "launch.job": the job's
+ * id as a string}, "HostConfig": {"Memory" (bytes), "NanoCpus"} (each
+ * only when set)}.  malloc'd. */
+char	*proto_docker_create_body(const struct proto_submit *, int64_t job_id);
 
 /* Labels and globs (proto-label.c). */
 int	proto_label_valid(const char *, char *why, size_t whylen);

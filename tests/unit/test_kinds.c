@@ -1,7 +1,8 @@
 /*
  * Job kinds in proto/ (proto-kinds.c): SPEC's "kind", "qemu" and "docker"
  * members through a submit request and back, every error they can
- * raise, the record's "exec" and "qmp", and the container name mapping.
+ * raise, the record's "exec" and "qmp", the container name mapping and
+ * the engine's container create body.
  */
 #include "config.h"
 
@@ -253,6 +254,46 @@ START_TEST(test_container_name)
 }
 END_TEST
 
+START_TEST(test_docker_create_body)
+{
+	struct proto_submit	 s;
+	char			*body;
+
+	proto_submit_init(&s);
+	s.kind = PROTO_KIND_DOCKER;
+	s.label = xstrdup("app/web");
+	s.docker = xcalloc(1, sizeof *s.docker);
+	s.docker->image = xstrdup("redis:7");
+	/* No argv, no limits: the image's command, no HostConfig limits. */
+	body = proto_docker_create_body(&s, 42);
+	ck_assert_str_eq(body, "{\"Image\":\"redis:7\",\"Env\":[],"
+	    "\"Labels\":{\"launch.label\":\"app/web\",\"launch.job\":"
+	    "\"42\"},\"HostConfig\":{}}\n");
+	free(body);
+	proto_strv_add(&s.argv, "sh");
+	proto_strv_add(&s.argv, "-c");
+	proto_strv_add(&s.argv, "echo \"$A\"");
+	proto_strv_add(&s.env, "A=1");
+	s.docker->memory_mb = 16777216;
+	/* 0.3 CPU is not a whole number of nanoseconds in binary. */
+	s.docker->cpus = 0.3;
+	body = proto_docker_create_body(&s, 7);
+	ck_assert_str_eq(body, "{\"Image\":\"redis:7\",\"Cmd\":[\"sh\","
+	    "\"-c\",\"echo \\\"$A\\\"\"],\"Env\":[\"A=1\"],\"Labels\":"
+	    "{\"launch.label\":\"app/web\",\"launch.job\":\"7\"},"
+	    "\"HostConfig\":{\"Memory\":17592186044416,"
+	    "\"NanoCpus\":300000000}}\n");
+	free(body);
+	s.docker->cpus = 1024;
+	s.docker->memory_mb = 0;
+	body = proto_docker_create_body(&s, 7);
+	ck_assert_ptr_nonnull(strstr(body, "\"HostConfig\":{\"NanoCpus\":"
+	    "1024000000000}"));
+	free(body);
+	proto_submit_free(&s);
+}
+END_TEST
+
 static Suite *
 kinds_suite(void)
 {
@@ -269,6 +310,7 @@ kinds_suite(void)
 	tc = tcase_create("state");
 	tcase_add_test(tc, test_record_exec_qmp);
 	tcase_add_test(tc, test_container_name);
+	tcase_add_test(tc, test_docker_create_body);
 	suite_add_tcase(s, tc);
 	return s;
 }
