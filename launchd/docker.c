@@ -51,7 +51,11 @@
  *   code and FinishedAt; created but never started: start it; gone:
  *   lost.  A job that was stopping is stopped again with SIGTERM and the
  *   default 10 s timeout (the stop's own timeout is not recorded, and a
- *   non-TERM stop's SIGKILL timer died with the daemon).
+ *   non-TERM stop's SIGKILL timer died with the daemon).  The boot id
+ *   rule of process jobs does not apply: after a reboot the engine says
+ *   how the container ended and the restart policy applies to that exit
+ *   as to any other; a container that ran and is back to "created" with
+ *   no exit (podman resets them so after a reboot) is lost.
  * - Engine unreachable: at a start, the launch fails ("cannot reach the
  *   container engine at unix://..."), which leaves a restarted job
  *   failed.  While a container runs or is being adopted (the wait broke,
@@ -337,6 +341,12 @@ docker_settle(struct docker_job *dj, const cJSON *o)
 		dj->adopting = 0;
 		dj->reusing = 1;
 		docker_start_container(dj);
+		return;
+	}
+	if (strcmp(status, "created") == 0 && j->launched) {
+		/* Podman resets its containers so after a reboot. */
+		docker_lost(dj, "lost: its container %.12s ran but has no "
+		    "exit status (the system restarted?)", j->container);
 		return;
 	}
 	if (dj->adopting)

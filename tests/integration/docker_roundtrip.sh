@@ -43,6 +43,19 @@ run_rc 0 "logs --stderr" "$LAUNCH" logs --stderr errout
 assert_eq "$OUT" "" "--stderr: nothing on stdout"
 assert_eq "$ERR" "to-err" "--stderr: stderr"
 
+# -f follows the log until the container ends.
+"$LAUNCH" submit -l talker --docker "$IMAGE" -- \
+    sh -c 'echo one; sleep 1; echo two; sleep 1; echo three'
+run_rc 0 "logs -f" "$LAUNCH" logs -f talker
+assert_eq "$OUT" "one
+two
+three" "logs -f ends with the container"
+run_rc 0 "logs -f -n 0 of an ended container" "$LAUNCH" logs -f -n 0 talker
+assert_eq "$OUT" "" "-n 0: only new output, and none comes"
+run_rc 1 "logs with a tcp DOCKER_HOST" env DOCKER_HOST=tcp://127.0.0.1:2375 \
+    "$LAUNCH" logs talker
+assert_contains "$ERR" "DOCKER_HOST=tcp://127.0.0.1:2375: only unix:// endpoints are supported" "logs refuses tcp://"
+
 # A job without its own command runs the image's (sh, which exits at
 # once on /dev/null).
 run_rc 0 "submit without a command" "$LAUNCH" submit -l nocmd --docker "$IMAGE"
