@@ -13,13 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "file.h"
 #include "submit.h"
 #include "xmalloc.h"
-
-#define KIND_USER_DATA_MAX	65536
 
 static struct proto_qemu *
 kind_qemu(struct proto_submit *s)
@@ -40,38 +37,13 @@ kind_docker(struct proto_submit *s)
 	return s->docker;
 }
 
-/* A path the daemon opens: absolute, or made so if the job runs here. */
-static char *
-kind_path(const char *opt, const char *arg, const struct submit_opts *o)
-{
-	char	*cwd, *abs;
-
-	if (arg[0] == '/')
-		return xstrdup(arg);
-	if (o->remote) {
-		cmd_usage_error(&cmd_submit_entry, "%s %s: the job runs on "
-		    "another host: give an absolute path", opt, arg);
-		return NULL;
-	}
-	if ((cwd = getcwd(NULL, 0)) == NULL) {
-		fprintf(stderr, "launch: getcwd: %s\n", strerror(errno));
-		return NULL;
-	}
-	xasprintf(&abs, "%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, arg);
-	free(cwd);
-	return abs;
-}
-
 static int
 kind_number(const char *opt, const char *arg, long long min, long long max,
     int64_t *out)
 {
-	char		*end;
-	long long	 n;
+	long long	n;
 
-	errno = 0;
-	n = strtoll(arg, &end, 10);
-	if (*arg == '\0' || *end != '\0' || errno != 0 || n < min || n > max) {
+	if (submit_number(arg, min, max, &n) == -1) {
 		cmd_usage_error(&cmd_submit_entry, "%s %s: expected a number "
 		    "from %lld to %lld", opt, arg, min, max);
 		return -1;
@@ -120,7 +92,7 @@ submit_kind_option(int opt, const char *name, const char *arg,
 		}
 		free(kind_qemu(s)->image);
 		s->qemu->image = strchr(arg, '/') != NULL ?
-		    kind_path("--qemu", arg, o) : xstrdup(arg);
+		    submit_job_path("--qemu", arg, o) : xstrdup(arg);
 		return s->qemu->image == NULL ? -1 : 0;
 	}
 	case SUBMIT_OPT_VCPUS:
@@ -139,7 +111,7 @@ submit_kind_option(int opt, const char *name, const char *arg,
 		char **slot = opt == SUBMIT_OPT_KERNEL ? &kind_qemu(s)->kernel :
 		    &kind_qemu(s)->initrd;
 		free(*slot);
-		*slot = kind_path(name, arg, o);
+		*slot = submit_job_path(name, arg, o);
 		return *slot == NULL ? -1 : 0;
 	}
 	case SUBMIT_OPT_APPEND:
@@ -152,10 +124,10 @@ submit_kind_option(int opt, const char *name, const char *arg,
 			    strerror(errno));
 			return -1;
 		}
-		if (len > KIND_USER_DATA_MAX || memchr(text, '\0', len) !=
+		if (len > PROTO_USER_DATA_MAX || memchr(text, '\0', len) !=
 		    NULL) {
 			fprintf(stderr, "launch: --cloud-init %s: %s\n", arg,
-			    len > KIND_USER_DATA_MAX ? "larger than 64 KiB" :
+			    len > PROTO_USER_DATA_MAX ? "larger than 64 KiB" :
 			    "contains a NUL byte");
 			free(text);
 			return -1;

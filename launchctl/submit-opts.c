@@ -31,16 +31,27 @@ enum {
 	OPT_PLACE
 };
 
-static char *
-submit_absolute(const char *path)
+/* A path the job's side opens (-d, --stdout, a VM's image or kernel):
+ * absolute, or made so against our directory if the job runs here; a
+ * relative one for another host is refused.  NULL after an error
+ * (printed). */
+char *
+submit_job_path(const char *opt, const char *arg, const struct submit_opts *o)
 {
 	char	*cwd, *abs;
 
-	if (path[0] == '/')
-		return xstrdup(path);
-	if ((cwd = getcwd(NULL, 0)) == NULL)
+	if (arg[0] == '/')
+		return xstrdup(arg);
+	if (o->remote) {
+		cmd_usage_error(&cmd_submit_entry, "%s %s: the job runs on "
+		    "another host: give an absolute path", opt, arg);
 		return NULL;
-	xasprintf(&abs, "%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, path);
+	}
+	if ((cwd = getcwd(NULL, 0)) == NULL) {
+		fprintf(stderr, "launch: getcwd: %s\n", strerror(errno));
+		return NULL;
+	}
+	xasprintf(&abs, "%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, arg);
 	free(cwd);
 	return abs;
 }
@@ -155,8 +166,7 @@ submit_env_file(const char *path, struct proto_strv *env)
 	return rc;
 }
 
-/* A decimal integer from min to max, digits only; 0 or -1. */
-static int
+int
 submit_number(const char *s, long long min, long long max, long long *out)
 {
 	char		*end;
@@ -345,21 +355,10 @@ submit_parse(int argc, char **argv, struct proto_request *req,
 			char **slot = ch == 'd' ? &s->cwd : ch == OPT_STDOUT ?
 			    &s->stdout_path : &s->stderr_path;
 			free(*slot);
-			/* Relative to this directory only if the job runs
-			 * on this machine. */
-			if (o->remote && optarg[0] != '/') {
-				cmd_usage_error(e, "%s %s: the job runs on "
-				    "another host: give an absolute path",
-				    ch == 'd' ? "-d" : ch == OPT_STDOUT ?
-				    "--stdout" : "--stderr", optarg);
-				*slot = NULL;
+			*slot = submit_job_path(ch == 'd' ? "-d" :
+			    ch == OPT_STDOUT ? "--stdout" : "--stderr", optarg, o);
+			if (*slot == NULL)
 				return -1;
-			}
-			if ((*slot = submit_absolute(optarg)) == NULL) {
-				fprintf(stderr, "launch: getcwd: %s\n",
-				    strerror(errno));
-				return -1;
-			}
 			break;
 		}
 		case OPT_RESTART:

@@ -39,6 +39,15 @@ enum {
 	SUBMIT_OPT__END
 };
 
+/* A decimal integer from min to max, digits only; 0 or -1. */
+int		 submit_number(const char *s, long long min, long long max,
+		    long long *out);
+/* A path the job's side opens: absolute (made so here when the job runs
+ * here; refused relative when it runs on another host), or NULL after
+ * an error (printed).  opt names the option in the message. */
+char		*submit_job_path(const char *opt, const char *arg,
+		    const struct submit_opts *);
+
 /* One kind option into s: 0, or -1 after an error (printed). */
 int		 submit_kind_option(int opt, const char *name,
 		    const char *arg, struct proto_submit *,

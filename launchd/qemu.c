@@ -56,6 +56,8 @@
 #include "qemu.h"
 #include "xmalloc.h"
 
+#define QEMU_OVMF	"/usr/share/ovmf/OVMF.fd"	/* Debian's ovmf */
+
 static const char *
 qemu_binary(void)
 {
@@ -210,7 +212,7 @@ qemu_build_argv(struct job *j, const char *dir)
 	proto_strv_add(a, "stdio");
 	if (q->efi) {
 		proto_strv_add(a, "-bios");
-		proto_strv_add(a, "/usr/share/ovmf/OVMF.fd");
+		proto_strv_add(a, QEMU_OVMF);
 	}
 	snprintf(buf, sizeof buf, "%s/overlay.qcow2", dir);
 	s = qemu_opt_escape("if=virtio,format=qcow2,file=", buf);
@@ -243,43 +245,55 @@ qemu_build_argv(struct job *j, const char *dir)
 	}
 }
 
+/* The programs a VM needs, in the daemon's PATH: 0, or -1 (why). */
+static int
+qemu_tools(char *why, size_t whylen)
+{
+	const char	*tools[][2] = {
+		{ qemu_binary(), "qemu-system-x86" },
+		{ "qemu-img", "qemu-utils" },
+		{ "xorriso", "xorriso" },
+	};
+
+	for (size_t i = 0; i < sizeof tools / sizeof tools[0]; i++) {
+		if (!qemu_have(tools[i][0])) {
+			snprintf(why, whylen, "%s: not found in PATH (Debian: "
+			    "apt-get install %s)", tools[i][0], tools[i][1]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A file the VM boots from (NULL: none) must be readable; else code,
+ * naming field. */
+static int
+qemu_readable(struct job *j, const char *field, const char *path,
+    enum proto_code code, const char *hint, char *why, size_t whylen)
+{
+	if (path == NULL || access(path, R_OK) == 0)
+		return 0;
+	snprintf(why, whylen, "%s: %s: %s%s", field, path, strerror(errno),
+	    hint);
+	job_fail_code(j, code, field);
+	return -1;
+}
+
 static int
 qemu_start(struct job *j, char *why, size_t whylen)
 {
 	struct sockaddr_un	 sun;
 	char			 dir[4200], image[4400], qmp[4300];
 
-	if (!qemu_have(qemu_binary())) {
-		snprintf(why, whylen, "%s: not found in PATH (Debian: "
-		    "apt-get install qemu-system-x86)", qemu_binary());
+	if (qemu_tools(why, whylen) == -1 ||
+	    qemu_readable(j, "qemu.kernel", j->spec.qemu->kernel,
+	    PROTO_E_IMAGE_FAILURE, "", why, whylen) == -1 ||
+	    qemu_readable(j, "qemu.initrd", j->spec.qemu->initrd,
+	    PROTO_E_IMAGE_FAILURE, "", why, whylen) == -1 ||
+	    qemu_readable(j, "qemu.efi", j->spec.qemu->efi ? QEMU_OVMF : NULL,
+	    PROTO_E_LAUNCH_FAILURE, " (Debian: apt-get install ovmf)", why,
+	    whylen) == -1)
 		return -1;
-	}
-	if (!qemu_have("qemu-img") || !qemu_have("xorriso")) {
-		snprintf(why, whylen, "%s: not found in PATH (Debian: "
-		    "apt-get install %s)", qemu_have("qemu-img") ? "xorriso" :
-		    "qemu-img", qemu_have("qemu-img") ? "xorriso" :
-		    "qemu-utils");
-		return -1;
-	}
-	for (const char *f = j->spec.qemu->kernel; f != NULL;
-	    f = f == j->spec.qemu->kernel ? j->spec.qemu->initrd : NULL) {
-		if (access(f, R_OK) == -1) {
-			snprintf(why, whylen, "qemu.%s: %s: %s",
-			    f == j->spec.qemu->kernel ? "kernel" : "initrd", f,
-			    strerror(errno));
-			job_fail_code(j, PROTO_E_IMAGE_FAILURE,
-			    f == j->spec.qemu->kernel ? "qemu.kernel" :
-			    "qemu.initrd");
-			return -1;
-		}
-	}
-	if (j->spec.qemu->efi && access("/usr/share/ovmf/OVMF.fd", R_OK) ==
-	    -1) {
-		snprintf(why, whylen, "qemu.efi: /usr/share/ovmf/OVMF.fd: %s "
-		    "(Debian: apt-get install ovmf)", strerror(errno));
-		job_fail_code(j, PROTO_E_LAUNCH_FAILURE, "qemu.efi");
-		return -1;
-	}
 	if (qemu_image(j, image, sizeof image, why, whylen) == -1)
 		return -1;
 	qemu_dir(j, dir, sizeof dir);

@@ -17,7 +17,6 @@
 #include "proto-spec.h"
 #include "xmalloc.h"
 
-#define KIND_USER_DATA_MAX	65536
 #define KIND_MB_MAX		16777216	/* 16 TiB */
 
 static const char *const qemu_members[] = { "image", "vcpus", "mem_mb",
@@ -229,9 +228,9 @@ decode_qemu(const cJSON *m, struct proto_qemu *q, struct proto_error *err)
 	    pj_check_abs_path("initrd", q->initrd, err) == -1 ||
 	    pj_string(m, "append", 0, &q->append, err) == -1)
 		return -1;
-	if (q->user_data != NULL && strlen(q->user_data) > KIND_USER_DATA_MAX) {
+	if (q->user_data != NULL && strlen(q->user_data) > PROTO_USER_DATA_MAX) {
 		proto_error_set(err, PROTO_E_INVALID_DATA, "user_data",
-		    "user_data: longer than %d bytes", KIND_USER_DATA_MAX);
+		    "user_data: longer than %d bytes", PROTO_USER_DATA_MAX);
 		return -1;
 	}
 	if (q->kernel == NULL && (q->initrd != NULL || q->append != NULL)) {

@@ -248,6 +248,7 @@ struct proto_rlimit {
 };
 
 /* SPEC's "qemu" and "docker" objects. */
+#define PROTO_USER_DATA_MAX	65536	/* qemu.user_data, bytes */
 struct proto_qemu {
 	char		*image;
 	int64_t		 vcpus;

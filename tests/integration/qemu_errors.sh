@@ -1,6 +1,7 @@
 # What goes wrong with a VM is a clear error at submit that leaves
-# nothing behind: a missing image (image_failure, naming qemu.image), a
-# missing kernel, no qemu at all (launch_failure, naming the binary); bad
+# nothing behind: a missing, misplaced or broken image (image_failure,
+# naming qemu.image), a missing kernel or firmware, no qemu at all
+# (launch_failure, naming the binary), a QMP socket path too long; bad
 # options are refused by the client.  A guest that ignores the power
 # button is stopped by QMP quit once the stop timeout has passed.
 . "$(dirname "$0")/../lib.sh"
@@ -14,7 +15,13 @@ assert_contains "$ERR" "qemu.image: $LAUNCH_STATE_DIR/images/nothere.qcow2: No s
 raw '{"v":5,"id":3,"op":"submit","label":"vm/a","kind":"qemu","qemu":{"image":"nothere.qcow2"}}'
 assert_eq "$(echo "$RAW" | jq -r '.error.code + " " + .error.field')" \
     "image_failure qemu.image" "a missing image: the code and field"
+# Not a directory on the way to the image: the open's own error.
 echo "not an image" >"$T/junk.img"
+run_rc 1 "an image under a file" "$LAUNCH" submit -l vm/a \
+    --qemu "$T/junk.img/x.qcow2"
+assert_contains "$ERR" "qemu.image: $T/junk.img/x.qcow2: Not a directory" \
+    "an image under a file"
+# An unreadable one (root reads anything: only checked for other users).
 chmod 000 "$T/junk.img"
 if ! cat "$T/junk.img" >/dev/null 2>&1; then
 	run_rc 1 "an unreadable image" "$LAUNCH" submit -l vm/a \
@@ -22,6 +29,21 @@ if ! cat "$T/junk.img" >/dev/null 2>&1; then
 	assert_contains "$ERR" "Permission denied" "an unreadable image"
 fi
 chmod 600 "$T/junk.img"
+# A qcow2 that qemu-img cannot read: image_failure with its words.
+printf 'QFI\373garbage' >"$T/bad.qcow2"
+run_rc 1 "a broken image" "$LAUNCH" submit -l vm/a --qemu "$T/bad.qcow2"
+assert_contains "$ERR" "qemu.image: qemu-img info $T/bad.qcow2: qemu-img: Could not open" \
+    "a broken image: qemu-img's message"
+raw '{"v":5,"id":5,"op":"submit","label":"vm/a","kind":"qemu","qemu":{"image":"'"$T"'/bad.qcow2"}}'
+assert_eq "$(echo "$RAW" | jq -r '.error.code + " " + .error.field')" \
+    "image_failure qemu.image" "a broken image: the code and field"
+# --efi without the firmware (CI does not install ovmf).
+if [ ! -e /usr/share/ovmf/OVMF.fd ]; then
+	run_rc 1 "--efi without OVMF" "$LAUNCH" submit -l vm/a \
+	    --qemu blank.qcow2 --efi
+	assert_contains "$ERR" "qemu.efi: /usr/share/ovmf/OVMF.fd: No such file or directory (Debian: apt-get install ovmf)" \
+	    "--efi without OVMF"
+fi
 run_rc 1 "a missing kernel" "$LAUNCH" submit -l vm/a --qemu blank.qcow2 \
     --kernel "$T/no-vmlinuz"
 assert_contains "$ERR" "qemu.kernel: $T/no-vmlinuz" "a missing kernel"
@@ -67,3 +89,15 @@ assert_contains "$ERR" "/nonexistent/qemu-system-x86_64: not found" \
     "no qemu: the message"
 raw '{"v":5,"id":4,"op":"submit","label":"vm/b","kind":"qemu","qemu":{"image":"blank.qcow2"}}'
 assert_eq "$(echo "$RAW" | jq -r .error.code)" launch_failure "no qemu: the code"
+
+# A state directory so deep that the QMP socket's path does not fit.
+"$LAUNCH" shutdown >/dev/null
+wait_exit "$DAEMON_PID" 30
+DAEMON_PID=
+deep=$T/$(printf 'd%.0s' $(seq 1 90))
+mkdir -p "$deep/images"
+cp "$LAUNCH_STATE_DIR/images/blank.qcow2" "$deep/images/"
+LAUNCH_STATE_DIR=$deep start_daemon
+run_rc 1 "a QMP path too long" "$LAUNCH" submit -l vm/c --qemu blank.qcow2
+assert_contains "$ERR" "is longer than a Unix socket allows" \
+    "a QMP path too long"
