@@ -1,96 +1,91 @@
 #!/bin/bash
 # podman-service.sh start DIR | stop DIR
 #
-# Runs a private, rootful podman that serves the Docker Engine API on
-# unix://DIR/podman.sock, for the container-job tests.  Nothing in /etc,
-# /var/lib/containers, /run/libpod or ~ is read for configuration or
-# written: every podman process started here (the CLI calls and the
-# service, and through its inherited environment conmon and the
-# `podman container cleanup` exit commands) gets
-#   CONTAINERS_CONF=DIR/containers.conf         the only containers.conf read
-#   CONTAINERS_STORAGE_CONF=DIR/storage.conf    the only storage.conf read
+# A private, rootful podman serving the Docker Engine API on
+# unix://DIR/podman.sock for the container-job tests.  Its configuration
+# comes only from files written under DIR and its state lives under DIR;
+# nothing in /etc or ~ is read for configuration or written.  Every
+# podman process started here (CLI calls, the service and, through the
+# environment they inherit, conmon and the `podman container cleanup`
+# exit commands) runs with
+#   CONTAINERS_CONF=DIR/containers.conf      the only containers.conf read
+#   CONTAINERS_STORAGE_CONF=DIR/storage.conf the only storage.conf read
 #   CONTAINERS_REGISTRIES_CONF=DIR/registries.conf  no search registries,
-#                                               short names disabled (no
-#                                               alias cache in /var/cache)
-#   HOME=DIR/home                              so c/image finds
-#                                               DIR/home/.config/containers/
-#                                               policy.json, not ~ or /etc
+#                                  short names disabled (no alias cache)
+#   HOME=DIR/home                  c/image reads DIR/home/.config/
+#                                  containers/policy.json, not ~ or /etc
 #   XDG_RUNTIME_DIR, XDG_CONFIG_HOME, XDG_DATA_HOME, REGISTRY_AUTH_FILE,
-#   TMPDIR                                     all under DIR
-# and loses CONTAINER_HOST/CONTAINER_CONNECTION (would turn the CLI into
-# a remote client), STORAGE_DRIVER/STORAGE_OPTS (override storage.conf),
-# LISTEN_FDS/LISTEN_PID/LISTEN_FDNAMES (socket activation) and
-# NOTIFY_SOCKET.
+#   TMPDIR                         under DIR as well
+# and without CONTAINER_HOST/CONTAINER_CONNECTION (would make the CLI a
+# remote client), STORAGE_DRIVER/STORAGE_OPTS (override storage.conf),
+# LISTEN_FDS/LISTEN_PID/LISTEN_FDNAMES (socket activation), NOTIFY_SOCKET.
 #
-# containers.conf, and why:
-#   [containers] netns="none"          no network for CLI containers (the
-#                                      smoke test)
-#   [network] default_network="launch-none" + DIR/networks/launch-none.
-#            conflist (CNI plugin "loopback" only): podman 4.3's compat
-#                                      API turns an empty or "default"
-#                                      HostConfig.NetworkMode into "bridge"
-#                                      whatever netns says, and "bridge"
-#                                      means the default network; the
-#                                      stock one is cni-podman0 with
-#                                      iptables rules and IPAM state in
-#                                      /var/lib/cni.  This one gives the
-#                                      container just "lo", like "none";
-#                                      CNI only keeps a transient result
-#                                      file in /var/lib/cni/results and the
-#                                      netns file in /run/netns while it
-#                                      runs.  NetworkMode "none" avoids
-#                                      even that.
-#   [containers] log_driver="k8s-file" logs in a file podman can serve on
-#                                      /containers/ID/logs (no journald)
-#   [containers] default_ulimits       podman's root defaults (nofile
-#                                      1048576...) exceed the host's hard
-#                                      limits and without CAP_SYS_RESOURCE
-#                                      crun fails ("setrlimit RLIMIT_NOFILE:
-#                                      Operation not permitted"): use
-#                                      min(20000, ulimit -Hn) and
-#                                      min(32768, ulimit -Hu)
-#   [engine] runtime="crun"            (default on cgroup v1 is runc)
-#   [engine] cgroup_manager="cgroupfs" no systemd here
-#   [engine] events_logger="file"      no journald; file under DIR
+# containers.conf:
+#   [containers] netns="none"      no network for CLI containers (the
+#                                  smoke test below)
+#   [containers] log_driver="k8s-file"  a log file the API's
+#                                  /containers/ID/logs serves (no journald)
+#   [containers] default_ulimits   podman's defaults for root (nofile
+#                                  1048576, ...) exceed this host's hard
+#                                  limits and, without CAP_SYS_RESOURCE,
+#                                  crun fails ("setrlimit RLIMIT_NOFILE:
+#                                  Operation not permitted"); use
+#                                  min(20000, ulimit -Hn), min(32768,
+#                                  ulimit -Hu)
+#   [engine] runtime="crun"        (podman's default on cgroup v1 is runc)
+#   [engine] cgroup_manager="cgroupfs"  no systemd
+#   [engine] events_logger="file"  no journald; DIR/events/events.log
 #   [engine] tmp_dir, static_dir, volume_path, image_copy_tmp_dir,
-#            hooks_dir                 all under DIR
-#   [engine] lock_type="file"          locks under tmp_dir; the default shm
-#                                      lock (/dev/shm/libpod_lock) is shared
-#                                      by every rootful podman and a new
-#                                      tmp_dir makes podman free all of it
-#   [network] network_config_dir       under DIR (not /etc/cni/net.d)
-# storage.conf: driver "vfs" (works on any filesystem incl. overlayfs and
-# tmpfs, no fuse; a container costs a copy of the 2 MB image),
-# graphroot=DIR/storage, runroot=DIR/run.
+#            hooks_dir             under DIR (no host OCI hooks either)
+#   [engine] lock_type="file"      locks in tmp_dir: the default shm lock
+#                                  (/dev/shm/libpod_lock) is shared by all
+#                                  rootful podmans, and podman frees all of
+#                                  it when it meets a new tmp_dir
+#   [network] network_config_dir   DIR/networks, not /etc/cni/net.d
+#   [network] default_network="launch-none", defined in DIR/networks as a
+#                                  CNI network with only the "loopback"
+#                                  plugin: podman 4.3's compat API turns an
+#                                  empty or "default" HostConfig.NetworkMode
+#                                  into "bridge" whatever netns says, which
+#                                  means the default network, normally
+#                                  cni-podman0 with iptables rules and IPAM
+#                                  state in /var/lib/cni.  This one gives
+#                                  the container only "lo", as "none" does.
+# storage.conf: driver "vfs" (any filesystem, overlayfs and tmpfs too, no
+# fuse; a container costs a copy of the 2 MB image), graphroot=DIR/storage,
+# runroot=DIR/run.
 #
-# Host changes that cannot be avoided: on hybrid cgroups, crun 1.x refuses
-# to run while any controller is bound to the cgroup2 hierarchy ("cgroups
-# in hybrid mode not supported, drop all controllers from cgroupv2"), so
-# `start` mounts each controller listed in /sys/fs/cgroup/unified/
-# cgroup.controllers (typically hugetlb) as cgroup v1 under /sys/fs/cgroup/
-# and leaves it mounted.  Containers get cgroups under /libpod_parent and
-# crun keeps its state in /run/crun, as for any rootful podman.
+# What still happens outside DIR:
+#  - on hybrid cgroups crun 1.x refuses to run while any controller is
+#    bound to the cgroup2 hierarchy ("cgroups in hybrid mode not supported,
+#    drop all controllers from cgroupv2"), so `start` mounts each controller
+#    listed in /sys/fs/cgroup/unified/cgroup.controllers (hugetlb, here) as
+#    cgroup v1 at /sys/fs/cgroup/NAME, and leaves it mounted;
+#  - containers get cgroups under /libpod_parent, crun keeps its state in
+#    /run/crun (by container ID), a container on the default network has a
+#    netns file in /run/netns and a CNI result file in /var/lib/cni/results
+#    while it exists (none of that with NetworkMode "none");
+#  - podman 4.3 (containers/common 0.50) puts the blob-info cache of every
+#    image copy (import, load, build and save alike) in
+#    /var/lib/containers/cache, whatever graphroot is: the first start
+#    creates /var/lib/containers/cache/blob-info-cache-v1.boltdb, a digest
+#    cache shared with any rootful podman, with no effect on what runs.
 #
-# The image localhost/launch-test-busybox:latest is made by `podman
-# import` from a tarball of a busybox rootfs (the static busybox at
-# /bin/busybox plus a symlink per applet, as `busybox --list-full` places
-# them); no registry is involved.  One write outside DIR remains: podman
-# 4.3 (containers/common 0.50) ignores graphroot for the blob-info cache on
-# every image copy (import, load, build, save alike), so the first start
-# creates /var/lib/containers/cache/blob-info-cache-v1.boltdb, a digest
-# cache shared with any rootful podman on the host; it holds no
-# configuration and changes nothing podman does here.
+# The image localhost/launch-test-busybox:latest comes from `podman import`
+# of a tarball of a busybox rootfs: the static busybox at /bin/busybox and
+# a symlink per applet where `busybox --list-full` puts it, plus
+# /etc/passwd and /etc/group.  No registry is involved.
 #
-# `start` runs a container once through the CLI (smoke test), then starts
-# `podman system service --time=0` in the background (pid in
-# DIR/podman.pid, output in DIR/podman.log; everything before that in
-# DIR/setup.log), polls GET /_ping for up to 20 s and prints
-# DOCKER_HOST=unix://DIR/podman.sock.  Starting again while that service
-# runs just prints the line again.
-# `stop` removes all containers (podman rm -af -t 0, same private config),
-# ends the service by its recorded pid (TERM, then KILL after 10 s), kills
-# any conmon left for DIR and unmounts whatever is still mounted under DIR,
-# so that `rm -rf DIR` works.  DIR itself is left to the caller.
+# `start` checks that podman can run a container here (CLI, smoke test),
+# starts `podman system service --time=0` in the background (pid in
+# DIR/podman.pid, output in DIR/podman.log, all else in DIR/setup.log;
+# it keeps no descriptor but 0-2 so `$(... start DIR)` returns), polls
+# GET /_ping for up to 20 s and prints DOCKER_HOST=unix://DIR/podman.sock.
+# While that service runs, `start` only prints the line again.
+# `stop` removes all containers (podman rm -af -t 0 with the same private
+# configuration), ends the service by its recorded pid (TERM, KILL after
+# 10 s) and waits for it, kills any conmon left for DIR and unmounts what
+# is still mounted under DIR, so that `rm -rf DIR` works.  It leaves DIR.
 #
 # Exit status: 0 on success, 77 (skip) when podman cannot work on this
 # machine, with one line on stderr saying why, 1 on other errors.
@@ -152,6 +147,13 @@ is_service() {
 	*"system service"*"unix://$D/podman.sock"*) return 0 ;;
 	esac
 	return 1
+}
+
+# True when PID exists and is not a zombie.
+alive() {
+	local st
+	st=$(sed -n 's/^.*) \(.\).*/\1/p' 2>/dev/null <"/proc/$1/stat") || return 1
+	[ -n "$st" ] && [ "$st" != Z ]
 }
 
 ping_ok() {
@@ -232,8 +234,8 @@ EOF
 	[ -f "$D/auth.json" ] || echo '{"auths": {}}' >"$D/auth.json"
 }
 
-# Writes DIR/rootfs.tar: a busybox rootfs, reproducible (same tarball
-# and so the same image layer for the same busybox).
+# Writes DIR/rootfs.tar, a busybox rootfs (reproducible: the same
+# busybox gives the same tarball and so the same layer digest).
 build_rootfs_tar() {
 	local bb=$1 r=$D/rootfs p
 	rm -rf "$r"
@@ -253,10 +255,8 @@ build_rootfs_tar() {
 }
 
 do_start() {
-	local t0 bb pid deadline rc=0 v
+	local t0 t1 bb pid deadline rc=0 v
 	t0=$(now_ms)
-	[ "$(id -u)" = 0 ] ||
-		skip "needs root (rootful podman with cgroupfs), running as uid $(id -u)"
 	for v in podman crun curl; do
 		command -v "$v" >/dev/null 2>&1 || skip "$v is not installed"
 	done
@@ -303,13 +303,22 @@ do_start() {
 
 	rm -f "$D/podman.sock"
 	: >"$D/podman.log"
-	podman --log-level=info system service --time=0 "unix://$D/podman.sock" \
-		</dev/null >>"$D/podman.log" 2>&1 &
+	t1=$(now_ms)
+	(
+		# Close every inherited descriptor above 2 (a pipe held open
+		# by a long-lived service would hang whoever reads it).
+		for v in "/proc/$BASHPID/fd/"*; do
+			v=${v##*/}
+			[ "$v" -le 2 ] || eval "exec $v>&-" 2>/dev/null || true
+		done
+		exec podman --log-level=info system service --time=0 \
+			"unix://$D/podman.sock" </dev/null >>"$D/podman.log" 2>&1
+	) &
 	pid=$!
 	echo "$pid" >"$D/podman.pid"
 	deadline=$(($(now_ms) + PING_TIMEOUT * 1000))
 	until ping_ok; do
-		if ! kill -0 "$pid" 2>/dev/null; then
+		if ! alive "$pid"; then
 			wait "$pid" || rc=$?
 			rm -f "$D/podman.pid"
 			skip "podman system service exited ($rc): $(last_line "$D/podman.log")"
@@ -322,7 +331,7 @@ do_start() {
 		fi
 		sleep 0.05
 	done
-	echo "started in $(($(now_ms) - t0)) ms, service pid $pid" >>"$D/setup.log"
+	echo "service pid $pid answered /_ping $(($(now_ms) - t1)) ms after it was started; start took $(($(now_ms) - t0)) ms" >>"$D/setup.log"
 	echo "DOCKER_HOST=unix://$D/podman.sock"
 }
 
@@ -375,6 +384,8 @@ do_stop() {
 [ $# -eq 2 ] || usage
 case $1 in
 start)
+	[ "$(id -u)" = 0 ] ||
+		skip "needs root (rootful podman with cgroupfs), running as uid $(id -u)"
 	mkdir -p "$2"
 	D=$(cd "$2" && pwd -P)
 	do_start
