@@ -162,7 +162,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PROTO_VERSION		5
+#define PROTO_VERSION		6
 #define PROTO_LINE_MAX		(1024 * 1024)
 #define PROTO_LABEL_MAX		255
 #define PROTO_GLOB_MAX		1024

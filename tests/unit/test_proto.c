@@ -373,7 +373,7 @@ START_TEST(test_req_stop_defaults)
 {
 	struct proto_request	req;
 
-	request_decode_ok("{\"v\":5,\"id\":9,\"op\":\"stop\","
+	request_decode_ok("{\"v\":6,\"id\":9,\"op\":\"stop\","
 	    "\"match\":[\"web\"]}", &req);
 	ck_assert_int_eq(req.op, PROTO_OP_STOP);
 	ck_assert_int_eq(req.id, 9);
@@ -384,7 +384,7 @@ START_TEST(test_req_stop_defaults)
 	proto_request_free(&req);
 
 	/* null counts as absent for optional members. */
-	request_decode_ok("{\"v\":5,\"id\":10,\"op\":\"stop\","
+	request_decode_ok("{\"v\":6,\"id\":10,\"op\":\"stop\","
 	    "\"match\":[\"web\"],\"timeout_ms\":null,\"signal\":null}", &req);
 	ck_assert_int_eq(req.timeout_ms, PROTO_STOP_TIMEOUT_MS);
 	ck_assert_int_eq(req.signal, SIGTERM);
@@ -413,7 +413,7 @@ START_TEST(test_req_shutdown_defaults)
 {
 	struct proto_request	req;
 
-	request_decode_ok("{\"v\":5,\"id\":1,\"op\":\"shutdown\"}", &req);
+	request_decode_ok("{\"v\":6,\"id\":1,\"op\":\"shutdown\"}", &req);
 	ck_assert_int_eq(req.op, PROTO_OP_SHUTDOWN);
 	ck_assert_int_eq(req.timeout_ms, PROTO_STOP_TIMEOUT_MS);
 	ck_assert_int_eq(req.signal, SIGTERM);
@@ -440,7 +440,7 @@ START_TEST(test_req_whitespace_and_cr_accepted)
 {
 	struct proto_request	req;
 
-	request_decode_ok(" { \"op\" : \"ping\" , \"id\" : 4 , \"v\" : 5 }"
+	request_decode_ok(" { \"op\" : \"ping\" , \"id\" : 4 , \"v\" : 6 }"
 	    " \r", &req);
 	ck_assert_int_eq(req.op, PROTO_OP_PING);
 	ck_assert_int_eq(req.id, 4);
@@ -453,7 +453,7 @@ START_TEST(test_req_escaped_backslash_u0000_is_text)
 	struct proto_request	req;
 
 	/* The JSON text "a\\u0000" is a, backslash, u0000: not a NUL. */
-	request_decode_ok("{\"v\":5,\"id\":2,\"op\":\"submit\","
+	request_decode_ok("{\"v\":6,\"id\":2,\"op\":\"submit\","
 	    "\"label\":\"x\",\"argv\":[\"a\\\\u0000\"]}", &req);
 	ck_assert_uint_eq(req.submit.argv.n, 1);
 	ck_assert_str_eq(req.submit.argv.v[0], "a\\u0000");
@@ -466,7 +466,7 @@ START_TEST(test_req_unicode_escape_decoded)
 {
 	struct proto_request	req;
 
-	request_decode_ok("{\"v\":5,\"id\":2,\"op\":\"submit\","
+	request_decode_ok("{\"v\":6,\"id\":2,\"op\":\"submit\","
 	    "\"label\":\"x\",\"argv\":[\"\\u00fc\\n\"]}", &req);
 	ck_assert_str_eq(req.submit.argv.v[0], "\xc3\xbc\n");
 	proto_request_free(&req);
@@ -480,7 +480,7 @@ END_TEST
 START_TEST(test_req_not_json)
 {
 	request_fails("hello", PROTO_E_INVALID_PAYLOAD, "", -1);
-	request_fails("{\"v\":5,\"id\":1,\"op\":\"ping\"", PROTO_E_INVALID_PAYLOAD,
+	request_fails("{\"v\":6,\"id\":1,\"op\":\"ping\"", PROTO_E_INVALID_PAYLOAD,
 	    "", -1);
 	request_fails("", PROTO_E_INVALID_PAYLOAD, "", -1);
 }
@@ -488,7 +488,7 @@ END_TEST
 
 START_TEST(test_req_not_object)
 {
-	request_fails("[{\"v\":5,\"id\":1,\"op\":\"ping\"}]",
+	request_fails("[{\"v\":6,\"id\":1,\"op\":\"ping\"}]",
 	    PROTO_E_INVALID_PAYLOAD, "", -1);
 	request_fails("42", PROTO_E_INVALID_PAYLOAD, "", -1);
 	request_fails("\"ping\"", PROTO_E_INVALID_PAYLOAD, "", -1);
@@ -498,26 +498,26 @@ END_TEST
 
 START_TEST(test_req_trailing_garbage)
 {
-	request_fails("{\"v\":5,\"id\":1,\"op\":\"ping\"} x",
+	request_fails("{\"v\":6,\"id\":1,\"op\":\"ping\"} x",
 	    PROTO_E_INVALID_PAYLOAD, "", -1);
-	request_fails("{\"v\":5,\"id\":1,\"op\":\"ping\"}{}",
+	request_fails("{\"v\":6,\"id\":1,\"op\":\"ping\"}{}",
 	    PROTO_E_INVALID_PAYLOAD, "", -1);
 }
 END_TEST
 
 START_TEST(test_req_nul_escape)
 {
-	request_fails("{\"v\":5,\"id\":1,\"op\":\"status\","
+	request_fails("{\"v\":6,\"id\":1,\"op\":\"status\","
 	    "\"label\":\"a\\u0000b\"}", PROTO_E_INVALID_PAYLOAD, "", -1);
 	/* An escaped backslash, then a real \u0000. */
-	request_fails("{\"v\":5,\"id\":1,\"op\":\"status\","
+	request_fails("{\"v\":6,\"id\":1,\"op\":\"status\","
 	    "\"label\":\"a\\\\\\u0000\"}", PROTO_E_INVALID_PAYLOAD, "", -1);
 }
 END_TEST
 
 START_TEST(test_req_raw_nul_byte)
 {
-	static const char json[] = "{\"v\":5,\"id\":1,\"op\":\"ping\"}\0";
+	static const char json[] = "{\"v\":6,\"id\":1,\"op\":\"ping\"}\0";
 
 	/* The length includes the NUL after the object. */
 	request_decode_fails(json, sizeof json - 1, PROTO_E_INVALID_PAYLOAD,
@@ -531,31 +531,31 @@ END_TEST
 
 START_TEST(test_req_id_missing)
 {
-	request_fails("{\"v\":5,\"op\":\"ping\"}", PROTO_E_INVALID_DATA,
+	request_fails("{\"v\":6,\"op\":\"ping\"}", PROTO_E_INVALID_DATA,
 	    "id", -1);
-	request_fails("{\"v\":5,\"id\":null,\"op\":\"ping\"}",
+	request_fails("{\"v\":6,\"id\":null,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
 }
 END_TEST
 
 START_TEST(test_req_id_bad)
 {
-	request_fails("{\"v\":5,\"id\":-1,\"op\":\"ping\"}",
+	request_fails("{\"v\":6,\"id\":-1,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
-	request_fails("{\"v\":5,\"id\":1.5,\"op\":\"ping\"}",
+	request_fails("{\"v\":6,\"id\":1.5,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
-	request_fails("{\"v\":5,\"id\":\"1\",\"op\":\"ping\"}",
+	request_fails("{\"v\":6,\"id\":\"1\",\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
-	request_fails("{\"v\":5,\"id\":true,\"op\":\"ping\"}",
+	request_fails("{\"v\":6,\"id\":true,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
 	/* 2^53, 2^53 + 1 (read as 2^53) and 1e300 are above 2^53 - 1. */
-	request_fails("{\"v\":5,\"id\":9007199254740992,\"op\":\"ping\"}",
+	request_fails("{\"v\":6,\"id\":9007199254740992,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
-	request_fails("{\"v\":5,\"id\":9007199254740993,\"op\":\"ping\"}",
+	request_fails("{\"v\":6,\"id\":9007199254740993,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
-	request_fails("{\"v\":5,\"id\":9007199254740994,\"op\":\"ping\"}",
+	request_fails("{\"v\":6,\"id\":9007199254740994,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
-	request_fails("{\"v\":5,\"id\":1e300,\"op\":\"ping\"}",
+	request_fails("{\"v\":6,\"id\":1e300,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
 }
 END_TEST
@@ -564,11 +564,11 @@ START_TEST(test_req_id_limits_accepted)
 {
 	struct proto_request	req;
 
-	request_decode_ok("{\"v\":5,\"id\":9007199254740991,\"op\":\"ping\"}",
+	request_decode_ok("{\"v\":6,\"id\":9007199254740991,\"op\":\"ping\"}",
 	    &req);
 	ck_assert_int_eq(req.id, PROTO_ID_MAX);
 	proto_request_free(&req);
-	request_decode_ok("{\"v\":5,\"id\":0,\"op\":\"ping\"}", &req);
+	request_decode_ok("{\"v\":6,\"id\":0,\"op\":\"ping\"}", &req);
 	ck_assert_int_eq(req.id, 0);
 	proto_request_free(&req);
 }
@@ -627,52 +627,52 @@ START_TEST(test_req_v_unsupported)
 
 	/* Versions before and after this one. */
 	request_fails(v1, PROTO_E_UNSUPPORTED_VERSION, "v", 30);
-	request_fails("{\"v\":6,\"id\":31,\"op\":\"ping\"}",
+	request_fails("{\"v\":7,\"id\":31,\"op\":\"ping\"}",
 	    PROTO_E_UNSUPPORTED_VERSION, "v", 31);
 	request_fails("{\"v\":0,\"id\":33,\"op\":\"ping\"}",
 	    PROTO_E_UNSUPPORTED_VERSION, "v", 33);
-	/* The version is checked before the op, which v6 may redefine. */
-	request_fails("{\"v\":6,\"id\":32,\"op\":\"frobnicate\",\"x\":1}",
+	/* The version is checked before the op, which v7 may redefine. */
+	request_fails("{\"v\":7,\"id\":32,\"op\":\"frobnicate\",\"x\":1}",
 	    PROTO_E_UNSUPPORTED_VERSION, "v", 32);
 	/* The message says which version was sent and which is spoken. */
 	ck_assert_int_eq(proto_request_decode(v1, strlen(v1), &req, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.message, "version 1 "));
-	ck_assert_ptr_nonnull(strstr(err.message, "speaks 5"));
+	ck_assert_ptr_nonnull(strstr(err.message, "speaks 6"));
 	proto_request_free(&req);
 }
 END_TEST
 
 START_TEST(test_req_op_bad)
 {
-	request_fails("{\"v\":5,\"id\":7}", PROTO_E_INVALID_DATA, "op", 7);
-	request_fails("{\"v\":5,\"id\":7,\"op\":1}", PROTO_E_INVALID_DATA,
+	request_fails("{\"v\":6,\"id\":7}", PROTO_E_INVALID_DATA, "op", 7);
+	request_fails("{\"v\":6,\"id\":7,\"op\":1}", PROTO_E_INVALID_DATA,
 	    "op", 7);
-	request_fails("{\"v\":5,\"id\":7,\"op\":null}", PROTO_E_INVALID_DATA,
+	request_fails("{\"v\":6,\"id\":7,\"op\":null}", PROTO_E_INVALID_DATA,
 	    "op", 7);
-	request_fails("{\"v\":5,\"id\":7,\"op\":\"frobnicate\"}",
+	request_fails("{\"v\":6,\"id\":7,\"op\":\"frobnicate\"}",
 	    PROTO_E_INVALID_DATA, "op", 7);
-	request_fails("{\"v\":5,\"id\":7,\"op\":\"PING\"}",
+	request_fails("{\"v\":6,\"id\":7,\"op\":\"PING\"}",
 	    PROTO_E_INVALID_DATA, "op", 7);
 }
 END_TEST
 
 START_TEST(test_req_unknown_member)
 {
-	request_fails("{\"v\":5,\"id\":11,\"op\":\"submit\",\"lable\":\"web\","
+	request_fails("{\"v\":6,\"id\":11,\"op\":\"submit\",\"lable\":\"web\","
 	    "\"argv\":[\"true\"]}", PROTO_E_INVALID_DATA, "lable", 11);
 	/* A member of another op is unknown too. */
-	request_fails("{\"v\":5,\"id\":12,\"op\":\"ping\",\"label\":\"web\"}",
+	request_fails("{\"v\":6,\"id\":12,\"op\":\"ping\",\"label\":\"web\"}",
 	    PROTO_E_INVALID_DATA, "label", 12);
-	request_fails("{\"v\":5,\"id\":13,\"op\":\"shutdown\","
+	request_fails("{\"v\":6,\"id\":13,\"op\":\"shutdown\","
 	    "\"signal\":\"SIGTERM\"}", PROTO_E_INVALID_DATA, "signal", 13);
 }
 END_TEST
 
 START_TEST(test_req_duplicate_member)
 {
-	request_fails("{\"v\":5,\"id\":14,\"op\":\"status\",\"label\":\"a\","
+	request_fails("{\"v\":6,\"id\":14,\"op\":\"status\",\"label\":\"a\","
 	    "\"label\":\"b\"}", PROTO_E_INVALID_DATA, "label", 14);
-	request_fails("{\"v\":5,\"id\":15,\"op\":\"ping\",\"op\":\"ping\"}",
+	request_fails("{\"v\":6,\"id\":15,\"op\":\"ping\",\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "op", 15);
 }
 END_TEST
@@ -681,7 +681,7 @@ END_TEST
 /* Request decoding: submit.                                           */
 /* ------------------------------------------------------------------ */
 
-#define SUBMIT_HEAD	"{\"v\":5,\"id\":21,\"op\":\"submit\","
+#define SUBMIT_HEAD	"{\"v\":6,\"id\":21,\"op\":\"submit\","
 
 START_TEST(test_submit_label_missing_or_wrong_type)
 {
@@ -831,11 +831,11 @@ END_TEST
 /* Request decoding: list, status, stop, shutdown.                     */
 /* ------------------------------------------------------------------ */
 
-#define STOP_HEAD	"{\"v\":5,\"id\":41,\"op\":\"stop\","
+#define STOP_HEAD	"{\"v\":6,\"id\":41,\"op\":\"stop\","
 
 START_TEST(test_stop_match_missing_or_empty)
 {
-	request_fails("{\"v\":5,\"id\":41,\"op\":\"stop\"}",
+	request_fails("{\"v\":6,\"id\":41,\"op\":\"stop\"}",
 	    PROTO_E_INVALID_DATA, "match", 41);
 	request_fails(STOP_HEAD "\"match\":[]}", PROTO_E_INVALID_DATA,
 	    "match", 41);
@@ -919,27 +919,27 @@ END_TEST
 
 START_TEST(test_status_label_bad)
 {
-	request_fails("{\"v\":5,\"id\":51,\"op\":\"status\"}",
+	request_fails("{\"v\":6,\"id\":51,\"op\":\"status\"}",
 	    PROTO_E_INVALID_DATA, "label", 51);
-	request_fails("{\"v\":5,\"id\":51,\"op\":\"status\",\"label\":\"a b\"}",
+	request_fails("{\"v\":6,\"id\":51,\"op\":\"status\",\"label\":\"a b\"}",
 	    PROTO_E_INVALID_DATA, "label", 51);
-	request_fails("{\"v\":5,\"id\":51,\"op\":\"status\",\"label\":\"\"}",
+	request_fails("{\"v\":6,\"id\":51,\"op\":\"status\",\"label\":\"\"}",
 	    PROTO_E_INVALID_DATA, "label", 51);
-	request_fails("{\"v\":5,\"id\":51,\"op\":\"status\",\"label\":\"w*\"}",
+	request_fails("{\"v\":6,\"id\":51,\"op\":\"status\",\"label\":\"w*\"}",
 	    PROTO_E_INVALID_DATA, "label", 51);
-	request_fails("{\"v\":5,\"id\":51,\"op\":\"status\",\"label\":1}",
+	request_fails("{\"v\":6,\"id\":51,\"op\":\"status\",\"label\":1}",
 	    PROTO_E_INVALID_DATA, "label", 51);
 }
 END_TEST
 
 START_TEST(test_list_match_bad)
 {
-	request_fails("{\"v\":5,\"id\":61,\"op\":\"list\",\"match\":\"*\"}",
+	request_fails("{\"v\":6,\"id\":61,\"op\":\"list\",\"match\":\"*\"}",
 	    PROTO_E_INVALID_DATA, "match", 61);
-	request_fails("{\"v\":5,\"id\":61,\"op\":\"list\","
+	request_fails("{\"v\":6,\"id\":61,\"op\":\"list\","
 	    "\"match\":[\"o*\",\"b\\t\"]}", PROTO_E_INVALID_DATA, "match[1]",
 	    61);
-	request_fails("{\"v\":5,\"id\":61,\"op\":\"list\","
+	request_fails("{\"v\":6,\"id\":61,\"op\":\"list\","
 	    "\"match\":[\"o*\\u00fc\"]}", PROTO_E_INVALID_DATA, "match[0]",
 	    61);
 }
@@ -949,7 +949,7 @@ START_TEST(test_list_match_empty_accepted)
 {
 	struct proto_request	req;
 
-	request_decode_ok("{\"v\":5,\"id\":62,\"op\":\"list\",\"match\":[]}",
+	request_decode_ok("{\"v\":6,\"id\":62,\"op\":\"list\",\"match\":[]}",
 	    &req);
 	ck_assert_int_eq(req.op, PROTO_OP_LIST);
 	ck_assert_uint_eq(req.match.n, 0);
@@ -959,9 +959,9 @@ END_TEST
 
 START_TEST(test_shutdown_timeout_bad)
 {
-	request_fails("{\"v\":5,\"id\":71,\"op\":\"shutdown\","
+	request_fails("{\"v\":6,\"id\":71,\"op\":\"shutdown\","
 	    "\"timeout_ms\":-5}", PROTO_E_INVALID_DATA, "timeout_ms", 71);
-	request_fails("{\"v\":5,\"id\":71,\"op\":\"shutdown\","
+	request_fails("{\"v\":6,\"id\":71,\"op\":\"shutdown\","
 	    "\"timeout_ms\":1e9}", PROTO_E_INVALID_DATA, "timeout_ms", 71);
 }
 END_TEST
@@ -1267,7 +1267,7 @@ END_TEST
 
 START_TEST(test_reply_unknown_code_is_internal)
 {
-	static const char	json[] = "{\"v\":5,\"id\":1,\"error\":"
+	static const char	json[] = "{\"v\":6,\"id\":1,\"error\":"
 	    "{\"code\":\"brand_new\",\"message\":\"m\"}}";
 	struct proto_reply	rep;
 	struct proto_error	err;
@@ -1313,7 +1313,7 @@ START_TEST(test_reply_v_unsupported)
 {
 	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"jobs\":[]}}",
 	    PROTO_OP_LIST, PROTO_E_UNSUPPORTED_VERSION, "v");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"jobs\":[]}}",
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"jobs\":[]}}",
 	    PROTO_OP_LIST, PROTO_E_UNSUPPORTED_VERSION, "v");
 	reply_fails("{\"id\":1,\"result\":{\"jobs\":[]}}",
 	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "v");
@@ -1322,28 +1322,28 @@ END_TEST
 
 START_TEST(test_reply_no_result_or_error)
 {
-	reply_fails("{\"v\":5,\"id\":1}", PROTO_OP_LIST,
+	reply_fails("{\"v\":6,\"id\":1}", PROTO_OP_LIST,
 	    PROTO_E_INVALID_DATA, "result");
-	reply_fails("{\"v\":5,\"id\":1,\"result\":[]}", PROTO_OP_LIST,
+	reply_fails("{\"v\":6,\"id\":1,\"result\":[]}", PROTO_OP_LIST,
 	    PROTO_E_INVALID_DATA, "result");
-	reply_fails("{\"v\":5,\"id\":1,\"error\":\"boom\"}", PROTO_OP_LIST,
+	reply_fails("{\"v\":6,\"id\":1,\"error\":\"boom\"}", PROTO_OP_LIST,
 	    PROTO_E_INVALID_DATA, "error");
-	reply_fails("{\"v\":5,\"id\":1,\"error\":{\"message\":\"m\"}}",
+	reply_fails("{\"v\":6,\"id\":1,\"error\":{\"message\":\"m\"}}",
 	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "code");
 }
 END_TEST
 
 START_TEST(test_reply_jobs_not_array)
 {
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{\"jobs\":{}}}",
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"jobs\":{}}}",
 	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "jobs");
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{}}",
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{}}",
 	    PROTO_OP_STOP, PROTO_E_INVALID_DATA, "jobs");
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{\"jobs\":[],"
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"jobs\":[],"
 	    "\"errors\":{}}}", PROTO_OP_STOP, PROTO_E_INVALID_DATA, "errors");
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{\"jobs\":[],"
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"jobs\":[],"
 	    "\"errors\":[1]}}", PROTO_OP_STOP, PROTO_E_INVALID_DATA, "errors");
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{\"jobs\":[],"
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"jobs\":[],"
 	    "\"errors\":[{\"label\":\"a\",\"message\":\"m\","
 	    "\"code\":\"bogus\"}]}}", PROTO_OP_STOP, PROTO_E_INVALID_DATA,
 	    "code");
@@ -1366,7 +1366,7 @@ START_TEST(test_reply_job_bad_state)
 	proto_job_free(&j);
 
 	/* A bad job after a good one in a list. */
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{\"jobs\":[{\"id\":1,"
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"jobs\":[{\"id\":1,"
 	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
 	    "\"argv\":[\"x\"]},{\"id\":2,\"label\":\"b\",\"kind\":\"process\","
 	    "\"state\":\"flying\",\"argv\":[\"x\"]}]}}", PROTO_OP_LIST,
@@ -1376,44 +1376,44 @@ END_TEST
 
 START_TEST(test_reply_job_bad_members)
 {
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{}}", PROTO_OP_STATUS,
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "job");
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"job\":{\"id\":1,"
 	    "\"label\":\"a\",\"kind\":\"vm\",\"state\":\"running\","
 	    "\"argv\":[\"x\"]}}}", PROTO_OP_STATUS, PROTO_E_INVALID_DATA,
 	    "kind");
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"job\":{\"id\":1,"
 	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
 	    "\"argv\":[\"x\"],\"started_at\":\"yesterday\"}}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "started_at");
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"job\":{\"id\":1,"
 	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"exited\","
 	    "\"argv\":[\"x\"],\"signal\":\"SIGNOPE\"}}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "signal");
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"job\":{\"id\":1,"
 	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"exited\","
 	    "\"argv\":[\"x\"],\"exit_code\":256}}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "exit_code");
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"job\":{\"id\":1,"
 	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
 	    "\"argv\":[\"x\"],\"pid\":-3}}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "pid");
 	/* v2: the id is required, the SPEC members are checked too. */
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
 	    "\"kind\":\"process\",\"state\":\"running\",\"argv\":[\"x\"]}}}",
 	    PROTO_OP_STATUS, PROTO_E_INVALID_DATA, "id");
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{\"job\":{\"id\":-1,"
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"job\":{\"id\":-1,"
 	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
 	    "\"argv\":[\"x\"]}}}", PROTO_OP_STATUS, PROTO_E_INVALID_DATA, "id");
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"job\":{\"id\":1,"
 	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
 	    "\"argv\":[\"x\"],\"ready_at\":\"soon\"}}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "ready_at");
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"job\":{\"id\":1,"
 	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
 	    "\"argv\":[\"x\"],\"restart\":\"sometimes\"}}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "restart");
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"job\":{\"id\":1,"
 	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
 	    "\"argv\":[\"x\"],\"logs\":{\"stdout\":7}}}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "stdout");
@@ -1422,20 +1422,20 @@ END_TEST
 
 START_TEST(test_reply_id_bad)
 {
-	reply_fails("{\"v\":5,\"id\":\"1\",\"result\":{\"jobs\":[]}}",
+	reply_fails("{\"v\":6,\"id\":\"1\",\"result\":{\"jobs\":[]}}",
 	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "id");
-	reply_fails("{\"v\":5,\"result\":{\"jobs\":[]}}",
+	reply_fails("{\"v\":6,\"result\":{\"jobs\":[]}}",
 	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "id");
-	reply_fails("{\"v\":5,\"id\":-2,\"result\":{\"jobs\":[]}}",
+	reply_fails("{\"v\":6,\"id\":-2,\"result\":{\"jobs\":[]}}",
 	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "id");
 }
 END_TEST
 
 START_TEST(test_reply_payload_bad)
 {
-	reply_fails("{\"v\":5,", PROTO_OP_PING, PROTO_E_INVALID_PAYLOAD, "");
+	reply_fails("{\"v\":6,", PROTO_OP_PING, PROTO_E_INVALID_PAYLOAD, "");
 	reply_fails("[]", PROTO_OP_PING, PROTO_E_INVALID_PAYLOAD, "");
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{\"pid\":1,\"version\":"
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"pid\":1,\"version\":"
 	    "\"a\\u0000\",\"proto\":2,\"jobs\":0}}", PROTO_OP_PING,
 	    PROTO_E_INVALID_PAYLOAD, "");
 }
@@ -1443,13 +1443,13 @@ END_TEST
 
 START_TEST(test_reply_ping_bad)
 {
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{\"version\":\"x\","
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"version\":\"x\","
 	    "\"proto\":2,\"jobs\":0}}", PROTO_OP_PING, PROTO_E_INVALID_DATA,
 	    "pid");
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{\"pid\":1,\"version\":2,"
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"pid\":1,\"version\":2,"
 	    "\"proto\":2,\"jobs\":0}}", PROTO_OP_PING, PROTO_E_INVALID_DATA,
 	    "version");
-	reply_fails("{\"v\":5,\"id\":1,\"result\":{\"pid\":1,"
+	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"pid\":1,"
 	    "\"version\":\"x\",\"proto\":2,\"jobs\":-1}}", PROTO_OP_PING,
 	    PROTO_E_INVALID_DATA, "jobs");
 }
@@ -1457,7 +1457,7 @@ END_TEST
 
 START_TEST(test_reply_unknown_members_ignored)
 {
-	static const char	json[] = "{\"v\":5,\"id\":3,\"extra\":true,"
+	static const char	json[] = "{\"v\":6,\"id\":3,\"extra\":true,"
 	    "\"result\":{\"pid\":9,\"version\":\"v\",\"proto\":2,\"jobs\":2,"
 	    "\"uptime\":5}}";
 	struct proto_reply	rep;
@@ -1933,7 +1933,7 @@ START_TEST(test_req_submit_spec_defaults)
 	in.submit.label = xstrdup("web");
 	proto_strv_add(&in.submit.argv, "x");
 	line = proto_request_encode(&in);
-	ck_assert_str_eq(line, "{\"v\":5,\"id\":1,\"op\":\"submit\","
+	ck_assert_str_eq(line, "{\"v\":6,\"id\":1,\"op\":\"submit\","
 	    "\"label\":\"web\",\"argv\":[\"x\"]}\n");
 	free(line);
 	proto_request_free(&in);
@@ -2053,9 +2053,9 @@ START_TEST(test_submit_wait_ready_bad)
 	    "\"ready_timeout_ms\":\"2s\"}", PROTO_E_INVALID_DATA,
 	    "ready_timeout_ms", 21);
 	/* Submit's own members belong to submit only. */
-	request_fails("{\"v\":5,\"id\":22,\"op\":\"stop\",\"match\":[\"a\"],"
+	request_fails("{\"v\":6,\"id\":22,\"op\":\"stop\",\"match\":[\"a\"],"
 	    "\"wait_ready\":true}", PROTO_E_INVALID_DATA, "wait_ready", 22);
-	request_fails("{\"v\":5,\"id\":23,\"op\":\"list\",\"umask\":18}",
+	request_fails("{\"v\":6,\"id\":23,\"op\":\"list\",\"umask\":18}",
 	    PROTO_E_INVALID_DATA, "umask", 23);
 }
 END_TEST
@@ -2074,7 +2074,7 @@ START_TEST(test_req_start_roundtrip)
 	proto_strv_add(&in.match, "github.com/relab/goxos/kvs/kvsd");
 	proto_strv_add(&in.match, "worker-*");
 	line = proto_request_encode(&in);
-	ck_assert_str_eq(line, "{\"v\":5,\"id\":81,\"op\":\"start\","
+	ck_assert_str_eq(line, "{\"v\":6,\"id\":81,\"op\":\"start\","
 	    "\"match\":[\"github.com/relab/goxos/kvs/kvsd\",\"worker-*\"]}\n");
 	free(line);
 	request_roundtrip(&in, &out);
@@ -2111,7 +2111,7 @@ START_TEST(test_req_restart_roundtrip)
 	proto_request_free(&in);
 
 	/* Defaults as for stop. */
-	request_decode_ok("{\"v\":5,\"id\":83,\"op\":\"restart\","
+	request_decode_ok("{\"v\":6,\"id\":83,\"op\":\"restart\","
 	    "\"match\":[\"w*\"]}", &out);
 	ck_assert_int_eq(out.op, PROTO_OP_RESTART);
 	ck_assert_int_eq(out.timeout_ms, PROTO_STOP_TIMEOUT_MS);
@@ -2132,7 +2132,7 @@ START_TEST(test_req_remove_roundtrip)
 	proto_strv_add(&in.match, "web");
 	in.timeout_ms = 0;
 	line = proto_request_encode(&in);
-	ck_assert_str_eq(line, "{\"v\":5,\"id\":84,\"op\":\"remove\","
+	ck_assert_str_eq(line, "{\"v\":6,\"id\":84,\"op\":\"remove\","
 	    "\"match\":[\"o*\",\"web\"],\"timeout_ms\":0}\n");
 	free(line);
 	request_roundtrip(&in, &out);
@@ -2143,7 +2143,7 @@ START_TEST(test_req_remove_roundtrip)
 	proto_request_free(&out);
 	proto_request_free(&in);
 
-	request_decode_ok("{\"v\":5,\"id\":85,\"op\":\"remove\","
+	request_decode_ok("{\"v\":6,\"id\":85,\"op\":\"remove\","
 	    "\"match\":[\"web\"]}", &out);
 	ck_assert_int_eq(out.timeout_ms, PROTO_STOP_TIMEOUT_MS);
 	proto_request_free(&out);
@@ -2158,17 +2158,17 @@ START_TEST(test_start_restart_remove_match_bad)
 
 	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
 		snprintf(json, sizeof json,
-		    "{\"v\":5,\"id\":86,\"op\":\"%s\"}", ops[i]);
+		    "{\"v\":6,\"id\":86,\"op\":\"%s\"}", ops[i]);
 		request_fails(json, PROTO_E_INVALID_DATA, "match", 86);
 		snprintf(json, sizeof json,
-		    "{\"v\":5,\"id\":86,\"op\":\"%s\",\"match\":[]}", ops[i]);
+		    "{\"v\":6,\"id\":86,\"op\":\"%s\",\"match\":[]}", ops[i]);
 		request_fails(json, PROTO_E_INVALID_DATA, "match", 86);
 		snprintf(json, sizeof json,
-		    "{\"v\":5,\"id\":86,\"op\":\"%s\",\"match\":\"web\"}",
+		    "{\"v\":6,\"id\":86,\"op\":\"%s\",\"match\":\"web\"}",
 		    ops[i]);
 		request_fails(json, PROTO_E_INVALID_DATA, "match", 86);
 		snprintf(json, sizeof json,
-		    "{\"v\":5,\"id\":86,\"op\":\"%s\",\"match\":[\"web\","
+		    "{\"v\":6,\"id\":86,\"op\":\"%s\",\"match\":[\"web\","
 		    "\"a b\"]}", ops[i]);
 		request_fails(json, PROTO_E_INVALID_DATA, "match[1]", 86);
 	}
@@ -2177,16 +2177,16 @@ END_TEST
 
 START_TEST(test_start_restart_remove_unknown_member)
 {
-	request_fails("{\"v\":5,\"id\":87,\"op\":\"remove\","
+	request_fails("{\"v\":6,\"id\":87,\"op\":\"remove\","
 	    "\"match\":[\"web\"],\"signal\":\"SIGTERM\"}", PROTO_E_INVALID_DATA,
 	    "signal", 87);
-	request_fails("{\"v\":5,\"id\":87,\"op\":\"start\","
+	request_fails("{\"v\":6,\"id\":87,\"op\":\"start\","
 	    "\"match\":[\"web\"],\"signal\":\"SIGTERM\"}", PROTO_E_INVALID_DATA,
 	    "signal", 87);
-	request_fails("{\"v\":5,\"id\":87,\"op\":\"start\","
+	request_fails("{\"v\":6,\"id\":87,\"op\":\"start\","
 	    "\"match\":[\"web\"],\"timeout_ms\":5}", PROTO_E_INVALID_DATA,
 	    "timeout_ms", 87);
-	request_fails("{\"v\":5,\"id\":87,\"op\":\"restart\","
+	request_fails("{\"v\":6,\"id\":87,\"op\":\"restart\","
 	    "\"match\":[\"web\"],\"label\":\"web\"}", PROTO_E_INVALID_DATA,
 	    "label", 87);
 }
@@ -2194,16 +2194,16 @@ END_TEST
 
 START_TEST(test_restart_remove_options_bad)
 {
-	request_fails("{\"v\":5,\"id\":88,\"op\":\"restart\","
+	request_fails("{\"v\":6,\"id\":88,\"op\":\"restart\","
 	    "\"match\":[\"web\"],\"signal\":\"SIGKILL\"}", PROTO_E_INVALID_DATA,
 	    "signal", 88);
-	request_fails("{\"v\":5,\"id\":88,\"op\":\"restart\","
+	request_fails("{\"v\":6,\"id\":88,\"op\":\"restart\","
 	    "\"match\":[\"web\"],\"signal\":\"TERM\"}", PROTO_E_INVALID_DATA,
 	    "signal", 88);
-	request_fails("{\"v\":5,\"id\":88,\"op\":\"restart\","
+	request_fails("{\"v\":6,\"id\":88,\"op\":\"restart\","
 	    "\"match\":[\"web\"],\"timeout_ms\":-1}", PROTO_E_INVALID_DATA,
 	    "timeout_ms", 88);
-	request_fails("{\"v\":5,\"id\":88,\"op\":\"remove\","
+	request_fails("{\"v\":6,\"id\":88,\"op\":\"remove\","
 	    "\"match\":[\"web\"],\"timeout_ms\":86400001}",
 	    PROTO_E_INVALID_DATA, "timeout_ms", 88);
 }
@@ -2275,7 +2275,7 @@ END_TEST
 
 START_TEST(test_reply_job_logs_absent)
 {
-	static const char	json[] = "{\"v\":5,\"id\":1,"
+	static const char	json[] = "{\"v\":6,\"id\":1,"
 	    "\"result\":{\"job\":{\"id\":9,\"label\":\"a\",\"argv\":[\"x\"],"
 	    "\"kind\":\"process\","
 	    "\"state\":\"starting\",\"ready_at\":null}}}";
@@ -2925,7 +2925,7 @@ shim_status_fails(const char *text, enum proto_code code, const char *field)
 
 START_TEST(test_shim_status_bad)
 {
-	shim_status_fails("{\"v\":5,\"shim_pid\":5,\"pid\":6}",
+	shim_status_fails("{\"v\":6,\"shim_pid\":5,\"pid\":6}",
 	    PROTO_E_UNSUPPORTED_VERSION, "v");
 	shim_status_fails("{\"shim_pid\":5,\"pid\":6}", PROTO_E_INVALID_DATA,
 	    "v");
