@@ -293,12 +293,13 @@ client_op(const struct cmd_ctx *ctx, enum proto_op op,
 
 int
 client_list(const struct cmd_ctx *ctx, int argc, char **argv, int first,
-    struct proto_reply *rep)
+    int usage, struct proto_reply *rep)
 {
 	struct proto_request	req;
 	int			rc;
 
 	proto_request_init(&req, PROTO_OP_LIST);
+	req.usage = usage;
 	if ((rc = client_add_match(&req.match, argc, argv, first)) == 0)
 		rc = client_request(ctx, &req, rep);
 	proto_request_free(&req);

@@ -27,7 +27,7 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_usage_error(&cmd_export_entry, "bad option");
 		return EXIT_USAGE;
 	}
-	if ((rc = client_list(ctx, argc, argv, optind, &rep)) != 0)
+	if ((rc = client_list(ctx, argc, argv, optind, 0, &rep)) != 0)
 		return rc;
 	/* list answers no label errors today; report any a daemon adds. */
 	for (size_t i = 0; i < rep.nerrors; i++) {

@@ -11,6 +11,7 @@ struct list_args {
 	int	 argc;
 	char	**argv;
 	int	 first;
+	int	 usage;
 };
 
 /* One host of a fan-out: its jobs as JSON on stdout. */
@@ -22,7 +23,8 @@ list_host(struct cmd_ctx *ctx, void *arg)
 	char			*json;
 	int			 rc;
 
-	if ((rc = client_list(ctx, a->argc, a->argv, a->first, &rep)) != 0)
+	if ((rc = client_list(ctx, a->argc, a->argv, a->first, a->usage,
+	    &rep)) != 0)
 		return rc;
 	json = proto_jobs_json(rep.jobs, rep.njobs, 0);
 	fputs(json, stdout);
@@ -106,10 +108,10 @@ cmd_list_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (ctx->fanout) {
-		struct list_args a = { argc, argv, optind };
+		struct list_args a = { argc, argv, optind, wide };
 		return list_fanout(ctx, &a, wide, as_json);
 	}
-	if ((rc = client_list(ctx, argc, argv, optind, &rep)) != 0)
+	if ((rc = client_list(ctx, argc, argv, optind, wide, &rep)) != 0)
 		return rc;
 	if (as_json) {
 		json = proto_jobs_json(rep.jobs, rep.njobs, 0);
@@ -133,7 +135,9 @@ const struct cmd_entry cmd_list_entry = {
 	    "ended one ended (\"exit 3\", \"SIGKILL\").\n"
 	    "\n"
 	    "Options:\n"
-	    "  -l, --long  add KIND and COMMAND columns\n"
+	    "  -l, --long  add what each live job uses (CPU%, RSS and PSS of\n"
+	    "              its processes, the shim apart), RESTARTS and\n"
+	    "              COMMAND; with --json, each live job's \"usage\"\n"
 	    "  --json      a JSON array of jobs (schema: docs/protocol.md)\n"
 	    "\n"
 	    "With several hosts (launch -H a,b list), one table with a HOST\n"

@@ -142,10 +142,11 @@ int	client_add_match(struct proto_strv *, int argc, char **argv,
 /* A request with no fields (stats, subscriptions): 0 with rep holding
  * the result, or an exit code after printing why. */
 int	client_op(const struct cmd_ctx *, enum proto_op, struct proto_reply *);
-/* list (globs argv[first..]) and status LABEL: 0 with rep holding the
- * result, or an exit code after printing why (an error reply included). */
+/* list (globs argv[first..]; usage: ask for each job's CPU and memory)
+ * and status LABEL: 0 with rep holding the result, or an exit code after
+ * printing why (an error reply included). */
 int	client_list(const struct cmd_ctx *, int argc, char **argv, int first,
-	    struct proto_reply *);
+	    int usage, struct proto_reply *);
 int	client_status(const struct cmd_ctx *, const char *label,
 	    struct proto_reply *);
 /* Print a reply's error as "launch: message" and map it to an exit code. */
@@ -192,6 +193,8 @@ void	stats_gather(const struct cmd_ctx *, struct proto_stats *stats,
 
 /* output.c */
 void	output_duration(int64_t ms, char *buf, size_t len);
+/* "820K", "12.3M", "1.5G" */
+void	output_size(int64_t kb, char *buf, size_t len);
 void	output_outcome(const struct proto_job *, char *buf, size_t len);
 /* Print rows of ncols cells (the first row: titles) aligned, the last
  * column unpadded; frees every cell, row and cells itself. */

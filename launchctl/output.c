@@ -9,16 +9,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "launch.h"
 #include "xmalloc.h"
 
 int64_t
 output_now_ms(void)
 {
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return clock_real_ms();
 }
 
 void
@@ -37,6 +35,17 @@ output_duration(int64_t ms, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%lldd%02lldh", (long long)(s / 86400),
 		    (long long)(s % 86400 / 3600));
+}
+
+void
+output_size(int64_t kb, char *buf, size_t len)
+{
+	if (kb < 1024)
+		snprintf(buf, len, "%lldK", (long long)kb);
+	else if (kb < 1024 * 1024)
+		snprintf(buf, len, "%.1fM", (double)kb / 1024);
+	else
+		snprintf(buf, len, "%.1fG", (double)kb / (1024 * 1024));
 }
 
 /* The UPTIME/EXIT column: how long it has run, or how it ended. */
@@ -113,12 +122,29 @@ output_table(char ***cells, size_t nrows, size_t ncols)
 	free(width);
 }
 
+/* The CPU% (0), RSS (1) and PSS (2) columns; "-" when not measured. */
+static void
+output_usage_cell(const struct proto_job *j, int which, char *buf,
+    size_t len)
+{
+	const struct proto_usage	*u = &j->usage;
+
+	if (!u->have || (which == 2 && u->pss_kb < 0))
+		snprintf(buf, len, "-");
+	else if (which == 0)
+		snprintf(buf, len, "%.1f", u->cpu_pct);
+	else
+		output_size(which == 1 ? u->rss_kb : u->pss_kb, buf, len);
+}
+
 void
 output_jobs_table(const struct proto_job *jobs, size_t n, int wide)
 {
-	enum { HOST, LABEL, KIND, STATE, PID, OUTCOME, COMMAND };
+	enum { HOST, LABEL, KIND, STATE, PID, OUTCOME, CPU, RSS, PSS,
+	    RESTARTS, COMMAND };
 	static const char *const titles[] = { "HOST", "LABEL", "KIND",
-	    "STATE", "PID", "UPTIME/EXIT", "COMMAND" };
+	    "STATE", "PID", "UPTIME/EXIT", "CPU%", "RSS", "PSS", "RESTARTS",
+	    "COMMAND" };
 	/* HOST when the rows come from several hosts (remote.c). */
 	size_t		 first = n > 0 && jobs[0].host != NULL ? HOST : LABEL;
 	size_t		 ncols = (wide ? COMMAND + 1 : OUTCOME + 1) - first;
@@ -152,6 +178,13 @@ output_jobs_table(const struct proto_job *jobs, size_t n, int wide)
 				cells[r][c] = xstrdup(buf);
 			} else if (col == KIND) {
 				cells[r][c] = xstrdup(proto_kind_name(j->kind));
+			} else if (col >= CPU && col <= PSS) {
+				output_usage_cell(j, col - CPU, buf,
+				    sizeof buf);
+				cells[r][c] = xstrdup(buf);
+			} else if (col == RESTARTS) {
+				snprintf(buf, sizeof buf, "%u", j->restarts);
+				cells[r][c] = xstrdup(buf);
 			} else {
 				cells[r][c] = output_command(j);
 			}
@@ -214,6 +247,21 @@ output_job_detail(const struct proto_job *j)
 		printf("%-10s %s\n", "uptime:", buf);
 	}
 	printf("%-10s %u\n", "restarts:", j->restarts);
+	if (j->usage.have) {
+		const struct proto_usage *u = &j->usage;
+		char rss[32], pss[32], shim[32];
+
+		output_size(u->rss_kb, rss, sizeof rss);
+		output_size(u->pss_kb, pss, sizeof pss);
+		output_size(u->shim_pss_kb, shim, sizeof shim);
+		printf("%-10s %.1f%%\n", "cpu:", u->cpu_pct);
+		printf("%-10s rss %s, pss %s in %lld process%s", "memory:",
+		    rss, u->pss_kb >= 0 ? pss : "unknown",
+		    (long long)u->procs, u->procs == 1 ? "" : "es");
+		if (u->shim_pss_kb >= 0)
+			printf(" (and its shim: pss %s)", shim);
+		printf("\n");
+	}
 	if (j->error != NULL)
 		printf("%-10s %s\n", "error:", j->error);
 }

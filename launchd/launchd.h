@@ -113,6 +113,15 @@ struct job_wait {
 	unsigned	 min_gen;	/* launches before this do not count */
 };
 
+/* usage.c: the previous CPU sample of a job's run. */
+struct job_usage {
+	pid_t		 root;		/* 0: none yet */
+	unsigned	 generation;
+	long long	 ticks;
+	int64_t		 at_ms;		/* monotonic */
+	double		 cpu;		/* last figure */
+};
+
 struct job {
 	int64_t			 id;
 	struct proto_submit	 spec;		/* spec.label is the key */
@@ -155,6 +164,8 @@ struct job {
 	/* docker (docker.c) */
 	char			*container;	/* its id; in the record */
 	struct docker_job	*docker;	/* requests in flight */
+
+	struct job_usage	 usage;
 
 	struct job_wait		*waits;
 	size_t			 nwaits;
@@ -215,6 +226,9 @@ void		 job_index(struct job *);
 void		 job_set_error(struct job *, const char *);
 void		 job_schedule_restart(struct job *);
 void		 job_set_state(struct job *, enum proto_state);
+
+/* usage.c: what a live job uses now (u->have 0 if not live). */
+void		 usage_measure(struct job *, struct proto_usage *);
 
 /* recover.c */
 /* Load every job from the state directory and reattach or settle it. */

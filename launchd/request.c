@@ -121,6 +121,8 @@ request_list(struct peer *p, const struct proto_request *req)
 		if (!request_matches(&req->match, all[i]->spec.label))
 			continue;
 		job_view(all[i], &view);
+		if (req->usage)
+			usage_measure(all[i], &view.usage);
 		proto_jobs_reply_add(reply, &view);
 	}
 	free(all);
@@ -140,6 +142,7 @@ request_status(struct peer *p, const struct proto_request *req)
 		return;
 	}
 	job_view(j, &view);
+	usage_measure(j, &view.usage);
 	peer_send(p, proto_reply_job(req->id, &view));
 }
 

@@ -31,9 +31,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "launchd.h"
 #include "log.h"
 #include "server.h"
@@ -53,10 +53,7 @@ static ev_signal	 server_sigterm, server_sigint;
 int64_t
 server_now_ms(void)
 {
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return clock_real_ms();
 }
 
 void

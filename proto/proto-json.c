@@ -126,6 +126,25 @@ pj_member(const cJSON *obj, const char *name, int required, const cJSON **m,
 }
 
 int
+pj_bool(const cJSON *obj, const char *name, int *out,
+    struct proto_error *err)
+{
+	const cJSON	*m;
+	int		 rc;
+
+	*out = 0;
+	if ((rc = pj_member(obj, name, 0, &m, err)) <= 0)
+		return rc;
+	if (!cJSON_IsBool(m)) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, name,
+		    "%s: must be true or false", name);
+		return -1;
+	}
+	*out = cJSON_IsTrue(m);
+	return 0;
+}
+
+int
 pj_string(const cJSON *obj, const char *name, int required, char **out,
     struct proto_error *err)
 {
@@ -351,4 +370,23 @@ pj_enum(const cJSON *o, const char *name, int (*parse)(const char *),
 	}
 	free(s);
 	return 0;
+}
+
+/* Prefix s (a buffer of size len) with "OBJ.", cutting its end. */
+static void
+prefix(char *s, size_t len, const char *obj)
+{
+	size_t	plen = strlen(obj) + 1;
+
+	memmove(s + plen, s, len - plen - 1);
+	s[len - 1] = '\0';
+	memcpy(s, obj, plen - 1);
+	s[plen - 1] = '.';
+}
+
+void
+pj_blame(struct proto_error *err, const char *obj)
+{
+	prefix(err->field, sizeof err->field, obj);
+	prefix(err->message, sizeof err->message, obj);
 }

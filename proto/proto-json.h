@@ -17,6 +17,9 @@ cJSON	*pj_parse(const char *line, size_t len, struct proto_error *);
 int	 pj_check_members(const cJSON *, const char *const *allowed,
 	    const char *const *also, const char *prefix,
 	    struct proto_error *);
+/* An optional boolean (absent or null: 0). */
+int	 pj_bool(const cJSON *, const char *name, int *out,
+	    struct proto_error *);
 int	 pj_string(const cJSON *, const char *name, int required,
 	    char **out, struct proto_error *);
 int	 pj_int(const cJSON *, const char *name, int required, int64_t min,
@@ -41,5 +44,12 @@ char	*pj_line(cJSON *obj);
 int	 pj_stats_decode(const cJSON *, struct proto_stats *,
 	    struct proto_error *);
 cJSON	*pj_envelope(int64_t id);
+/* Name a member of object OBJ as "OBJ.MEMBER" in err's field and
+ * message ("qemu.vcpus: ..."). */
+void	 pj_blame(struct proto_error *, const char *obj);
+/* proto-usage.c: a JOB's "usage" member (added only when measured). */
+void	 pj_usage_add(cJSON *job, const struct proto_usage *);
+int	 pj_usage_decode(const cJSON *job, struct proto_usage *,
+	    struct proto_error *);
 
 #endif

@@ -170,26 +170,6 @@ pj_kind_add(cJSON *o, const struct proto_submit *s, int with_nulls)
 	}
 }
 
-/* Prefix s (a buffer of size len) with "OBJ.", cutting its end. */
-static void
-prefix(char *s, size_t len, const char *obj)
-{
-	size_t	plen = strlen(obj) + 1;
-
-	memmove(s + plen, s, len - plen - 1);
-	s[len - 1] = '\0';
-	memcpy(s, obj, plen - 1);
-	s[plen - 1] = '.';
-}
-
-/* Name the member as "OBJ.MEMBER" in err's field and message. */
-static void
-blame(struct proto_error *err, const char *obj)
-{
-	prefix(err->field, sizeof err->field, obj);
-	prefix(err->message, sizeof err->message, obj);
-}
-
 /* An image: a plain name (under images/) or an absolute path. */
 static int
 check_vm_image(const char *image, struct proto_error *err)
@@ -211,8 +191,6 @@ check_vm_image(const char *image, struct proto_error *err)
 static int
 decode_qemu(const cJSON *m, struct proto_qemu *q, struct proto_error *err)
 {
-	const cJSON	*efi;
-
 	q->vcpus = 1;
 	q->mem_mb = 512;
 	if (pj_check_members(m, qemu_members, NULL, "", err) == -1 ||
@@ -240,14 +218,7 @@ decode_qemu(const cJSON *m, struct proto_qemu *q, struct proto_error *err)
 		    "append");
 		return -1;
 	}
-	efi = cJSON_GetObjectItemCaseSensitive(m, "efi");
-	if (efi != NULL && !cJSON_IsNull(efi) && !cJSON_IsBool(efi)) {
-		proto_error_set(err, PROTO_E_INVALID_DATA, "efi",
-		    "efi: must be true or false");
-		return -1;
-	}
-	q->efi = cJSON_IsTrue(efi);
-	return 0;
+	return pj_bool(m, "efi", &q->efi, err);
 }
 
 static int
@@ -349,7 +320,7 @@ pj_kind_decode(const cJSON *o, struct proto_submit *s, struct proto_error *err)
 		}
 		s->qemu = xcalloc(1, sizeof *s->qemu);
 		if (decode_qemu(q, s->qemu, err) == -1) {
-			blame(err, "qemu");
+			pj_blame(err, "qemu");
 			return -1;
 		}
 		if (s->argv.n > 0) {
@@ -370,7 +341,7 @@ pj_kind_decode(const cJSON *o, struct proto_submit *s, struct proto_error *err)
 		}
 		s->docker = xcalloc(1, sizeof *s->docker);
 		if (decode_docker(d, s->docker, err) == -1) {
-			blame(err, "docker");
+			pj_blame(err, "docker");
 			return -1;
 		}
 		return not_for(o, "cwd", "docker", err) == -1 ||

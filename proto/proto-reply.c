@@ -54,6 +54,7 @@ pj_job_object(const struct proto_job *j)
 	pj_add_string_or_null(logs, "stdout", j->stdout_log);
 	pj_add_string_or_null(logs, "stderr", j->stderr_log);
 	pj_add_string_or_null(o, "container", j->container);
+	pj_usage_add(o, &j->usage);
 	if (j->host != NULL)
 		cJSON_AddStringToObject(o, "host", j->host);
 	return o;
@@ -303,7 +304,8 @@ pj_job_decode(const cJSON *o, struct proto_job *j, struct proto_error *err)
 	    pj_string(logs, "stderr", 0, &j->stderr_log, err) == -1))
 		goto fail;
 	if (pj_string(o, "host", 0, &j->host, err) == -1 ||
-	    pj_string(o, "container", 0, &j->container, err) == -1)
+	    pj_string(o, "container", 0, &j->container, err) == -1 ||
+	    pj_usage_decode(o, &j->usage, err) == -1)
 		goto fail;
 	free(signame);
 	return 0;

@@ -18,7 +18,10 @@
 static const char *const members_ping[] = { "v", "id", "op", NULL };
 static const char *const members_submit[] = { "v", "id", "op", "wait_ready",
     "ready_timeout_ms", NULL };
-static const char *const members_list[] = { "v", "id", "op", "match", NULL };
+static const char *const members_list[] = { "v", "id", "op", "match",
+    "usage", NULL };
+static const char *const members_start[] = { "v", "id", "op", "match",
+    NULL };
 static const char *const members_status[] = { "v", "id", "op", "label",
     NULL };
 static const char *const members_stop[] = { "v", "id", "op", "match",
@@ -42,7 +45,7 @@ static const char *const *const op_members[PROTO_OP__COUNT] = {
 	[PROTO_OP_STATUS] = members_status,
 	[PROTO_OP_STOP] = members_stop,
 	[PROTO_OP_SHUTDOWN] = members_shutdown,
-	[PROTO_OP_START] = members_list,
+	[PROTO_OP_START] = members_start,
 	[PROTO_OP_RESTART] = members_stop,
 	[PROTO_OP_REMOVE] = members_remove,
 	[PROTO_OP_SUBSCRIBE] = members_subscribe,
@@ -100,6 +103,8 @@ proto_request_encode(const struct proto_request *req)
 		if (req->match.n > 0)
 			cJSON_AddItemToObject(o, "match",
 			    pj_strv_array(&req->match));
+		if (req->usage)
+			cJSON_AddTrueToObject(o, "usage");
 		break;
 	case PROTO_OP_START:
 		cJSON_AddItemToObject(o, "match", pj_strv_array(&req->match));
@@ -149,17 +154,9 @@ static int
 decode_submit(const cJSON *o, struct proto_request *req,
     struct proto_error *err)
 {
-	const cJSON	*m;
-
-	if (pj_spec_decode(o, &req->submit, err) == -1)
+	if (pj_spec_decode(o, &req->submit, err) == -1 ||
+	    pj_bool(o, "wait_ready", &req->wait_ready, err) == -1)
 		return -1;
-	m = cJSON_GetObjectItemCaseSensitive(o, "wait_ready");
-	if (m != NULL && !cJSON_IsBool(m) && !cJSON_IsNull(m)) {
-		proto_error_set(err, PROTO_E_INVALID_DATA, "wait_ready",
-		    "wait_ready: must be true or false");
-		return -1;
-	}
-	req->wait_ready = cJSON_IsTrue(m);
 	return pj_int(o, "ready_timeout_ms", 0, 0, 86400000,
 	    &req->ready_timeout_ms, err);
 }
@@ -340,7 +337,8 @@ proto_request_decode(const char *line, size_t len, struct proto_request *req,
 			goto out;
 		break;
 	case PROTO_OP_LIST:
-		if (decode_match(o, 0, &req->match, err) == -1)
+		if (decode_match(o, 0, &req->match, err) == -1 ||
+		    pj_bool(o, "usage", &req->usage, err) == -1)
 			goto out;
 		break;
 	case PROTO_OP_START:

@@ -300,6 +300,7 @@ struct proto_request {
 	char			*label;
 	/* list, stop, start, restart, remove: labels or globs */
 	struct proto_strv	 match;
+	int			 usage;		/* list: measure each job */
 	/* stop, restart, remove, shutdown */
 	int64_t			 timeout_ms;	/* default PROTO_STOP_TIMEOUT_MS */
 	int			 signal;	/* default SIGTERM */
@@ -309,6 +310,22 @@ struct proto_request {
 	int64_t			 sub_id;
 	/* events: match, and the class (enum proto_events) */
 	int			 events;
+};
+
+/*
+ * What a live job uses, measured when asked (`status`, `list` with
+ * "usage"; never sampled in the background).  The job's processes are
+ * its main process and every descendant (with a shim: everything under
+ * the shim, which is a subreaper, so orphans are counted too); the shim
+ * itself is not in rss_kb or pss_kb but in shim_pss_kb.
+ */
+struct proto_usage {
+	int	 have;		/* 0: not measured (not asked, not live) */
+	double	 cpu_pct;	/* of one CPU, between samples */
+	int64_t	 rss_kb;
+	int64_t	 pss_kb;	/* -1: unknown (smaps_rollup unreadable) */
+	int64_t	 shim_pss_kb;	/* -1: no shim, or unknown */
+	int64_t	 procs;		/* processes counted */
 };
 
 struct proto_job {
@@ -327,6 +344,7 @@ struct proto_job {
 	char			*stdout_log;	/* where output goes */
 	char			*stderr_log;
 	char			*container;	/* docker: its id */
+	struct proto_usage	 usage;		/* "usage" (version 6) */
 	char			*host;		/* client side: the host a row
 						 * came from (-H a,b); encoded
 						 * as "host" when set */

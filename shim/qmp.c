@@ -12,21 +12,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "shim.h"
 
 #define QMP_WAIT_MS	2000
 
-static long long
-qmp_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int
 shim_qmp(const char *path, const char *command)
@@ -56,10 +48,10 @@ shim_qmp(const char *path, const char *command)
 	}
 	/* Each answer is a line with "return" (or "error"); events and the
 	 * greeting are not counted. */
-	deadline = qmp_now_ms() + QMP_WAIT_MS;
+	deadline = clock_mono_ms() + QMP_WAIT_MS;
 	while (answers < 2) {
 		struct pollfd	pfd = { fd, POLLIN, 0 };
-		long long	left = deadline - qmp_now_ms();
+		long long	left = deadline - clock_mono_ms();
 		ssize_t		r;
 		char		*nl;
 

@@ -53,10 +53,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "file.h"
 #include "proto.h"
 #include "shim.h"
@@ -100,23 +100,7 @@ struct shim {
 	struct proto_shim_status st;
 };
 
-static int64_t
-shim_mono_ms(void)
-{
-	struct timespec	ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t
-shim_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Send the status to the daemon, if one is connected. */
 static void
@@ -271,7 +255,7 @@ shim_stop(struct shim *s, int sig, int64_t timeout_ms)
 		shim_signal_group(s, sig);
 		shim_signal_group(s, SIGCONT);
 	}
-	s->deadline = shim_mono_ms() + timeout_ms;
+	s->deadline = clock_mono_ms() + timeout_ms;
 	shim_publish(s);
 }
 
@@ -297,7 +281,7 @@ shim_finish(struct shim *s)
 		;
 	while (s->err.pipe != -1 && shim_log_pump(s, &s->err))
 		;
-	s->st.ended_ms = shim_now_ms();
+	s->st.ended_ms = clock_real_ms();
 	shim_publish(s);
 	exit(0);
 }
@@ -375,7 +359,7 @@ shim_ready_read(struct shim *s)
 	close(s->ready);
 	s->ready = -1;
 	if (n > 0) {
-		s->st.ready_ms = shim_now_ms();
+		s->st.ready_ms = clock_real_ms();
 		shim_publish(s);
 	}
 }
@@ -393,7 +377,7 @@ shim_loop(struct shim *s)
 			shim_stop(s, SIGTERM, PROTO_STOP_TIMEOUT_MS);
 		timeout = -1;
 		if (s->deadline > 0) {
-			int64_t left = s->deadline - shim_mono_ms();
+			int64_t left = s->deadline - clock_mono_ms();
 			timeout = left > 0 ? (int)left : 0;
 		}
 		n = 0;
@@ -425,17 +409,17 @@ shim_loop(struct shim *s)
 			shim_log_pump(s, &s->err);
 		if (pfd[5].revents != 0 && s->ready != -1)
 			shim_ready_read(s);
-		if (s->deadline > 0 && shim_mono_ms() >= s->deadline) {
+		if (s->deadline > 0 && clock_mono_ms() >= s->deadline) {
 			if (s->qmp != NULL && !s->quit_sent && !s->reaped) {
 				/* The guest ignored the button: quit. */
 				s->quit_sent = 1;
 				shim_qmp(s->qmp, "quit");
-				s->deadline = shim_mono_ms() +
+				s->deadline = clock_mono_ms() +
 				    SHIM_QUIT_GRACE_MS;
 			} else if (!s->killed) {
 				s->killed = 1;
 				shim_signal_group(s, SIGKILL);
-				s->deadline = shim_mono_ms() +
+				s->deadline = clock_mono_ms() +
 				    SHIM_KILL_GRACE_MS;
 			} else {
 				/* Unkillable (uninterruptible sleep):
@@ -467,7 +451,7 @@ shim_fail(struct shim *s, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	s->st.error = xstrdup(msg);
-	s->st.ended_ms = shim_now_ms();
+	s->st.ended_ms = clock_real_ms();
 	/* The daemon learns of it from the status file, when the control
 	 * connection closes. */
 	shim_publish(s);
@@ -546,7 +530,7 @@ shim_main(int argc, char **argv)
 	s.err.pipe = child.err;
 	s.ready = child.ready;
 	s.st.pid = child.pid;
-	s.st.started_ms = shim_now_ms();
+	s.st.started_ms = clock_real_ms();
 	shim_publish(&s);
 	shim_loop(&s);
 	return 0;
