@@ -1,5 +1,5 @@
 /*
- * launch events [-f GLOB]... [--events CLASS] [--json]
+ * launch events [-f GLOB]... [--events CLASS[,CLASS]...] [--json]
  *
  * Watches the daemon's events live over its own socket: no TCP, no
  * token, no queue.  After the {"streaming": true} reply every line is an
@@ -118,7 +118,8 @@ cmd_events_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		case OPT_EVENTS:
 			if ((v = proto_events_parse(optarg)) == -1) {
 				cmd_usage_error(e, "--events %s: expected "
-				    "failures, exits or all", optarg);
+				    "failures, exits, all or stats, or several "
+				    "joined by commas", optarg);
 				goto usage;
 			}
 			req.events = v;
@@ -165,7 +166,7 @@ usage:
 
 const struct cmd_entry cmd_events_entry = {
 	.name = "events",
-	.usage = "[-f GLOB]... [--events CLASS] [--json]",
+	.usage = "[-f GLOB]... [--events CLASS[,CLASS]...] [--json]",
 	.summary = "print the daemon's events as they happen",
 	.help =
 	    "Prints one line per event, as it happens, until interrupted\n"
@@ -177,9 +178,12 @@ const struct cmd_entry cmd_events_entry = {
 	    "Options:\n"
 	    "  -f, --filter GLOB  only jobs whose label matches (repeatable,\n"
 	    "                     OR-ed; default every job)\n"
-	    "  --events CLASS     failures (default: exits that are not ok),\n"
-	    "                     exits, or all (starts, readiness, backoff,\n"
-	    "                     state changes too)\n"
+	    "  --events CLASS[,CLASS]...\n"
+	    "                     failures (default: exits that are not ok),\n"
+	    "                     exits, all (starts, readiness, backoff,\n"
+	    "                     state changes, the daemon becoming full or\n"
+	    "                     ready again), stats (the daemon's stats\n"
+	    "                     every 30 s; serve --stats-interval)\n"
 	    "  --json             each event as its JSON line (schema:\n"
 	    "                     docs/protocol.md)\n"
 	    "\n"

@@ -52,6 +52,7 @@ cmd_serve_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "log-size", required_argument, NULL, 'z' },
 		{ "log-files", required_argument, NULL, 'n' },
 		{ "max-jobs", required_argument, NULL, 'm' },
+		{ "stats-interval", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct server_options	opt;
@@ -62,6 +63,7 @@ cmd_serve_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	opt.socket = ctx->socket;
 	opt.level = LOG_LEVEL_INFO;
 	opt.history = 1000;
+	opt.stats_interval = 30;
 	while ((ch = getopt_long(argc, argv, "+S:vq", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'S':
@@ -95,6 +97,15 @@ cmd_serve_exec(struct cmd_ctx *ctx, int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			opt.max_jobs = n;
+			break;
+		case 'i':
+			if (serve_parse_count(optarg, 1, 86400, &n) == -1) {
+				cmd_usage_error(&cmd_serve_entry,
+				    "--stats-interval %s: expected seconds, 1 "
+				    "to 86400", optarg);
+				return EXIT_USAGE;
+			}
+			opt.stats_interval = (double)n;
 			break;
 		case 'n':
 			if (serve_parse_count(optarg, 1, 1000, &n) == -1) {
@@ -130,7 +141,8 @@ cmd_serve_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_serve_entry = {
 	.name = "serve",
 	.usage = "[-S SOCKET] [-v] [-q] [--state-dir DIR] [--history N] "
-	    "[--log-size BYTES] [--log-files N] [--max-jobs N]",
+	    "[--log-size BYTES] [--log-files N] [--max-jobs N] "
+	    "[--stats-interval SECS]",
 	.summary = "run the daemon in the foreground",
 	.help =
 	    "Runs the supervisor in the foreground, logging to stderr.  Only\n"
@@ -152,7 +164,11 @@ const struct cmd_entry cmd_serve_entry = {
 	    "  --history N       ended jobs kept (default 1000)\n"
 	    "  --max-jobs N      refuse (\"full\") a submit or start beyond N\n"
 	    "                    jobs running or restarting (default 0: no\n"
-	    "                    limit)\n"
+	    "                    limit); becoming full or ready again is a\n"
+	    "                    \"capacity\" event (--events all)\n"
+	    "  --stats-interval SECS\n"
+	    "                    send a \"stats\" event this often to those\n"
+	    "                    that ask (--events stats; default 30)\n"
 	    "  --log-size BYTES  rotate a job's log at this size (default 10M)\n"
 	    "  --log-files N     log files kept per stream (default 5)\n"
 	    "\n"

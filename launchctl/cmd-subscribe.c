@@ -1,5 +1,5 @@
 /*
- * launch subscribe [--serve] [-a [HOST]:PORT] [-f GLOB]... [--events CLASS]
+ * launch subscribe [--serve] [-a [HOST]:PORT] [-f GLOB]... [--events CLASS[,CLASS]...]
  *     [--json] [--exec CMD] [--ttl DURATION] [--queue-max N] [--token HEX]
  *     [--state FILE]
  *
@@ -126,10 +126,11 @@ subscribe_parse_options(struct cmd_ctx *ctx, struct subscribe_opts *o,
 		case OPT_EVENTS:
 			if ((v = proto_events_parse(optarg)) == -1) {
 				cmd_usage_error(e, "--events %s: expected "
-				    "failures, exits or all", optarg);
+				    "failures, exits, all or stats, or several "
+				    "joined by commas", optarg);
 				return -1;
 			}
-			o->sub.events = (enum proto_events)v;
+			o->sub.events = (unsigned)v;
 			break;
 		case OPT_JSON:
 			o->json = 1;
@@ -276,7 +277,7 @@ cmd_subscribe_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_subscribe_entry = {
 	.name = "subscribe",
 	.usage = "[--serve] [-a [HOST]:PORT] [-H HOST] [-f GLOB]... [--json]\n"
-	    "                        [--events CLASS] [--exec CMD] "
+	    "                        [--events CLASS[,CLASS]...] [--exec CMD] "
 	    "[--ttl DURATION]\n"
 	    "                        [--queue-max N] [--token HEX] "
 	    "[--state FILE]",
@@ -309,9 +310,12 @@ const struct cmd_entry cmd_subscribe_entry = {
 	    "                     ssh (as launch -H HOST subscribe)\n"
 	    "  -f, --filter GLOB  only jobs whose label matches (repeatable,\n"
 	    "                     OR-ed; default every job)\n"
-	    "  --events CLASS     failures (default: exits that are not ok),\n"
-	    "                     exits, or all (starts, readiness, backoff,\n"
-	    "                     state changes too)\n"
+	    "  --events CLASS[,CLASS]...\n"
+	    "                     failures (default: exits that are not ok),\n"
+	    "                     exits, all (starts, readiness, backoff,\n"
+	    "                     state changes, the daemon becoming full or\n"
+	    "                     ready again), stats (the daemon's stats\n"
+	    "                     every 30 s; serve --stats-interval)\n"
 	    "  --json             print each event as its JSON line; without\n"
 	    "                     --serve, print {\"subscription\": SUB,\n"
 	    "                     \"token\": TOKEN}\n"

@@ -33,7 +33,8 @@ subscriptions_cell(const struct proto_sub *s, size_t col, int64_t now)
 	case 1:
 		return xstrdup(s->addr);
 	case 2:
-		return xstrdup(proto_events_name(s->events));
+		proto_events_format(s->events, buf, sizeof buf);
+		break;
 	case 3:
 		subscribe_match_join(&s->match, buf, sizeof buf);
 		break;

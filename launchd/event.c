@@ -10,6 +10,10 @@
  * client to read them, its events are counted instead of sent, and a
  * "dropped" event with the count comes first when it has caught up.
  *
+ * "stats" events come from a timer that runs only while a subscription
+ * or a stream asks for them (an idle daemon with none wakes for
+ * nothing); the timer checks at each tick whether anyone still does.
+ *
  * The daemon's instance id (state directory, file daemon-id, made once)
  * goes into every HELLO, so that a subscriber keys what it has seen by
  * daemon and subscription.
@@ -34,13 +38,15 @@
 struct stream {
 	struct peer		*peer;
 	struct proto_strv	 match;		/* empty: every label */
-	enum proto_events	 cls;
+	unsigned		 cls;	/* classes */
 	int64_t			 seq;
 	int64_t			 dropping;
 	TAILQ_ENTRY(stream)	 entry;
 };
 
 static TAILQ_HEAD(, stream) streams = TAILQ_HEAD_INITIALIZER(streams);
+static ev_timer	stats_timer;
+static double	stats_interval = 30.;
 static char	event_hostname[256] = "localhost";
 static char	event_instance[40];
 
@@ -114,7 +120,7 @@ static void
 stream_offer(struct stream *st, const struct proto_event *ev,
     const char *body)
 {
-	int	 hit = st->match.n == 0;
+	int	 hit = st->match.n == 0 || ev->label == NULL;
 	char	*line;
 
 	if (!proto_event_in_class(st->cls, ev))
@@ -147,13 +153,14 @@ event_stream_open(struct peer *p, const struct proto_request *req)
 
 	st->peer = p;
 	proto_strv_copy(&st->match, &req->match);
-	st->cls = (enum proto_events)req->events;
+	st->cls = (unsigned)req->events;
 	p->stream = st;
 	p->busy = 1;		/* no more requests on this connection */
 	peer_ref(p);
 	TAILQ_INSERT_TAIL(&streams, st, entry);
 	log_debug("peer %u: streaming events", p->serial);
 	peer_send(p, proto_reply_streaming(req->id));
+	event_stats_update();
 }
 
 void
@@ -168,6 +175,46 @@ event_stream_gone(struct peer *p)
 	proto_strv_free(&st->match);
 	free(st);
 	peer_unref(p);
+	event_stats_update();
+}
+
+/* ---- stats ---- */
+
+static void
+stats_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct proto_event	ev;
+
+	(void)loop;
+	(void)w;
+	(void)revents;
+	memset(&ev, 0, sizeof ev);
+	ev.type = PROTO_EV_STATS;
+	stats_collect(&ev.stats);
+	event_emit(&ev);
+	event_stats_update();
+}
+
+void
+event_set_stats_interval(double seconds)
+{
+	stats_interval = seconds;
+}
+
+void
+event_stats_update(void)
+{
+	struct stream	*st;
+	int		 want = sub_want_stats();
+
+	TAILQ_FOREACH(st, &streams, entry)
+		want |= (st->cls & PROTO_EVENTS_STATS) != 0;
+	if (want && !ev_is_active(&stats_timer)) {
+		ev_timer_init(&stats_timer, stats_timer_cb, stats_interval,
+		    stats_interval);
+		ev_timer_start(server_loop, &stats_timer);
+	} else if (!want && ev_is_active(&stats_timer))
+		ev_timer_stop(server_loop, &stats_timer);
 }
 
 /* ---- emitting ---- */

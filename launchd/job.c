@@ -160,6 +160,9 @@ job_set_state(struct job *j, enum proto_state state)
 	if (from != state && !(j->fresh && j->generation <= 1 &&
 	    from == PROTO_STATE_EXITED))
 		event_job(j, PROTO_EV_STATE, from);
+	/* After the job's own event: what made the daemon full comes
+	 * first. */
+	capacity_note(from, state);
 }
 
 /* ---- waiters ---- */
@@ -264,6 +267,7 @@ job_destroy(struct job *j, int forget)
 	}
 	tdelete(j, &job_by_label, job_cmp_label);
 	job_total--;
+	capacity_note(j->state, PROTO_STATE_EXITED);
 	ev_timer_stop(server_loop, &j->backoff_timer);
 	j->driver->cleanup(j);
 	if (forget) {

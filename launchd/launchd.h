@@ -258,6 +258,8 @@ void	 capacity_set_max(int64_t);
 int64_t	 capacity_max_jobs(void);		/* 0: none */
 int64_t	 capacity_active(void);		/* live or backing off */
 int	 capacity_full(char *msg, size_t len);
+/* A job went from one state to another (EXITED: none). */
+void	 capacity_note(enum proto_state from, enum proto_state to);
 
 /* stats.c */
 void	 stats_collect(struct proto_stats *);
@@ -287,6 +289,10 @@ void	 event_job(const struct job *, int type, int64_t arg);
 void	 event_job_exit(const struct job *, int reason);
 void	 event_stream_open(struct peer *, const struct proto_request *);
 void	 event_stream_gone(struct peer *);
+/* "stats" events every interval while anyone asks for them: call after
+ * a subscription or stream comes or goes. */
+void	 event_set_stats_interval(double seconds);
+void	 event_stats_update(void);
 
 /* sub.c: subscriptions */
 int	 sub_init(const char *state_dir);
@@ -296,6 +302,8 @@ int	 sub_register(const struct proto_sub *, struct proto_sub *view,
 int	 sub_unregister(int64_t id, struct proto_sub *view,
 	    struct proto_error *);
 struct proto_sub *sub_views(size_t *n);
+/* A subscription (not expired) asks for class "stats". */
+int	 sub_want_stats(void);
 /* Connected subscriptions with events not yet acknowledged. */
 size_t	 sub_unacked(void);
 /* Call done once sub_unacked() is 0, or after seconds at most. */

@@ -37,6 +37,7 @@ job_recover_one(struct proto_record *st)
 	}
 	j = job_new(&st->job.spec, st->job.id);
 	j->state = st->job.state;
+	capacity_note(PROTO_STATE_EXITED, j->state);
 	j->pid = (pid_t)st->job.pid;
 	j->started_ms = st->job.started_ms;
 	j->ready_ms = st->job.ready_ms;

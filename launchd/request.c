@@ -330,6 +330,7 @@ request_subscribe(struct peer *p, const struct proto_request *req)
 		peer_send(p, proto_reply_error(req->id, &err));
 		return;
 	}
+	event_stats_update();
 	peer_send(p, proto_reply_subs(req->id, req->op, &view, 1));
 	proto_sub_free(&view);
 }
@@ -344,6 +345,7 @@ request_unsubscribe(struct peer *p, const struct proto_request *req)
 		peer_send(p, proto_reply_error(req->id, &err));
 		return;
 	}
+	event_stats_update();
 	peer_send(p, proto_reply_subs(req->id, req->op, &view, 1));
 	proto_sub_free(&view);
 }

@@ -253,9 +253,11 @@ server_run(const struct server_options *opt)
 
 	log_info("launch %s serving %s (pid %d), state in %s",
 	    PACKAGE_VERSION, server_path.path, (int)getpid(), state_dir());
+	event_set_stats_interval(opt->stats_interval);
 	if (event_init(state_dir()) == -1 || sub_init(state_dir()) == -1)
 		return SERVER_EXIT_FAILURE;
 	job_recover();
+	event_stats_update();
 	ev_run(server_loop, 0);
 
 	server_close_listener();

@@ -19,6 +19,7 @@ struct server_options {
 	enum log_level	 level;
 	size_t		 history;	/* ended jobs kept */
 	int64_t		 max_jobs;	/* 0: no limit */
+	double		 stats_interval; /* seconds between "stats" events */
 	struct {
 		const char	*dir;		/* NULL: default */
 		int64_t		 log_size;	/* bytes per log file */

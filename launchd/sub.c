@@ -571,6 +571,8 @@ sub_matches(const struct sub *s, const struct proto_event *ev)
 {
 	if (!proto_event_in_class(s->cfg.events, ev))
 		return 0;
+	if (ev->label == NULL)
+		return 1;	/* the daemon's own: no label to filter */
 	for (size_t i = 0; i < s->cfg.match.n; i++)
 		if (proto_glob_match(s->cfg.match.v[i], ev->label))
 			return 1;
@@ -600,6 +602,7 @@ sub_register(const struct proto_sub *req, struct proto_sub *view,
 {
 	struct sub		*s;
 	struct proto_sub	 cfg;
+	char			 classes[64];
 
 	TAILQ_FOREACH(s, &subs, entry)
 		if (strcmp(s->cfg.token, req->token) == 0)
@@ -658,8 +661,9 @@ sub_register(const struct proto_sub *req, struct proto_sub *view,
 	proto_sub_free(&cfg);
 	sub_save_last_id();
 	sub_save(s);
+	proto_events_format(s->cfg.events, classes, sizeof classes);
 	log_info("subscription %lld: %s, events %s", (long long)s->cfg.id,
-	    s->cfg.addr, proto_events_name(s->cfg.events));
+	    s->cfg.addr, classes);
 	sub_connect(s);
 	sub_view(s, view);
 	return 0;
@@ -682,6 +686,18 @@ sub_unregister(int64_t id, struct proto_sub *view, struct proto_error *err)
 	log_info("subscription %lld: removed (%zu events were queued)",
 	    (long long)id, s->q.n);
 	sub_free(s, 1);
+	return 0;
+}
+
+int
+sub_want_stats(void)
+{
+	struct sub	*s;
+
+	TAILQ_FOREACH(s, &subs, entry)
+		if (s->cfg.state != PROTO_SUB_EXPIRED &&
+		    (s->cfg.events & PROTO_EVENTS_STATS))
+			return 1;
 	return 0;
 }
 

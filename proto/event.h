@@ -9,7 +9,8 @@
  *   "time": RFC3339 ms UTC   when it happened
  *   "host": str              the daemon's host name
  *   "event": "exit"|"start"|"ready"|"backoff"|"state"|"dropped"
- * job events ("dropped" has none of these) add
+ *            |"capacity"|"stats"
+ * job events ("dropped", "capacity" and "stats" have none of these) add
  *   "label", "id": int, "kind": "process"|"qemu"|"docker",
  *   "pid": int|null, "restarts": int
  * "exit" adds
@@ -25,14 +26,23 @@
  * "state" adds "from", "to": job states;
  * "dropped" adds "count": int, the events that did not fit in the queue
  *   here (they were matched but never queued); it matches every filter.
+ * Events of the daemon itself (version 6) have no label and match every
+ * label filter:
+ * "capacity" adds "status": "ready"|"full", "jobs_active": int,
+ *   "max_jobs": int: the daemon became full or ready again (only with
+ *   `launch serve --max-jobs`);
+ * "stats" adds "stats": STATS (proto.h), sent every `launch serve
+ *   --stats-interval` seconds (30) to those that ask for class "stats".
  *
- * Classes ("events" of a subscription): "failures" (default) is every
- * exit that is not ok, stops included; "exits" is every exit; "all" is
- * every event.  "dropped" is in every class.
+ * Classes ("events" of a subscription or stream; several may be joined
+ * by commas, "failures,stats"): "failures" (default) is every exit that
+ * is not ok, stops included; "exits" is every exit; "all" is every event
+ * but "stats"; "stats" is the stats events.  "dropped" is in every
+ * class.
  *
  * SUB, a subscription's view (`launch subscriptions`):
  *   "id": int, "addr": "IP:PORT" ("[v6]:PORT"), "match": [glob,...],
- *   "events": class, "ttl_ms": int (0: never expires),
+ *   "events": classes, "ttl_ms": int (0: never expires),
  *   "queue_max": int, "created_at": time,
  *   "state": "connecting"|"connected"|"retrying"|"expired",
  *   "since": time (of the state; for retrying, of the first failure),
@@ -87,6 +97,8 @@ enum proto_ev_type {
 	PROTO_EV_BACKOFF,
 	PROTO_EV_STATE,
 	PROTO_EV_DROPPED,
+	PROTO_EV_CAPACITY,
+	PROTO_EV_STATS,
 	PROTO_EV__COUNT
 };
 
@@ -99,12 +111,14 @@ enum proto_reason {
 	PROTO_REASON__COUNT
 };
 
+/* Classes, as bits: a subscription's "events" is a set of them. */
 enum proto_events {
-	PROTO_EVENTS_FAILURES,
-	PROTO_EVENTS_EXITS,
-	PROTO_EVENTS_ALL,
-	PROTO_EVENTS__COUNT
+	PROTO_EVENTS_FAILURES = 1 << 0,
+	PROTO_EVENTS_EXITS = 1 << 1,
+	PROTO_EVENTS_ALL = 1 << 2,
+	PROTO_EVENTS_STATS = 1 << 3,
 };
+#define PROTO_EVENTS__COUNT	4	/* classes */
 
 enum proto_sub_state {
 	PROTO_SUB_CONNECTING,
@@ -137,6 +151,12 @@ struct proto_event {
 	enum proto_state	 from, to;
 	/* dropped */
 	int64_t			 count;
+	/* capacity */
+	int			 full;
+	int64_t			 jobs_active;
+	int64_t			 max_jobs;
+	/* stats */
+	struct proto_stats	 stats;
 };
 
 struct proto_sub {
@@ -144,7 +164,7 @@ struct proto_sub {
 	char			*addr;
 	char			*token;		/* requests, records; not views */
 	struct proto_strv	 match;
-	enum proto_events	 events;
+	unsigned		 events;	/* enum proto_events bits */
 	int64_t			 ttl_ms;
 	int64_t			 queue_max;
 	int64_t			 created_ms;
@@ -161,13 +181,17 @@ const char	*proto_ev_type_name(enum proto_ev_type);
 int		 proto_ev_type_parse(const char *);
 const char	*proto_reason_name(enum proto_reason);
 int		 proto_reason_parse(const char *);
-const char	*proto_events_name(enum proto_events);
+/* Classes: the name of one ("failures"; NULL for none or several), a
+ * set's text ("failures,stats") in buf, and a set from its text: the
+ * bits, or -1 (an unknown, repeated or empty name). */
+const char	*proto_events_name(unsigned);
+void		 proto_events_format(unsigned, char *buf, size_t len);
 int		 proto_events_parse(const char *);
 const char	*proto_sub_state_name(enum proto_sub_state);
 int		 proto_sub_state_parse(const char *);
 
 /* Is ev in the class?  (Labels are matched by the caller.) */
-int	 proto_event_in_class(enum proto_events, const struct proto_event *);
+int	 proto_event_in_class(unsigned classes, const struct proto_event *);
 /* The event without "seq", as one JSON object, no newline. */
 char	*proto_event_body(const struct proto_event *);
 /* {"seq": seq, ...body} and a newline. */

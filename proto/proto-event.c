@@ -19,15 +19,18 @@
 #include "xmalloc.h"
 
 int
-proto_event_in_class(enum proto_events cls, const struct proto_event *ev)
+proto_event_in_class(unsigned set, const struct proto_event *ev)
 {
 	switch (ev->type) {
 	case PROTO_EV_DROPPED:
 		return 1;
+	case PROTO_EV_STATS:
+		return (set & PROTO_EVENTS_STATS) != 0;
 	case PROTO_EV_EXIT:
-		return cls != PROTO_EVENTS_FAILURES || !ev->ok;
+		return (set & (PROTO_EVENTS_EXITS | PROTO_EVENTS_ALL)) != 0 ||
+		    ((set & PROTO_EVENTS_FAILURES) && !ev->ok);
 	default:
-		return cls == PROTO_EVENTS_ALL;
+		return (set & PROTO_EVENTS_ALL) != 0;
 	}
 }
 
@@ -43,6 +46,10 @@ proto_event_body(const struct proto_event *ev)
 	cJSON_AddStringToObject(o, "event", proto_ev_type_name(ev->type));
 	if (ev->type == PROTO_EV_DROPPED) {
 		pj_add_int(o, "count", ev->count);
+		goto out;
+	}
+	if (ev->type == PROTO_EV_CAPACITY || ev->type == PROTO_EV_STATS) {
+		pj_node_event_add(o, ev);
 		goto out;
 	}
 	cJSON_AddStringToObject(o, "label", ev->label);
@@ -130,6 +137,10 @@ proto_event_decode(const char *line, size_t len, struct proto_event *ev,
 	ev->type = (enum proto_ev_type)v;
 	if (ev->type == PROTO_EV_DROPPED) {
 		rc = pj_int(o, "count", 1, 1, PROTO_ID_MAX, &ev->count, err);
+		goto out;
+	}
+	if (ev->type == PROTO_EV_CAPACITY || ev->type == PROTO_EV_STATS) {
+		rc = pj_node_event_decode(o, ev, err);
 		goto out;
 	}
 	if (pj_string(o, "label", 1, &ev->label, err) == -1 ||
@@ -236,6 +247,11 @@ proto_event_format(const struct proto_event *ev, char *buf, size_t len)
 	if (ev->type == PROTO_EV_DROPPED) {
 		snprintf(buf, len, "%s %s: %" PRId64 " events dropped (the "
 		    "queue was full)", t, ev->host, ev->count);
+		return;
+	}
+	if (ev->type == PROTO_EV_CAPACITY || ev->type == PROTO_EV_STATS) {
+		proto_node_event_format(ev, what, sizeof what);
+		snprintf(buf, len, "%s %s: %s", t, ev->host, what);
 		return;
 	}
 	switch (ev->type) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event.h"
 #include "proto-json.h"
 #include "xmalloc.h"
 
@@ -389,4 +390,13 @@ pj_blame(struct proto_error *err, const char *obj)
 {
 	prefix(err->field, sizeof err->field, obj);
 	prefix(err->message, sizeof err->message, obj);
+}
+
+void
+pj_add_events(cJSON *o, unsigned set)
+{
+	char	buf[64];
+
+	proto_events_format(set, buf, sizeof buf);
+	cJSON_AddStringToObject(o, "events", buf);
 }

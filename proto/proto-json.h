@@ -44,6 +44,15 @@ char	*pj_line(cJSON *obj);
 int	 pj_stats_decode(const cJSON *, struct proto_stats *,
 	    struct proto_error *);
 cJSON	*pj_envelope(int64_t id);
+/* "events": a set of classes ("failures,stats"). */
+void	 pj_add_events(cJSON *, unsigned);
+/* proto-stats.c: the members of a "capacity" or "stats" event. */
+struct proto_event;
+void	 pj_node_event_add(cJSON *, const struct proto_event *);
+int	 pj_node_event_decode(const cJSON *, struct proto_event *,
+	    struct proto_error *);
+void	 proto_node_event_format(const struct proto_event *, char *buf,
+	    size_t len);
 /* Name a member of object OBJ as "OBJ.MEMBER" in err's field and
  * message ("qemu.vcpus: ..."). */
 void	 pj_blame(struct proto_error *, const char *obj);

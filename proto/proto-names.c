@@ -43,13 +43,14 @@ static const char *const state_names[PROTO_STATE__COUNT] = {
 };
 
 static const char *const ev_type_names[PROTO_EV__COUNT] = {
-	"exit", "start", "ready", "backoff", "state", "dropped",
+	"exit", "start", "ready", "backoff", "state", "dropped", "capacity",
+	"stats",
 };
 static const char *const reason_names[PROTO_REASON__COUNT] = {
 	"exited", "signaled", "stopped", "launch_failure", "lost",
 };
 static const char *const events_names[PROTO_EVENTS__COUNT] = {
-	"failures", "exits", "all",
+	"failures", "exits", "all", "stats",
 };
 static const char *const sub_state_names[PROTO_SUB__COUNT] = {
 	"connecting", "connected", "retrying", "expired",
@@ -83,8 +84,51 @@ NAME_FUNCS(proto_state, proto_state, state_names, PROTO_STATE__COUNT)
 NAME_FUNCS(proto_restart, proto_restart, restart_names, PROTO_RESTART__COUNT)
 NAME_FUNCS(proto_ev_type, proto_ev_type, ev_type_names, PROTO_EV__COUNT)
 NAME_FUNCS(proto_reason, proto_reason, reason_names, PROTO_REASON__COUNT)
-NAME_FUNCS(proto_events, proto_events, events_names, PROTO_EVENTS__COUNT)
 NAME_FUNCS(proto_sub_state, proto_sub_state, sub_state_names, PROTO_SUB__COUNT)
+
+const char *
+proto_events_name(unsigned set)
+{
+	for (int i = 0; i < PROTO_EVENTS__COUNT; i++)
+		if (set == 1u << i)
+			return events_names[i];
+	return NULL;
+}
+
+void
+proto_events_format(unsigned set, char *buf, size_t len)
+{
+	size_t	used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < PROTO_EVENTS__COUNT && used < len; i++)
+		if (set & (1u << i))
+			used += (size_t)snprintf(buf + used, len - used, "%s%s",
+			    used > 0 ? "," : "", events_names[i]);
+}
+
+int
+proto_events_parse(const char *s)
+{
+	const char	*end;
+	char		 name[16];
+	int		 set = 0, bit;
+
+	for (;;) {
+		end = s + strcspn(s, ",");
+		if (end == s || (size_t)(end - s) >= sizeof name)
+			return -1;
+		memcpy(name, s, (size_t)(end - s));
+		name[end - s] = '\0';
+		if ((bit = name_lookup(events_names, PROTO_EVENTS__COUNT,
+		    name)) == -1 || (set & (1 << bit)))
+			return -1;
+		set |= 1 << bit;
+		if (*end == '\0')
+			return set;
+		s = end + 1;
+	}
+}
 
 /* setrlimit(2) resources by their prlimit(1) names. */
 static const struct {

@@ -129,8 +129,7 @@ proto_request_encode(const struct proto_request *req)
 		if (req->sub->match.n > 0)
 			cJSON_AddItemToObject(o, "match",
 			    pj_strv_array(&req->sub->match));
-		cJSON_AddStringToObject(o, "events",
-		    proto_events_name(req->sub->events));
+		pj_add_events(o, req->sub->events);
 		pj_add_int(o, "ttl_ms", req->sub->ttl_ms);
 		pj_add_int(o, "queue_max", req->sub->queue_max);
 		break;
@@ -141,8 +140,7 @@ proto_request_encode(const struct proto_request *req)
 		if (req->match.n > 0)
 			cJSON_AddItemToObject(o, "match",
 			    pj_strv_array(&req->match));
-		cJSON_AddStringToObject(o, "events",
-		    proto_events_name((enum proto_events)req->events));
+		pj_add_events(o, (unsigned)req->events);
 		break;
 	default:
 		break;

@@ -7,9 +7,11 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "event.h"
 #include "proto-json.h"
 #include "xmalloc.h"
 
@@ -132,4 +134,78 @@ proto_stats_room(const struct proto_stats *s)
 	if (jobs < 0)
 		jobs = 0;
 	return fmin(mem, fmin(cpu, jobs));
+}
+
+/* ---- events of the daemon itself (event.h) ---- */
+
+void
+pj_node_event_add(cJSON *o, const struct proto_event *ev)
+{
+	if (ev->type == PROTO_EV_STATS) {
+		cJSON_AddItemToObject(o, "stats", stats_object(&ev->stats,
+		    NULL));
+		return;
+	}
+	cJSON_AddStringToObject(o, "status", ev->full ? "full" : "ready");
+	pj_add_int(o, "jobs_active", ev->jobs_active);
+	pj_add_int(o, "max_jobs", ev->max_jobs);
+}
+
+int
+pj_node_event_decode(const cJSON *o, struct proto_event *ev,
+    struct proto_error *err)
+{
+	char	*status = NULL;
+	int	 rc = -1;
+
+	if (ev->type == PROTO_EV_STATS) {
+		const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "stats");
+
+		if (!cJSON_IsObject(s)) {
+			proto_error_set(err, PROTO_E_INVALID_DATA, "stats",
+			    "stats: must be a STATS object");
+			return -1;
+		}
+		if (pj_stats_decode(s, &ev->stats, err) == -1) {
+			pj_blame(err, "stats");
+			return -1;
+		}
+		return 0;
+	}
+	if (pj_string(o, "status", 1, &status, err) == -1 ||
+	    pj_int(o, "jobs_active", 1, 0, INT64_MAX / 2, &ev->jobs_active,
+	    err) == -1 ||
+	    pj_int(o, "max_jobs", 1, 0, INT64_MAX / 2, &ev->max_jobs,
+	    err) == -1)
+		goto out;
+	if (strcmp(status, "ready") != 0 && strcmp(status, "full") != 0) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "status",
+		    "status: must be \"ready\" or \"full\"");
+		goto out;
+	}
+	ev->full = strcmp(status, "full") == 0;
+	rc = 0;
+out:
+	free(status);
+	return rc;
+}
+
+void
+proto_node_event_format(const struct proto_event *ev, char *buf,
+    size_t len)
+{
+	const struct proto_stats	*s = &ev->stats;
+
+	if (ev->type == PROTO_EV_CAPACITY) {
+		snprintf(buf, len, "capacity: %s, %lld of at most %lld jobs "
+		    "running or restarting", ev->full ? "full" : "ready",
+		    (long long)ev->jobs_active, (long long)ev->max_jobs);
+		return;
+	}
+	snprintf(buf, len, "stats: %s, memory %lld of %lld MB available, disk %lld "
+	    "of %lld MB, load %.2f on %lld CPUs, %lld of %lld jobs running",
+	    s->full ? "full" : "ready", (long long)s->mem_available_mb,
+	    (long long)s->mem_total_mb, (long long)s->disk_available_mb,
+	    (long long)s->disk_total_mb, s->load1, (long long)s->cpus,
+	    (long long)s->jobs_running, (long long)s->jobs_total);
 }

@@ -54,7 +54,7 @@ pj_sub_object(const struct proto_sub *s, int secret)
 	if (secret)
 		cJSON_AddStringToObject(o, "token", s->token);
 	cJSON_AddItemToObject(o, "match", pj_strv_array(&s->match));
-	cJSON_AddStringToObject(o, "events", proto_events_name(s->events));
+	pj_add_events(o, s->events);
 	pj_add_int(o, "ttl_ms", s->ttl_ms);
 	pj_add_int(o, "queue_max", s->queue_max);
 	proto_time_format(s->created_ms, t, sizeof t);

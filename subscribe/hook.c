@@ -38,7 +38,8 @@ static const char *const hook_vars[] = {
 	"LAUNCH_LABEL", "LAUNCH_JOB_ID", "LAUNCH_KIND", "LAUNCH_PID",
 	"LAUNCH_REASON", "LAUNCH_EXIT_CODE", "LAUNCH_SIGNAL", "LAUNCH_OK",
 	"LAUNCH_RESTARTS", "LAUNCH_ERROR", "LAUNCH_COUNT", "LAUNCH_DELAY_MS",
-	"LAUNCH_FROM", "LAUNCH_TO", "LAUNCH_EVENT_JSON", NULL
+	"LAUNCH_FROM", "LAUNCH_TO", "LAUNCH_STATUS", "LAUNCH_JOBS_ACTIVE",
+	"LAUNCH_MAX_JOBS", "LAUNCH_EVENT_JSON", NULL
 };
 
 static void
@@ -66,6 +67,18 @@ hook_environment(const struct proto_event *ev, const char *line)
 	setenv("LAUNCH_EVENT_JSON", line, 1);
 	if (ev->type == PROTO_EV_DROPPED) {
 		hook_setint("LAUNCH_COUNT", ev->count);
+		return;
+	}
+	/* The daemon's own events: the figures are in LAUNCH_EVENT_JSON. */
+	if (ev->type == PROTO_EV_CAPACITY || ev->type == PROTO_EV_STATS) {
+		int full = ev->type == PROTO_EV_CAPACITY ? ev->full :
+		    ev->stats.full;
+
+		setenv("LAUNCH_STATUS", full ? "full" : "ready", 1);
+		if (ev->type == PROTO_EV_CAPACITY) {
+			hook_setint("LAUNCH_JOBS_ACTIVE", ev->jobs_active);
+			hook_setint("LAUNCH_MAX_JOBS", ev->max_jobs);
+		}
 		return;
 	}
 	setenv("LAUNCH_LABEL", ev->label, 1);

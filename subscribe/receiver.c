@@ -236,7 +236,7 @@ receiver_register(struct receiver *r, const struct sockaddr_storage *bound)
 {
 	struct sockaddr_storage	 reach = *bound;
 	struct proto_sub	 want, got;
-	char			 addr[SUBSCRIBE_ADDR_MAX], match[2048];
+	char			 addr[SUBSCRIBE_ADDR_MAX], match[2048], classes[64];
 	int			 rc;
 
 	subscribe_addr_reachable(&reach);
@@ -252,9 +252,9 @@ receiver_register(struct receiver *r, const struct sockaddr_storage *bound)
 		return rc;
 	r->sub_id = got.id;
 	subscribe_match_join(&got.match, match, sizeof match);
+	proto_events_format(got.events, classes, sizeof classes);
 	fprintf(stderr, "launch: listening on %s, subscription %lld (events "
-	    "%s, match %s)\n", got.addr, (long long)got.id,
-	    proto_events_name(got.events), match);
+	    "%s, match %s)\n", got.addr, (long long)got.id, classes, match);
 	proto_sub_free(&got);
 	return 0;
 }

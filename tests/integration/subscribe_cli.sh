@@ -12,7 +12,7 @@ usage() {
 }
 
 usage "-f a b: label has ' '" subscribe -f 'a b'
-usage "--events nope: expected failures, exits or all" subscribe --events nope
+usage "--events nope: expected failures, exits, all or stats" subscribe --events nope
 usage "--ttl 5: expected a duration" subscribe --ttl 5
 usage "--ttl 1y: expected a duration" subscribe --ttl 1y
 usage "--ttl 3651d: expected a duration" subscribe --ttl 3651d
@@ -36,7 +36,7 @@ usage "expected at least one subscription ID" unsubscribe
 usage '"x": expected a subscription ID' unsubscribe x
 usage '"0": expected a subscription ID' unsubscribe 1 0
 usage 'unexpected argument "web"' events web
-usage "--events some: expected failures, exits or all" events --events some
+usage "--events some: expected failures, exits, all or stats" events --events some
 
 # Valid values are accepted (and then there is no daemon).
 for args in "--ttl 0" "--ttl 500ms" "--ttl 2d" "--queue-max 1000000" \

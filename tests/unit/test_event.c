@@ -835,9 +835,8 @@ START_TEST(test_event_in_class_dropped)
 
 	ev_dropped(&ev, 3);
 	for (int c = 0; c < PROTO_EVENTS__COUNT; c++)
-		ck_assert_msg(proto_event_in_class((enum proto_events)c, &ev),
-		    "dropped not in %s",
-		    proto_events_name((enum proto_events)c));
+		ck_assert_msg(proto_event_in_class(1u << c, &ev),
+		    "dropped not in %s", proto_events_name(1u << c));
 	proto_event_free(&ev);
 }
 END_TEST
@@ -1421,7 +1420,8 @@ START_TEST(test_req_events_roundtrip)
 {
 	struct proto_request	in, out;
 
-	for (int c = 0; c < PROTO_EVENTS__COUNT; c++) {
+	/* Every class alone, and sets of them. */
+	for (int c = 1; c < 1 << PROTO_EVENTS__COUNT; c++) {
 		proto_request_init(&in, PROTO_OP_EVENTS);
 		in.id = 8;
 		in.events = c;
@@ -1988,9 +1988,9 @@ END_TEST
 START_TEST(test_ev_type_names)
 {
 	static const char *const names[] = { "exit", "start", "ready",
-	    "backoff", "state", "dropped" };
+	    "backoff", "state", "dropped", "capacity", "stats" };
 
-	ck_assert_int_eq(PROTO_EV__COUNT, 6);
+	ck_assert_int_eq(PROTO_EV__COUNT, 8);
 	for (int i = 0; i < PROTO_EV__COUNT; i++) {
 		ck_assert_str_eq(proto_ev_type_name((enum proto_ev_type)i),
 		    names[i]);
@@ -2024,19 +2024,34 @@ END_TEST
 
 START_TEST(test_events_and_sub_state_names)
 {
-	static const char *const classes[] = { "failures", "exits", "all" };
+	static const char *const classes[] = { "failures", "exits", "all",
+	    "stats" };
 	static const char *const states[] = { "connecting", "connected",
 	    "retrying", "expired" };
+	static const char *const bad_sets[] = { "failure", "ALL", "",
+	    ",", "all,", ",all", "all,,stats", "all,all", "stats,failure",
+	    "all stats", "failuresfailures" };
+	char	buf[64];
 
-	ck_assert_int_eq(PROTO_EVENTS__COUNT, 3);
+	ck_assert_int_eq(PROTO_EVENTS__COUNT, 4);
 	for (int i = 0; i < PROTO_EVENTS__COUNT; i++) {
-		ck_assert_str_eq(proto_events_name((enum proto_events)i),
-		    classes[i]);
-		ck_assert_int_eq(proto_events_parse(classes[i]), i);
+		ck_assert_str_eq(proto_events_name(1u << i), classes[i]);
+		ck_assert_int_eq(proto_events_parse(classes[i]), 1 << i);
 	}
-	ck_assert_ptr_null(proto_events_name(PROTO_EVENTS__COUNT));
-	ck_assert_int_eq(proto_events_parse("failure"), -1);
-	ck_assert_int_eq(proto_events_parse("ALL"), -1);
+	/* Sets: one name for one class only; text in class order. */
+	ck_assert_ptr_null(proto_events_name(0));
+	ck_assert_ptr_null(proto_events_name(PROTO_EVENTS_FAILURES |
+	    PROTO_EVENTS_STATS));
+	ck_assert_int_eq(proto_events_parse("stats,failures"),
+	    PROTO_EVENTS_FAILURES | PROTO_EVENTS_STATS);
+	proto_events_format(PROTO_EVENTS_STATS | PROTO_EVENTS_EXITS, buf,
+	    sizeof buf);
+	ck_assert_str_eq(buf, "exits,stats");
+	proto_events_format(0xf, buf, sizeof buf);
+	ck_assert_str_eq(buf, "failures,exits,all,stats");
+	for (size_t i = 0; i < sizeof bad_sets / sizeof bad_sets[0]; i++)
+		ck_assert_msg(proto_events_parse(bad_sets[i]) == -1,
+		    "accepted \"%s\"", bad_sets[i]);
 
 	ck_assert_int_eq(PROTO_SUB__COUNT, 4);
 	for (int i = 0; i < PROTO_SUB__COUNT; i++) {

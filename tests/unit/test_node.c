@@ -1,7 +1,8 @@
 /*
  * What a daemon reports about itself and its jobs (protocol 6): a JOB's
- * "usage" (proto-usage.c) and `list`'s "usage" member, through the
- * encoders and back, and every error their decoders raise.
+ * "usage" (proto-usage.c) and `list`'s "usage" member, the "capacity"
+ * and "stats" events and the class "stats" (proto-stats.c, event.h),
+ * through the encoders and back, and every error their decoders raise.
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 
 #include "check-helpers.h"
 #include "check-run.h"
+#include "event.h"
 #include "proto.h"
 #include "xmalloc.h"
 
@@ -173,6 +175,115 @@ START_TEST(test_list_usage_request)
 }
 END_TEST
 
+/* An event through its body and line, decoded again. */
+static void
+event_roundtrip(const struct proto_event *in, struct proto_event *out)
+{
+	struct proto_error	 err;
+	char			*body, *line;
+
+	body = proto_event_body(in);
+	line = proto_event_line(body, 7);
+	ck_assert_msg(proto_event_decode(line, strlen(line), out, &err) == 0,
+	    "rejected %s: %s", line, err.message);
+	ck_assert_int_eq(out->seq, 7);
+	ck_assert_int_eq(out->type, in->type);
+	ck_assert_ptr_null(out->label);
+	free(body);
+	free(line);
+}
+
+static void
+node_event(struct proto_event *ev, enum proto_ev_type type)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->type = type;
+	ev->time_ms = 1795000000123LL;
+	ev->host = "box";
+	ev->exit_code = -1;
+}
+
+START_TEST(test_capacity_event)
+{
+	struct proto_event	in, out;
+	char			line[512];
+
+	node_event(&in, PROTO_EV_CAPACITY);
+	in.full = 1;
+	in.jobs_active = 10;
+	in.max_jobs = 10;
+	event_roundtrip(&in, &out);
+	ck_assert_int_eq(out.full, 1);
+	ck_assert_int_eq(out.jobs_active, 10);
+	ck_assert_int_eq(out.max_jobs, 10);
+	proto_event_format(&out, line, sizeof line);
+	ck_assert_str_eq(strchr(line, ' ') + 1, "box: capacity: full, 10 of "
+	    "at most 10 jobs running or restarting");
+	proto_event_free(&out);
+	/* In "all" only. */
+	ck_assert(proto_event_in_class(PROTO_EVENTS_ALL, &in));
+	ck_assert(!proto_event_in_class(PROTO_EVENTS_FAILURES |
+	    PROTO_EVENTS_EXITS | PROTO_EVENTS_STATS, &in));
+}
+END_TEST
+
+START_TEST(test_stats_event)
+{
+	struct proto_event	in, out;
+	char			line[512];
+
+	node_event(&in, PROTO_EV_STATS);
+	in.stats = (struct proto_stats){ .mem_total_mb = 24105,
+	    .mem_available_mb = 23862, .disk_total_mb = 258019,
+	    .disk_available_mb = 81731, .load1 = 0.63, .cpus = 2,
+	    .jobs_running = 3, .jobs_total = 4, .max_jobs = 10 };
+	event_roundtrip(&in, &out);
+	ck_assert_int_eq(out.stats.mem_available_mb, 23862);
+	ck_assert_int_eq(out.stats.jobs_running, 3);
+	ck_assert_int_eq(out.stats.max_jobs, 10);
+	ck_assert_int_eq(out.stats.full, 0);
+	proto_event_format(&out, line, sizeof line);
+	ck_assert_str_eq(strchr(line, ' ') + 1, "box: stats: ready, memory "
+	    "23862 of 24105 MB available, disk 81731 of 258019 MB, load 0.63 "
+	    "on 2 CPUs, 3 of 4 jobs running");
+	proto_event_free(&out);
+	/* Only for those that ask: not even in "all". */
+	ck_assert(proto_event_in_class(PROTO_EVENTS_STATS, &in));
+	ck_assert(!proto_event_in_class(PROTO_EVENTS_ALL |
+	    PROTO_EVENTS_EXITS | PROTO_EVENTS_FAILURES, &in));
+}
+END_TEST
+
+static void
+event_fails(const char *line, const char *field)
+{
+	struct proto_event	ev;
+	struct proto_error	err;
+
+	ck_assert_msg(proto_event_decode(line, strlen(line), &ev, &err) == -1,
+	    "accepted %s", line);
+	assert_error(line, &err, PROTO_E_INVALID_DATA, field);
+}
+
+#define EV(type, rest) "{\"seq\":1,\"time\":\"2026-11-22T10:00:00.000Z\"," \
+	"\"host\":\"box\",\"event\":\"" type "\"" rest "}"
+
+START_TEST(test_node_event_errors)
+{
+	event_fails(EV("capacity", ""), "status");
+	event_fails(EV("capacity", ",\"status\":\"busy\",\"jobs_active\":1,"
+	    "\"max_jobs\":1"), "status");
+	event_fails(EV("capacity", ",\"status\":\"full\",\"max_jobs\":1"),
+	    "jobs_active");
+	event_fails(EV("capacity", ",\"status\":\"full\",\"jobs_active\":1,"
+	    "\"max_jobs\":-1"), "max_jobs");
+	event_fails(EV("stats", ""), "stats");
+	event_fails(EV("stats", ",\"stats\":[]"), "stats");
+	event_fails(EV("stats", ",\"stats\":{\"mem_total_mb\":1}"),
+	    "stats.mem_available_mb");
+}
+END_TEST
+
 static Suite *
 node_suite(void)
 {
@@ -183,6 +294,11 @@ node_suite(void)
 	tcase_add_test(tc, test_usage_absent_or_null);
 	tcase_add_test(tc, test_usage_errors);
 	tcase_add_test(tc, test_list_usage_request);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("events");
+	tcase_add_test(tc, test_capacity_event);
+	tcase_add_test(tc, test_stats_event);
+	tcase_add_test(tc, test_node_event_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }
