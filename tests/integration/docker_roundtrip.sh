@@ -69,6 +69,11 @@ assert_eq "$(job_field sleeper state)" running "running after submit"
 pid=$(job_field sleeper pid)
 [ "$pid" -gt 0 ] && alive "$pid" || fail "the container's pid $pid"
 assert_eq "$(container_state "$(job_field sleeper container)")" running "the engine says running"
+# Usage: a container has no shim; its processes are PID 1's tree.
+assert_eq "$(job_field sleeper usage.shim_pss_kb)" null "usage: no shim"
+[ "$(job_field sleeper usage.procs)" -ge 1 ] &&
+    [ "$(job_field sleeper usage.rss_kb)" -gt 0 ] ||
+    fail "usage of the container: $("$LAUNCH" status --json sleeper | jq -c '.[0].usage')"
 t0=$(date +%s%N)
 run_rc 0 "stop -t 1" "$LAUNCH" -v stop -t 1 sleeper
 elapsed=$((($(date +%s%N) - t0) / 1000000))

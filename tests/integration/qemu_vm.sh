@@ -26,6 +26,12 @@ wait_for 90 "the guest's boot marker in the serial console" \
     vm_logs_have vm/one LAUNCH-TEST-VM-BOOTED
 wait_for 30 "the config drive read in the guest" \
     vm_logs_have vm/one 'CONFIG-DRIVE:{'
+# Usage: qemu is the job's process under the shim; a booted guest holds
+# well over 16 MiB of its memory.
+assert_eq "$(job_field vm/one usage.procs)" 1 "usage: qemu alone"
+[ "$(job_field vm/one usage.rss_kb)" -gt 16384 ] ||
+    fail "usage: the VM's rss $(job_field vm/one usage.rss_kb)"
+[ "$(job_field vm/one usage.shim_pss_kb)" -gt 0 ] || fail "usage: the shim apart"
 line=$("$LAUNCH" logs vm/one | grep '^CONFIG-DRIVE:')
 assert_eq "$(echo "${line#CONFIG-DRIVE:}" | tr -d '\r' | jq -r .hostname)" \
     vm/one "the config drive's hostname is the label"
