@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,37 @@
 #include "xmalloc.h"
 
 static struct rlimit	proc_nofile;	/* the limit shims and jobs get */
+static char		proc_shim[PATH_MAX];	/* "": launch shim */
+
+/* launch-shim next to our binary, else installed; else our own `launch
+ * shim` mode (see shim/main.c for why a program of its own). */
+static void
+proc_find_shim(void)
+{
+	char	 self[PATH_MAX], *slash;
+	ssize_t	 n;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL &&
+		    (size_t)(slash - self) + sizeof "/launch-shim" <=
+		    sizeof proc_shim) {
+			memcpy(proc_shim, self, (size_t)(slash - self));
+			strcpy(proc_shim + (slash - self), "/launch-shim");
+			if (access(proc_shim, X_OK) == 0)
+				goto found;
+		}
+	}
+	snprintf(proc_shim, sizeof proc_shim, "%s/launch-shim",
+	    PKGLIBEXECDIR);
+	if (access(proc_shim, X_OK) == 0)
+		goto found;
+	log_info("no launch-shim program: jobs run under `launch shim`");
+	proc_shim[0] = '\0';
+	return;
+found:
+	log_debug("shim: %s", proc_shim);
+}
 
 void
 proc_init(void)
@@ -55,6 +87,7 @@ proc_init(void)
 	raised.rlim_cur = raised.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &raised) == -1)
 		log_warn("cannot raise the open file limit");
+	proc_find_shim();
 }
 
 static socklen_t
@@ -168,6 +201,9 @@ proc_exec_shim(struct job *j, int listen_fd)
 	snprintf(id, sizeof id, "%lld", (long long)j->id);
 	snprintf(size, sizeof size, "%lld", (long long)state_log_size());
 	snprintf(files, sizeof files, "%d", state_log_files());
+	if (proc_shim[0] != '\0')
+		execl(proc_shim, "launch-shim", state_dir(), id, size, files,
+		    (char *)NULL);
 	execl("/proc/self/exe", "launch", "shim", state_dir(), id, size,
 	    files, (char *)NULL);
 	_exit(127);
