@@ -194,13 +194,10 @@ client_remote_gone(struct client *c)
 }
 
 int
-client_call(struct client *c, struct proto_request *req,
-    struct proto_reply *rep)
+client_send(struct client *c, struct proto_request *req)
 {
-	struct proto_error	 err;
-	char			*line;
-	ssize_t			 len;
-	int			 rc;
+	char	*line;
+	int	 rc;
 
 	req->id = c->next_id++;
 	line = proto_request_encode(req);
@@ -213,6 +210,17 @@ client_call(struct client *c, struct proto_request *req,
 		    c->path, strerror(errno));
 		return EXIT_PROTOCOL;
 	}
+	return 0;
+}
+
+int
+client_receive(struct client *c, const struct proto_request *req,
+    struct proto_reply *rep)
+{
+	struct proto_error	 err;
+	ssize_t			 len;
+	int			 rc;
+
 	if ((len = client_read_line(c)) == -1 && c->ssh != NULL)
 		return client_remote_gone(c);
 	if (len == -1) {
@@ -236,6 +244,17 @@ client_call(struct client *c, struct proto_request *req,
 		return EXIT_PROTOCOL;
 	}
 	return 0;
+}
+
+int
+client_call(struct client *c, struct proto_request *req,
+    struct proto_reply *rep)
+{
+	int	rc;
+
+	if ((rc = client_send(c, req)) != 0)
+		return rc;
+	return client_receive(c, req, rep);
 }
 
 int

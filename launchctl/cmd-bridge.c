@@ -9,8 +9,11 @@
  *
  * The end of stdin is passed on as a half-close (shutdown SHUT_WR): the
  * daemon still sends the replies it owes, then closes, and the bridge
- * exits 0.  With no daemon it exits 3 with the usual message, which the
- * ssh client relays.
+ * exits 0.  When stdout breaks (sshd closed the session: the client is
+ * gone) the bridge exits at once, without waiting for a reply nobody
+ * will read: its full close tells the daemon to drop a pending `wait`.
+ * With no daemon it exits 3 with the usual message, which the ssh
+ * client relays.
  */
 #include "config.h"
 
@@ -30,7 +33,7 @@
 static int
 bridge_relay(int sock)
 {
-	struct pollfd	pfd[2];
+	struct pollfd	pfd[3];
 	char		buf[BRIDGE_BUF];
 	ssize_t		n;
 	int		in_open = 1;
@@ -40,13 +43,19 @@ bridge_relay(int sock)
 		pfd[0].events = POLLIN;
 		pfd[1].fd = sock;
 		pfd[1].events = POLLIN;
-		if (poll(pfd, 2, -1) == -1) {
+		/* No event asked: only POLLERR or POLLHUP, when stdout's
+		 * reader is gone. */
+		pfd[2].fd = STDOUT_FILENO;
+		pfd[2].events = 0;
+		if (poll(pfd, 3, -1) == -1) {
 			if (errno == EINTR)
 				continue;
 			fprintf(stderr, "launch: bridge: poll: %s\n",
 			    strerror(errno));
 			return EXIT_PROTOCOL;
 		}
+		if (pfd[2].revents & (POLLERR | POLLHUP | POLLNVAL))
+			return 0;	/* nobody listens any more */
 		if (pfd[1].revents != 0) {
 			n = read(sock, buf, sizeof buf);
 			if (n == -1 && errno == EINTR)

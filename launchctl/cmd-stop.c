@@ -17,8 +17,10 @@
 
 #include "launch.h"
 
-int
-cmd_parse_timeout(const struct cmd_entry *e, const char *s, int64_t *ms)
+/* -t SECS (decimals allowed) from 0 to max seconds, into ms. */
+static int
+cmd_parse_seconds(const struct cmd_entry *e, const char *s, long max,
+    int64_t *ms)
 {
 	char	*end;
 	double	 d;
@@ -26,13 +28,19 @@ cmd_parse_timeout(const struct cmd_entry *e, const char *s, int64_t *ms)
 	errno = 0;
 	d = strtod(s, &end);
 	if (errno != 0 || end == s || *end != '\0' || !isfinite(d) ||
-	    d < 0 || d > 86400) {
-		cmd_usage_error(e, "-t %s: expected seconds from 0 to 86400",
-		    s);
+	    d < 0 || d > (double)max) {
+		cmd_usage_error(e, "-t %s: expected seconds from 0 to %ld", s,
+		    max);
 		return -1;
 	}
 	*ms = (int64_t)(d * 1000 + 0.5);
 	return 0;
+}
+
+int
+cmd_parse_timeout(const struct cmd_entry *e, const char *s, int64_t *ms)
+{
+	return cmd_parse_seconds(e, s, 86400, ms);
 }
 
 int
@@ -93,23 +101,28 @@ cmd_jobs_call(const struct cmd_ctx *ctx, struct proto_request *req)
 }
 
 /*
- * One exec for stop, start, restart and remove: which options a command
- * takes follows from its op (start: none; remove: -t; stop and restart:
- * -t and -s), as in the request encoder.
+ * The command line of stop, start, restart, remove and wait into req
+ * (initialised for its op): which options a command takes follows from
+ * its op (start: none; remove and wait: -t; stop and restart: -t and
+ * -s), as in the request encoder; then at least one name.  0, or an exit
+ * code after printing why.
  */
 int
-cmd_jobs_exec(const struct cmd_entry *e, enum proto_op op, struct cmd_ctx *ctx,
-    int argc, char **argv)
+cmd_jobs_args(const struct cmd_entry *e, struct proto_request *req, int argc,
+    char **argv)
 {
-	struct proto_request	 req;
-	const char		*opts;
-	int			 ch, rc;
+	const char	*opts;
+	long		 max = 86400;
+	int		 ch;
 
-	switch (op) {
+	switch (req->op) {
 	case PROTO_OP_STOP:
 	case PROTO_OP_RESTART:
 		opts = "t:s:";
 		break;
+	case PROTO_OP_WAIT:
+		max = (long)(PROTO_WAIT_TIMEOUT_MAX_MS / 1000);
+		/* FALLTHROUGH */
 	case PROTO_OP_REMOVE:
 		opts = "t:";
 		break;
@@ -117,15 +130,15 @@ cmd_jobs_exec(const struct cmd_entry *e, enum proto_op op, struct cmd_ctx *ctx,
 		opts = "";
 		break;
 	}
-	proto_request_init(&req, op);
 	while ((ch = getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 't':
-			if (cmd_parse_timeout(e, optarg, &req.timeout_ms) == -1)
+			if (cmd_parse_seconds(e, optarg, max,
+			    &req->timeout_ms) == -1)
 				return EXIT_USAGE;
 			break;
 		case 's':
-			if (cmd_parse_stop_signal(e, optarg, &req.signal) == -1)
+			if (cmd_parse_stop_signal(e, optarg, &req->signal) == -1)
 				return EXIT_USAGE;
 			break;
 		default:
@@ -137,7 +150,19 @@ cmd_jobs_exec(const struct cmd_entry *e, enum proto_op op, struct cmd_ctx *ctx,
 		cmd_usage_error(e, "expected at least one LABEL or GLOB");
 		return EXIT_USAGE;
 	}
-	if ((rc = client_add_match(&req.match, argc, argv, optind)) == 0)
+	return client_add_match(&req->match, argc, argv, optind);
+}
+
+/* One exec for stop, start, restart and remove. */
+int
+cmd_jobs_exec(const struct cmd_entry *e, enum proto_op op, struct cmd_ctx *ctx,
+    int argc, char **argv)
+{
+	struct proto_request	req;
+	int			rc;
+
+	proto_request_init(&req, op);
+	if ((rc = cmd_jobs_args(e, &req, argc, argv)) == 0)
 		rc = cmd_jobs_call(ctx, &req);
 	proto_request_free(&req);
 	return rc;

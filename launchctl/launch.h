@@ -13,6 +13,7 @@
  *   4  `serve`: another daemon already serves the socket
  *   5  the daemon refused us or broke the protocol (permission_denied,
  *      unsupported_version, internal, a malformed or missing reply)
+ *   6  `wait`: the timeout came before every job had ended
  */
 #ifndef LAUNCH_LAUNCH_H
 #define LAUNCH_LAUNCH_H
@@ -29,6 +30,7 @@
 #define EXIT_NODAEMON	3
 #define EXIT_RUNNING	4
 #define EXIT_PROTOCOL	5
+#define EXIT_TIMEOUT	6
 
 struct cmd_ctx {
 	const char	*socket;	/* -S; NULL: default */
@@ -81,6 +83,7 @@ extern const struct cmd_entry cmd_unsubscribe_entry;
 extern const struct cmd_entry cmd_events_entry;
 extern const struct cmd_entry cmd_bridge_entry;
 extern const struct cmd_entry cmd_stats_entry;
+extern const struct cmd_entry cmd_wait_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_version_entry;
 
@@ -106,6 +109,10 @@ int	cmd_jobs_call(const struct cmd_ctx *, struct proto_request *);
 /* The whole of stop, start, restart and remove: options by op. */
 int	cmd_jobs_exec(const struct cmd_entry *, enum proto_op,
 	    struct cmd_ctx *, int argc, char **argv);
+/* Their command line (and wait's) into req, initialised for the op: 0,
+ * or an exit code after printing why. */
+int	cmd_jobs_args(const struct cmd_entry *, struct proto_request *,
+	    int argc, char **argv);
 
 /* client.c */
 struct ssh_link;
@@ -124,6 +131,11 @@ void	client_close(struct client *);
 /* Send req (its id is assigned), wait for the reply.  0 with rep filled
  * (rep->is_error may be set), or an exit code after printing why. */
 int	client_call(struct client *, struct proto_request *,
+	    struct proto_reply *);
+/* client_call in two: send, then read the next reply to req (wait's
+ * progress lines come before its reply). */
+int	client_send(struct client *, struct proto_request *);
+int	client_receive(struct client *, const struct proto_request *,
 	    struct proto_reply *);
 /* Write all of s to fd (a socket: without SIGPIPE); 0, or -1 with
  * errno. */

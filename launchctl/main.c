@@ -29,6 +29,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_start_entry,
 	&cmd_restart_entry,
 	&cmd_remove_entry,
+	&cmd_wait_entry,
 	&cmd_logs_entry,
 	&cmd_export_entry,
 	&cmd_events_entry,
@@ -92,7 +93,7 @@ main_usage(FILE *f)
 	    "\n"
 	    "Exit codes: 0 ok, 1 a label failed or was not found, 2 usage,\n"
 	    "3 no daemon reachable, 4 a daemon is already serving (serve),\n"
-	    "5 refused by the daemon or protocol error.\n");
+	    "5 refused by the daemon or protocol error, 6 wait timed out.\n");
 }
 
 void

@@ -19,9 +19,9 @@
  * After a reboot only "always" jobs are started again, as documented.
  *
  * Waiters: a request that answers later (submit, stop, start, restart,
- * remove) registers with each job it waits for, saying what it wants
- * (ended, launched, ready) and from which launch on; the job settles it
- * when that happens, or when the job fails or ends first.
+ * remove, wait) registers with each job it waits for, saying what it
+ * wants (ended, launched, ready, finished) and from which launch on; the
+ * job settles it when that happens, or when the job fails or ends first.
  *
  * History: at most job_history ended jobs are kept; beyond that the
  * oldest ended ones are forgotten (state and logs), so a million short
@@ -167,7 +167,7 @@ job_set_state(struct job *j, enum proto_state state)
 
 /* ---- waiters ---- */
 
-static void
+void
 job_add_wait(struct job *j, struct waiter *w, enum job_want want,
     unsigned min_gen)
 {
@@ -177,6 +177,28 @@ job_add_wait(struct job *j, struct waiter *w, enum job_want want,
 	j->waits[j->nwaits].min_gen = min_gen;
 	j->nwaits++;
 	w->pending++;
+}
+
+void
+job_drop_wait(struct job *j, struct waiter *w)
+{
+	size_t	i = 0;
+
+	while (i < j->nwaits) {
+		if (j->waits[i].waiter != w) {
+			i++;
+			continue;
+		}
+		j->waits[i] = j->waits[--j->nwaits];
+		w->pending--;
+	}
+}
+
+int
+job_finished(const struct job *j)
+{
+	return (j->state == PROTO_STATE_EXITED ||
+	    j->state == PROTO_STATE_FAILED) && !j->restart_pending;
 }
 
 /* Settle the waits that what just happened satisfies. */
@@ -192,6 +214,8 @@ job_notify(struct job *j, enum job_want what)
 
 		if (jw->want == JOB_WANT_ENDED)
 			hit = ended;
+		else if (jw->want == JOB_WANT_FINISHED)
+			hit = job_finished(j);
 		else
 			hit = j->generation >= jw->min_gen && (ended ||
 			    what == jw->want || (what == JOB_WANT_READY &&
@@ -451,12 +475,14 @@ act_ended(struct job *j)
 	event_job_exit(j, reason);
 	j->driver->cleanup(j);
 	if (j->restart_pending) {
-		/* `launch restart`: start again at once, no policy. */
-		j->restart_pending = 0;
+		/* `launch restart`: start again at once, no policy.  Still
+		 * pending while waiters hear of the end: it is not the end
+		 * of the job (job_finished). */
 		j->user_stopped = 0;
 		j->backoff = 0;
 		job_set_state(j, PROTO_STATE_EXITED);
 		job_notify(j, JOB_WANT_ENDED);
+		j->restart_pending = 0;
 		act_launch(j);
 		return;
 	}

@@ -11,6 +11,8 @@
  *   waiter counts on it (waiters are settled first).
  * - A waiter owns the reply it is building; a job adds a snapshot of its
  *   view when it satisfies the waiter, so a waiter keeps no job pointer.
+ *   (A `wait` keeps one per job still pending, which job_destroy's
+ *   settling makes safe: see wait.c.)
  */
 #ifndef LAUNCH_LAUNCHD_H
 #define LAUNCH_LAUNCHD_H
@@ -32,6 +34,8 @@
 
 struct waiter;
 struct stream;
+struct wait;
+struct job;
 struct proto_event;
 struct proto_sub;
 
@@ -46,11 +50,15 @@ struct peer {
 	int			 dead;		/* closed; freed at refs 0 */
 	int			 busy;		/* a reply is pending */
 	int			 close_after_flush;
+	int			 eof;		/* input ended mid-wait: see
+						 * peer.c */
+	int			 hup_watched;	/* in peer.c's epoll set */
 	int			 lingering;	/* see peer.c */
 	size_t			 lingered;
 	int			 exit_after_flush;
 	unsigned		 serial;	/* for logs */
 	struct stream		*stream;	/* `events`: see event.c */
+	struct wait		*wait;		/* a `wait` pending: wait.c */
 	TAILQ_ENTRY(peer)	 entry;
 };
 
@@ -59,6 +67,8 @@ enum job_want {
 	JOB_WANT_ENDED,		/* not live any more (stop, remove) */
 	JOB_WANT_LAUNCHED,	/* exec succeeded (start, submit) */
 	JOB_WANT_READY,		/* ready (submit --wait-ready) */
+	JOB_WANT_FINISHED,	/* ended for good: exited or failed, no
+				 * restart coming (wait; job_finished) */
 };
 
 /* A request waiting for jobs.  A single-job waiter answers as submit
@@ -74,6 +84,10 @@ struct waiter {
 	char			*single_line;	/* single: the reply */
 	ev_timer		 timeout;	/* single: ready timeout */
 	void			(*done)(struct waiter *, char *line);
+	/* When set, a job that settles the waiter calls this instead
+	 * (wait.c keeps its own count and reply). */
+	void			(*settled)(struct waiter *,
+				    const struct job *);
 };
 
 /* A job's lifecycle events: the columns of the state x event table. */
@@ -188,6 +202,7 @@ void	 peer_send(struct peer *, char *line);	/* takes line */
 void	 peer_ref(struct peer *);
 void	 peer_unref(struct peer *);
 void	 peer_done(struct peer *);		/* busy -> ready */
+void	 peer_done_soon(struct peer *);		/* ...from the loop */
 void	 peer_close_all(void);
 size_t	 peer_count(void);
 
@@ -195,6 +210,15 @@ size_t	 peer_count(void);
 void	 request_handle(struct peer *, const char *line, size_t len);
 /* Stop every job, then exit; p (may be NULL) gets the reply. */
 void	 request_shutdown_all(struct peer *p, int64_t id, int64_t timeout_ms);
+/* The jobs that match names (each once, in label order; every job if
+ * match is NULL); unknown(arg, name, message) for each name that matches
+ * none.  Free the array, not the jobs. */
+struct job **request_match(const struct proto_strv *match, size_t *n,
+	    void (*unknown)(void *, const char *, const char *), void *arg);
+
+/* wait.c: the `wait` request, and its peer closing mid-wait. */
+void	 wait_request(struct peer *, const struct proto_request *);
+void	 wait_peer_gone(struct peer *);
 
 /* job.c */
 struct job	*job_find(const char *label);
@@ -226,6 +250,13 @@ void		 job_index(struct job *);
 void		 job_set_error(struct job *, const char *);
 void		 job_schedule_restart(struct job *);
 void		 job_set_state(struct job *, enum proto_state);
+/* Register w with j for want (from launch min_gen on); drop every
+ * registration of w with j. */
+void		 job_add_wait(struct job *, struct waiter *, enum job_want,
+		    unsigned min_gen);
+void		 job_drop_wait(struct job *, struct waiter *);
+/* Exited or failed, and no restart is under way. */
+int		 job_finished(const struct job *);
 
 /* usage.c: what a live job uses now (u->have 0 if not live). */
 void		 usage_measure(struct job *, struct proto_usage *);

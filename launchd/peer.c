@@ -20,6 +20,19 @@
  * A peer streaming events (op "events", event.c) takes no more requests;
  * it is read only to notice EOF, and written as events come.
  *
+ * A peer whose `wait` is pending (wait.c) is still read, so that a client
+ * that goes away is noticed before the jobs end, which may be never: a
+ * full close (POLLHUP) cancels the wait.  A half-close (`socat` after its
+ * input ends) does not: reading stops (eof), the wait's reply and those
+ * to the requests buffered behind it are sent, then the peer is closed.
+ * A half-closed peer is still watched for a full close, which `launch
+ * bridge` makes when its ssh session is gone: its fd sits in an epoll
+ * set with no event asked for, which reports EPOLLHUP alone (always
+ * reported, and raised on a Unix socket only by a full close), so the
+ * loop is not woken by the end of input that stays readable forever.
+ * What a client sends meanwhile (at most a line's worth is read) waits
+ * for the reply.
+ *
  * SO_PEERCRED is checked on every accept: a peer of another uid gets
  * permission_denied and is closed.
  *
@@ -31,7 +44,10 @@
  */
 #include "config.h"
 
+#include <sys/epoll.h>
+
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -48,6 +64,8 @@
 static TAILQ_HEAD(, peer) peers = TAILQ_HEAD_INITIALIZER(peers);
 static size_t	 peers_open;
 static unsigned	 peer_serial;
+static int	 peer_hup_fd = -1;	/* the epoll set of half-closed peers */
+static ev_io	 peer_hup_io;
 
 static void	peer_process(struct peer *);
 static void	peer_update_read(struct peer *);
@@ -84,12 +102,18 @@ peer_close(struct peer *p)
 	p->dead = 1;
 	ev_io_stop(server_loop, &p->rd);
 	ev_io_stop(server_loop, &p->wr);
+	if (p->hup_watched &&
+	    epoll_ctl(peer_hup_fd, EPOLL_CTL_DEL, p->fd, NULL) == -1)
+		log_warn("peer %u: epoll_ctl DEL", p->serial);
+	p->hup_watched = 0;
 	close(p->fd);
 	p->fd = -1;
 	TAILQ_REMOVE(&peers, p, entry);
 	peers_open--;
 	if (p->stream != NULL)
 		event_stream_gone(p);
+	if (p->wait != NULL)
+		wait_peer_gone(p);
 	if (p->exit_after_flush)
 		server_exit();
 	peer_unref(p);
@@ -167,6 +191,16 @@ peer_done(struct peer *p)
 		peer_process(p);
 }
 
+/* As peer_done, but the next request is handled from the loop: for a
+ * reply sent from inside a job's callback (wait.c). */
+void
+peer_done_soon(struct peer *p)
+{
+	p->busy = 0;
+	if (!p->dead)
+		ev_feed_event(server_loop, &p->rd, EV_CUSTOM);
+}
+
 /* The error reply is out: stop writing, discard input until EOF. */
 static void
 peer_linger(struct peer *p)
@@ -184,6 +218,8 @@ static void
 peer_update_read(struct peer *p)
 {
 	int	want = !p->dead && (p->lingering || p->stream != NULL ||
+	    (p->wait != NULL && !p->eof && !p->close_after_flush &&
+	    buf_used(&p->in) <= PROTO_LINE_MAX) ||
 	    (!p->busy && !p->close_after_flush &&
 	    buf_used(&p->out) < PEER_OUT_HIGH));
 
@@ -247,9 +283,68 @@ peer_process(struct peer *p)
 	}
 	if (!p->dead && handled == PEER_LINES_PER_READ && !p->busy)
 		ev_feed_event(server_loop, &p->rd, EV_CUSTOM);
+	else if (!p->dead && p->eof && !p->busy) {
+		/* Its input ended mid-wait, and all of it is answered. */
+		if (buf_used(&p->out) > 0)
+			p->close_after_flush = 1;
+		else
+			peer_close(p);
+	}
 	if (!p->dead)
 		peer_update_read(p);
 	peer_unref(p);
+}
+
+/* Half-closed peers that have closed since. */
+static void
+peer_hup_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct epoll_event	ev[16];
+	int			n;
+
+	if ((n = epoll_wait(peer_hup_fd, ev, 16, 0)) == -1) {
+		if (errno != EINTR)
+			log_warn("epoll_wait");
+		return;
+	}
+	/* Closing one peer never closes another. */
+	for (int i = 0; i < n; i++)
+		peer_close(ev[i].data.ptr);
+}
+
+/* Watch a half-closed peer for a full close (see the top). */
+static void
+peer_hup_watch(struct peer *p)
+{
+	struct epoll_event	ev;
+
+	if (peer_hup_fd == -1) {
+		if ((peer_hup_fd = epoll_create1(EPOLL_CLOEXEC)) == -1) {
+			log_warn("epoll_create1");
+			return;
+		}
+		ev_io_init(&peer_hup_io, peer_hup_cb, peer_hup_fd, EV_READ);
+		ev_io_start(server_loop, &peer_hup_io);
+	}
+	memset(&ev, 0, sizeof ev);
+	ev.events = 0;
+	ev.data.ptr = p;
+	if (epoll_ctl(peer_hup_fd, EPOLL_CTL_ADD, p->fd, &ev) == -1)
+		log_warn("peer %u: epoll_ctl ADD", p->serial);
+	else
+		p->hup_watched = 1;
+}
+
+/* The other end has closed, not just shut down its writing. */
+static int
+peer_hung_up(const struct peer *p)
+{
+	struct pollfd	pfd;
+
+	pfd.fd = p->fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP) != 0;
 }
 
 static void
@@ -280,6 +375,20 @@ peer_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	n = read(p->fd, at, PEER_READ_SIZE);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
+	if (n == 0 && p->wait != NULL) {
+		if (peer_hung_up(p))
+			peer_close(p);		/* gone: cancels the wait */
+		else {
+			/* Half-closed mid-wait: the reply is still owed,
+			 * and those to what is buffered (peer_process). */
+			log_debug("peer %u: input ended mid-wait",
+			    p->serial);
+			p->eof = 1;
+			peer_update_read(p);
+			peer_hup_watch(p);
+		}
+		return;
+	}
 	if (n == 0 && buf_used(&p->out) > 0 && !p->close_after_flush) {
 		/* Half-closed (`socat` after its input ends): the replies
 		 * already made are still owed. */

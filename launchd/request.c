@@ -148,45 +148,66 @@ request_status(struct peer *p, const struct proto_request *req)
 
 enum request_action { ACT_STOP, ACT_START, ACT_RESTART, ACT_REMOVE };
 
+struct job **
+request_match(const struct proto_strv *match, size_t *np,
+    void (*unknown)(void *, const char *, const char *), void *arg)
+{
+	struct job	**all;
+	size_t		  n, k = 0, found;
+	char		  msg[1100];
+	unsigned	  mark = ++request_mark;
+
+	all = job_all(&n);
+	for (size_t m = 0; match != NULL && m < match->n; m++) {
+		found = 0;
+		for (size_t i = 0; i < n; i++) {
+			struct job *j = all[i];
+			if (proto_is_glob(match->v[m]) ?
+			    !proto_glob_match(match->v[m], j->spec.label) :
+			    strcmp(match->v[m], j->spec.label) != 0)
+				continue;
+			found++;
+			j->mark = mark;
+		}
+		if (found == 0) {
+			snprintf(msg, sizeof msg, proto_is_glob(match->v[m]) ?
+			    "no job matches %s" : "%s: no such job",
+			    match->v[m]);
+			unknown(arg, match->v[m], msg);
+		}
+	}
+	/* The marked ones, in label order, each once. */
+	for (size_t i = 0; i < n; i++) {
+		if (match != NULL && all[i]->mark != mark)
+			continue;
+		all[i]->mark = 0;
+		all[k++] = all[i];
+	}
+	*np = k;
+	return all;
+}
+
+static void
+request_unknown(void *w, const char *name, const char *message)
+{
+	waiter_add_error(w, name, PROTO_E_UNKNOWN_LABEL, message);
+}
+
 /* Apply the action to every job matched by match (every job if match is
  * NULL), each once; names that match nothing become unknown_label. */
 static void
 request_each(struct waiter *w, const struct proto_strv *match,
     enum request_action action, const struct proto_request *req)
 {
-	struct job	**all;
-	size_t		  n, found;
-	char		  msg[1100];
-	unsigned	  mark = ++request_mark;
+	struct job	**jobs;
+	size_t		  n;
+	char		  msg[512];
 
-	all = job_all(&n);
-	/* First mark, then act: an action may remove a job from the table. */
-	for (size_t m = 0; match == NULL || m < match->n; m++) {
-		found = 0;
-		for (size_t i = 0; i < n; i++) {
-			struct job *j = all[i];
-			if (match != NULL && (proto_is_glob(match->v[m]) ?
-			    !proto_glob_match(match->v[m], j->spec.label) :
-			    strcmp(match->v[m], j->spec.label) != 0))
-				continue;
-			found++;
-			j->mark = mark;
-		}
-		if (match == NULL)
-			break;
-		if (found == 0) {
-			snprintf(msg, sizeof msg, proto_is_glob(match->v[m]) ?
-			    "no job matches %s" : "%s: no such job",
-			    match->v[m]);
-			waiter_add_error(w, match->v[m],
-			    PROTO_E_UNKNOWN_LABEL, msg);
-		}
-	}
+	/* First match, then act: an action may remove a job from the
+	 * table. */
+	jobs = request_match(match, &n, request_unknown, w);
 	for (size_t i = 0; i < n; i++) {
-		struct job *j = all[i];
-		if (j->mark != mark)
-			continue;
-		j->mark = 0;
+		struct job *j = jobs[i];
 		switch (action) {
 		case ACT_STOP:
 			job_stop(j, req->signal, req->timeout_ms, w);
@@ -211,7 +232,7 @@ request_each(struct waiter *w, const struct proto_strv *match,
 			break;
 		}
 	}
-	free(all);
+	free(jobs);
 }
 
 static void
@@ -386,6 +407,7 @@ static const request_handler request_handlers[PROTO_OP__COUNT] = {
 	[PROTO_OP_SUBSCRIPTIONS] = request_subscriptions,
 	[PROTO_OP_EVENTS] = request_events,
 	[PROTO_OP_STATS] = request_stats,
+	[PROTO_OP_WAIT] = wait_request,
 };
 
 void

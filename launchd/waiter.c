@@ -136,6 +136,10 @@ waiter_settled(struct waiter *w, const struct job *j)
 {
 	struct waiter_priv	*p = (struct waiter_priv *)w;
 
+	if (w->settled != NULL) {
+		w->settled(w, j);
+		return;
+	}
 	waiter_add_job(w, j);
 	if (--w->pending == 0 && p->armed)
 		waiter_finish(w);

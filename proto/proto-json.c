@@ -325,6 +325,17 @@ pj_add_string_or_null(cJSON *obj, const char *name, const char *s)
 		cJSON_AddNullToObject(obj, name);
 }
 
+void
+pj_add_exit(cJSON *obj, int exit_code, int sig)
+{
+	if (exit_code >= 0)
+		pj_add_int(obj, "exit_code", exit_code);
+	else
+		cJSON_AddNullToObject(obj, "exit_code");
+	pj_add_string_or_null(obj, "signal", sig > 0 ?
+	    proto_signal_name(sig) : NULL);
+}
+
 char *
 pj_line(cJSON *obj)
 {

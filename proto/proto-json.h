@@ -38,6 +38,8 @@ cJSON	*pj_env_object(const struct proto_strv *);
 cJSON	*pj_int_item(int64_t);
 void	 pj_add_int(cJSON *, const char *name, int64_t);
 void	 pj_add_string_or_null(cJSON *, const char *name, const char *);
+/* "exit_code" (-1: null) and "signal" (0: null, else its name). */
+void	 pj_add_exit(cJSON *, int exit_code, int sig);
 /* Print obj as one line with "\n", then delete obj. */
 char	*pj_line(cJSON *obj);
 /* proto-stats.c: a STATS object into s. */
@@ -59,6 +61,17 @@ void	 pj_blame(struct proto_error *, const char *obj);
 /* proto-usage.c: a JOB's "usage" member (added only when measured). */
 void	 pj_usage_add(cJSON *job, const struct proto_usage *);
 int	 pj_usage_decode(const cJSON *job, struct proto_usage *,
+	    struct proto_error *);
+/* proto-reply.c: a LABEL_ERROR object; the "errors" array of a result
+ * (absent: none) into rep->errors. */
+cJSON	*pj_label_error_object(const char *label, enum proto_code,
+	    const char *message);
+int	 pj_label_errors_decode(const cJSON *result, struct proto_reply *,
+	    struct proto_error *);
+/* proto-wait.c: a wait reply's result, and a progress line's object. */
+int	 pj_wait_decode(const cJSON *result, struct proto_wait *,
+	    struct proto_error *);
+int	 pj_wait_progress_decode(const cJSON *, struct proto_wait_progress *,
 	    struct proto_error *);
 
 #endif

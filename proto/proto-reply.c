@@ -42,12 +42,7 @@ pj_job_object(const struct proto_job *j)
 	TIME("ready_at", j->ready_ms);
 	TIME("ended_at", j->ended_ms);
 #undef TIME
-	if (j->exit_code >= 0)
-		pj_add_int(o, "exit_code", j->exit_code);
-	else
-		cJSON_AddNullToObject(o, "exit_code");
-	pj_add_string_or_null(o, "signal", j->signal > 0 ?
-	    proto_signal_name(j->signal) : NULL);
+	pj_add_exit(o, j->exit_code, j->signal);
 	pj_add_int(o, "restarts", j->restarts);
 	pj_add_string_or_null(o, "error", j->error);
 	logs = cJSON_AddObjectToObject(o, "logs");
@@ -113,16 +108,24 @@ proto_jobs_reply_add(struct proto_jobs_reply *b, const struct proto_job *j)
 	b->count++;
 }
 
-void
-proto_jobs_reply_add_error(struct proto_jobs_reply *b, const char *label,
-    enum proto_code code, const char *message)
+cJSON *
+pj_label_error_object(const char *label, enum proto_code code,
+    const char *message)
 {
 	cJSON	*e = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(e, "label", label);
 	cJSON_AddStringToObject(e, "code", proto_code_name(code));
 	cJSON_AddStringToObject(e, "message", message);
-	cJSON_AddItemToArray(b->errors, e);
+	return e;
+}
+
+void
+proto_jobs_reply_add_error(struct proto_jobs_reply *b, const char *label,
+    enum proto_code code, const char *message)
+{
+	cJSON_AddItemToArray(b->errors, pj_label_error_object(label, code,
+	    message));
 }
 
 size_t
@@ -233,6 +236,8 @@ proto_reply_free(struct proto_reply *r)
 	for (size_t i = 0; i < r->nsubs; i++)
 		proto_sub_free(&r->subs[i]);
 	free(r->subs);
+	proto_wait_free(&r->wait);
+	proto_wait_job_free(&r->progress.job);
 	memset(r, 0, sizeof *r);
 }
 
@@ -334,7 +339,17 @@ decode_jobs(const cJSON *r, struct proto_reply *rep, struct proto_error *err)
 			return -1;
 		rep->njobs++;
 	}
-	a = cJSON_GetObjectItemCaseSensitive(r, "errors");
+	return pj_label_errors_decode(r, rep, err);
+}
+
+int
+pj_label_errors_decode(const cJSON *r, struct proto_reply *rep,
+    struct proto_error *err)
+{
+	const cJSON	*a = cJSON_GetObjectItemCaseSensitive(r, "errors");
+	const cJSON	*e;
+	size_t		 n;
+
 	if (a == NULL)
 		return 0;
 	if (!cJSON_IsArray(a)) {
@@ -422,6 +437,26 @@ proto_reply_decode(const char *line, size_t len, enum proto_op op,
 		    "id: must be an integer or null");
 		goto out;
 	}
+	if ((m = cJSON_GetObjectItemCaseSensitive(o, "progress")) != NULL &&
+	    op == PROTO_OP_WAIT) {
+		/* Strict: a progress line has nothing else to say. */
+		if (cJSON_GetObjectItemCaseSensitive(o, "result") != NULL ||
+		    cJSON_GetObjectItemCaseSensitive(o, "error") != NULL) {
+			proto_error_set(err, PROTO_E_INVALID_DATA, "progress",
+			    "progress: not allowed with a result or an error");
+			goto out;
+		}
+		if (rep->id == -1) {
+			proto_error_set(err, PROTO_E_INVALID_DATA, "id",
+			    "id: a progress line must have the request's id");
+			goto out;
+		}
+		if (pj_wait_progress_decode(m, &rep->progress, err) == -1)
+			goto out;
+		rep->is_progress = 1;
+		rc = 0;
+		goto out;
+	}
 	if ((m = cJSON_GetObjectItemCaseSensitive(o, "error")) != NULL) {
 		rc = decode_error(m, rep, err);
 		goto out;
@@ -460,6 +495,11 @@ proto_reply_decode(const char *line, size_t len, enum proto_op op,
 	case PROTO_OP_SUBSCRIPTIONS:
 	case PROTO_OP_EVENTS:
 		if (pj_subs_reply_decode(r, op, rep, err) == -1)
+			goto out;
+		break;
+	case PROTO_OP_WAIT:
+		if (pj_wait_decode(r, &rep->wait, err) == -1 ||
+		    pj_label_errors_decode(r, rep, err) == -1)
 			goto out;
 		break;
 	default:

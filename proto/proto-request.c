@@ -37,6 +37,8 @@ static const char *const members_unsubscribe[] = { "v", "id", "op",
     "subscription", NULL };
 static const char *const members_events[] = { "v", "id", "op", "match",
     "events", NULL };
+static const char *const members_wait[] = { "v", "id", "op", "match",
+    "timeout_ms", "progress", NULL };
 
 static const char *const *const op_members[PROTO_OP__COUNT] = {
 	[PROTO_OP_PING] = members_ping,
@@ -53,6 +55,7 @@ static const char *const *const op_members[PROTO_OP__COUNT] = {
 	[PROTO_OP_SUBSCRIPTIONS] = members_ping,
 	[PROTO_OP_STATS] = members_ping,
 	[PROTO_OP_EVENTS] = members_events,
+	[PROTO_OP_WAIT] = members_wait,
 };
 
 void
@@ -61,7 +64,7 @@ proto_request_init(struct proto_request *req, enum proto_op op)
 	memset(req, 0, sizeof *req);
 	req->id = -1;
 	req->op = op;
-	req->timeout_ms = PROTO_STOP_TIMEOUT_MS;
+	req->timeout_ms = op == PROTO_OP_WAIT ? -1 : PROTO_STOP_TIMEOUT_MS;
 	req->signal = SIGTERM;
 	proto_submit_init(&req->submit);
 }
@@ -141,6 +144,13 @@ proto_request_encode(const struct proto_request *req)
 			cJSON_AddItemToObject(o, "match",
 			    pj_strv_array(&req->match));
 		pj_add_events(o, (unsigned)req->events);
+		break;
+	case PROTO_OP_WAIT:
+		cJSON_AddItemToObject(o, "match", pj_strv_array(&req->match));
+		if (req->timeout_ms >= 0)
+			pj_add_int(o, "timeout_ms", req->timeout_ms);
+		if (req->progress)
+			cJSON_AddTrueToObject(o, "progress");
 		break;
 	default:
 		break;
@@ -372,6 +382,14 @@ proto_request_decode(const char *line, size_t len, struct proto_request *req,
 			    "match: at most %d globs", PROTO_SUB_MATCH_MAX);
 			goto out;
 		}
+		break;
+	case PROTO_OP_WAIT:
+		req->timeout_ms = -1;
+		if (decode_match(o, 1, &req->match, err) == -1 ||
+		    pj_int(o, "timeout_ms", 0, 0, PROTO_WAIT_TIMEOUT_MAX_MS,
+		    &req->timeout_ms, err) == -1 ||
+		    pj_bool(o, "progress", &req->progress, err) == -1)
+			goto out;
 		break;
 	default:
 		break;

@@ -106,7 +106,33 @@
  *                                      the client closes; the connection
  *                                      takes no further requests
  *   stats     -                        -> STATS (version 4)
+ *   wait      "match": [label|glob,...] (at least one),
+ *             ["timeout_ms": 0..PROTO_WAIT_TIMEOUT_MAX_MS]  none: no limit,
+ *             ["progress": bool]       default false
+ *                                      -> WAIT, once every job matched when
+ *                                         the request came has ended, or
+ *                                         at the timeout (version 6)
  * EVENT and SUB: see event.h.
+ *
+ * WAIT (the jobs matched when the request arrives: a job submitted later
+ * is not waited for).  A job has ended when its state is "exited" or
+ * "failed": a job in "backoff" will run again, and a job that `launch
+ * restart` ends is waited for through its next run.  It succeeded if it
+ * exited with code 0; any other end is a failure, and so is a job
+ * removed while waited on (its last state, error "removed while waited
+ * on").  Jobs already ended count at once, as they ended.
+ *   {"succeeded": [label,...], "failed": [WAIT_JOB,...],
+ *    "left": [label,...]       not ended at the timeout (else []),
+ *    "timed_out": bool, "elapsed_ms": int,
+ *    "errors": [LABEL_ERROR,...]}  each in label order.
+ * WAIT_JOB: {"label", "state", "exit_code": int|null, "signal":
+ *   "SIGKILL"|null, "error": str|null}.
+ * With "progress": true, each time a waited job ends (and at once for
+ * those that already have) the reply is preceded by a line
+ *   {"v": 6, "id": N, "progress": {WAIT_JOB members, "succeeded": bool,
+ *    "ended": K, "total": T}}   K of the T jobs have ended.
+ * Only a wait has such lines; the client's decoder refuses them for any
+ * other op.
  *
  * STATS (the daemon's machine, as ciao's STATS; for `launch stats` and
  * `submit --place`): {"mem_total_mb", "mem_available_mb" (MemFree +
@@ -129,7 +155,7 @@
  *   error says why a job failed or was lost.
  *
  * LABEL_ERROR: {"label": str, "code": C, "message": str}, one for each
- * name in a stop/start/restart/remove that matched nothing
+ * name in a stop/start/restart/remove/wait that matched nothing
  * (unknown_label), or each job that could not be started (start).
  *
  * Labels: 1..255 bytes of [A-Za-z0-9._:/@+-].  Globs: fnmatch(3) without
@@ -168,6 +194,7 @@
 #define PROTO_GLOB_MAX		1024
 #define PROTO_ID_MAX		(((int64_t)1 << 53) - 1)
 #define PROTO_STOP_TIMEOUT_MS	10000
+#define PROTO_WAIT_TIMEOUT_MAX_MS	(INT64_C(7) * 86400000)	/* a week */
 
 enum proto_op {
 	PROTO_OP_PING,
@@ -184,6 +211,7 @@ enum proto_op {
 	PROTO_OP_SUBSCRIPTIONS,
 	PROTO_OP_EVENTS,
 	PROTO_OP_STATS,
+	PROTO_OP_WAIT,
 	PROTO_OP__COUNT
 };
 
@@ -301,8 +329,10 @@ struct proto_request {
 	/* list, stop, start, restart, remove: labels or globs */
 	struct proto_strv	 match;
 	int			 usage;		/* list: measure each job */
-	/* stop, restart, remove, shutdown */
-	int64_t			 timeout_ms;	/* default PROTO_STOP_TIMEOUT_MS */
+	/* stop, restart, remove, shutdown; wait (-1: no limit) */
+	int64_t			 timeout_ms;	/* default PROTO_STOP_TIMEOUT_MS;
+						 * wait: -1 */
+	int			 progress;	/* wait */
 	int			 signal;	/* default SIGTERM */
 	/* subscribe (owned; NULL otherwise) */
 	struct proto_sub	*sub;
@@ -363,6 +393,38 @@ struct proto_ping {
 	int64_t	 jobs;
 };
 
+/* WAIT_JOB: how a waited job ended (a failed one in the reply; every one
+ * in a progress line).  In the lists of labels only label (and host) is
+ * set. */
+struct proto_wait_job {
+	char			*label;
+	enum proto_state	 state;
+	int			 exit_code;	/* -1: none */
+	int			 signal;	/* 0: none */
+	char			*error;		/* NULL: none */
+	char			*host;		/* client side, -H a,b: the host
+						 * it came from; never sent */
+};
+
+/* WAIT, without its errors (those are proto_reply's). */
+struct proto_wait {
+	struct proto_wait_job	*succeeded;
+	size_t			 nsucceeded;
+	struct proto_wait_job	*failed;
+	size_t			 nfailed;
+	struct proto_wait_job	*left;
+	size_t			 nleft;
+	int			 timed_out;
+	int64_t			 elapsed_ms;
+};
+
+struct proto_wait_progress {
+	struct proto_wait_job	 job;
+	int			 succeeded;
+	int64_t			 ended;		/* 1..total */
+	int64_t			 total;
+};
+
 struct proto_stats {
 	int64_t	 mem_total_mb;
 	int64_t	 mem_available_mb;
@@ -389,6 +451,10 @@ struct proto_reply {
 	size_t			 nerrors;
 	struct proto_sub	*subs;		/* (un)subscribe: exactly 1 */
 	size_t			 nsubs;
+	struct proto_wait	 wait;		/* wait */
+	int			 is_progress;	/* wait: a progress line; only
+						 * id and progress are set */
+	struct proto_wait_progress progress;
 };
 
 /* Names: "submit", "invalid_data", "process", "running"; NULL if out of
@@ -476,6 +542,32 @@ size_t	 proto_jobs_reply_count(const struct proto_jobs_reply *);
 char	*proto_jobs_reply_finish(struct proto_jobs_reply *, int64_t id);
 void	 proto_jobs_reply_free(struct proto_jobs_reply *);
 
+/* wait (proto-wait.c): the reply (errors: LABEL_ERRORs, n of them) and
+ * a progress line. */
+char	*proto_reply_wait(int64_t id, const struct proto_wait *,
+	    const struct proto_label_error *errors, size_t n);
+char	*proto_wait_progress_line(int64_t id,
+	    const struct proto_wait_progress *);
+/* A copy of what a job's view says of its end: label, state, exit_code,
+ * signal and error (strings copied). */
+void	 proto_wait_job_set(struct proto_wait_job *, const char *label,
+	    enum proto_state, int exit_code, int sig, const char *error);
+void	 proto_wait_job_free(struct proto_wait_job *);
+void	 proto_wait_free(struct proto_wait *);
+/* "exit 2", "SIGKILL", "exit 1; gave up after 3 restarts in a row": how
+ * a waited job ended, for people. */
+void	 proto_wait_job_outcome(const struct proto_wait_job *, char *buf,
+	    size_t len);
+/* "Timeout reached at 5.0 s with 2 jobs left" */
+void	 proto_wait_timeout_message(const struct proto_wait *, char *buf,
+	    size_t len);
+/* `launch wait`'s summary: an indented JSON object, "\n"-terminated
+ * (see cmd-wait.c); unknown: the names that matched no job. */
+char	*proto_wait_summary(const struct proto_wait *,
+	    const struct proto_wait_job *unknown, size_t nunknown);
+
+/* Decode a reply to op.  For wait, a progress line is accepted too (and
+ * sets is_progress); for any other op it is refused. */
 int	 proto_reply_decode(const char *line, size_t len, enum proto_op op,
 	    struct proto_reply *, struct proto_error *err);
 void	 proto_reply_free(struct proto_reply *);

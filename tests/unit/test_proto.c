@@ -1604,7 +1604,8 @@ START_TEST(test_op_names)
 {
 	static const char *const want[] = { "ping", "submit", "list",
 	    "status", "stop", "shutdown", "start", "restart", "remove",
-	    "subscribe", "unsubscribe", "subscriptions", "events", "stats" };
+	    "subscribe", "unsubscribe", "subscriptions", "events", "stats",
+	    "wait" };
 
 	ck_assert_uint_eq(sizeof want / sizeof want[0], PROTO_OP__COUNT);
 	for (int i = 0; i < PROTO_OP__COUNT; i++) {
