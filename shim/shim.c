@@ -127,18 +127,25 @@ static void
 shim_publish(struct shim *s)
 {
 	char	*line = proto_shim_status_encode(&s->st);
+	int	 final = s->st.ended_ms > 0 || s->st.error != NULL;
 
 	/* Told first, then written, then made durable: no file system wait
 	 * (ext4 stalls a rename behind another process's fsync) is on the
 	 * path of the news.  The file is written before the shim exits, and
 	 * the daemon reads it only after the shim's connection closes or
-	 * when the daemon itself restarts. */
-	shim_tell(s);
-	sched_yield();	/* let the daemon run on this CPU: see above */
+	 * when the daemon itself restarts.  Except the last status: once
+	 * told the job ended, the daemon may remove it and delete its files
+	 * at once, and a file written after that would outlive the job; so
+	 * the last one is written (not yet made durable) before it is told. */
+	if (!final)
+		shim_tell(s);
 	if (file_replace_sync(s->jobs_dir, s->status_name, line, strlen(line),
 	    0) == -1)
 		fprintf(stderr, "launch shim %lld: writing status: %s\n", s->id,
 		    strerror(errno));
+	if (final)
+		shim_tell(s);
+	sched_yield();	/* let the daemon run on this CPU: see above */
 	free(line);
 	file_sync(s->jobs_dir, s->status_name);
 }
