@@ -140,6 +140,11 @@ proc_ctl_cb(struct ev_loop *loop, ev_io *w, int revents)
 		    proto_shim_status_decode(line + 7, len - 7, &st, &err) ==
 		    0) {
 			buf_consume(&j->ctl_in, len + 1);
+			/* A shim speaks a few times in its job's life: no
+			 * 4 kB buffer kept per job in between (it was 4 of
+			 * the daemon's 5 kB per job: docs/bench.md). */
+			if (buf_used(&j->ctl_in) == 0)
+				buf_free(&j->ctl_in);
 			job_shim_status(j, &st, 0);
 			free(st.error);
 			/* The job may be gone (a failed first launch). */
