@@ -337,18 +337,22 @@ class Result:
         self.idle = self.idle_jobs = None
         self.notify = None
         self.notes = []
+        self.fs = None
+        self.start_tmpfs = self.stop_tmpfs = None
+        self.version = self.ping = None
 
 
 # ---- launch ----
 
 class Launch:
-    def __init__(self, launch, top, n):
+    def __init__(self, launch, top, name="launch", state=None):
         self.launch = launch
-        self.dir = os.path.join(top, "launch")
+        self.dir = os.path.join(top, name)
         os.mkdir(self.dir)
+        self.state = state or os.path.join(self.dir, "state")
         self.env = dict(os.environ, PATH=PATH,
                         LAUNCH_SOCKET=os.path.join(self.dir, "sock"),
-                        LAUNCH_STATE_DIR=os.path.join(self.dir, "state"))
+                        LAUNCH_STATE_DIR=self.state)
         for v in ("LAUNCH_HOST", "LAUNCH_REMOTE"):
             self.env.pop(v, None)
         self.log = open(os.path.join(self.dir, "daemon.log"), "w")
@@ -389,7 +393,8 @@ def bench_launch(a, top, marks):
     mark = draw_mark()
     marks.append(mark)
     n = a.n
-    L = Launch(a.launch, top, n)
+    L = Launch(a.launch, top)
+    r.fs = fs_of(L.state)
     try:
         pid = L.daemon.pid
         r.rss0 = status_field(pid, "VmRSS")
@@ -428,6 +433,11 @@ def bench_launch(a, top, marks):
         r.stop = wait_gone(procs, t0, time.monotonic())
         L.run("remove", "*")
 
+        # What every call pays before the daemon does anything: the
+        # client's start alone, and with a round trip.
+        r.version = [L.timed("version")[0] for _ in range(a.list_samples)]
+        r.ping = [L.timed("ping")[0] for _ in range(a.list_samples)]
+
         # 2. one submit per job.
         mark2 = draw_mark()
         marks.append(mark2)
@@ -439,6 +449,52 @@ def bench_launch(a, top, marks):
     finally:
         L.close()
     return r
+
+
+def bench_launch_tmpfs(a, top, marks, r):
+    """Start and stop again, the state directory on tmpfs: what of rows
+    1 and 4 is the file system's."""
+    shm = "/dev/shm"
+    if fs_of(shm)[0] != "tmpfs":
+        r.notes.append("no tmpfs at %s: the tmpfs rows are left out" % shm)
+        return
+    state = tempfile.mkdtemp(prefix="launch-bench-state.", dir=shm)
+    mark = draw_mark()
+    marks.append(mark)
+    L = Launch(a.launch, top, "launch-tmpfs", state)
+    try:
+        jobfile = os.path.join(L.dir, "jobs.json")
+        with open(jobfile, "w") as f:
+            json.dump([{"label": "s%d" % i, "argv": ["sleep", mark]}
+                       for i in range(a.n)], f)
+        t0 = time.monotonic()
+        L.timed("submit", "-f", jobfile)
+        r.start_tmpfs, procs = wait_running(mark, a.n, t0, time.monotonic())
+        t0 = time.monotonic()
+        L.timed("stop", "*")
+        r.stop_tmpfs = wait_gone(procs, t0, time.monotonic())
+    finally:
+        L.close()
+        shutil.rmtree(state, ignore_errors=True)
+
+
+def fs_of(path):
+    """(type, note) of the file system holding path: for ext4, whether
+    it has a journal (/sys/fs/ext4/DEV/journal_task is <none> without)."""
+    path = os.path.realpath(path)
+    best, fstype, dev = "", "?", ""
+    for line in (read("/proc/self/mounts") or "").splitlines():
+        f = line.split()
+        mnt = f[1].replace("\\040", " ")
+        if (path == mnt or path.startswith(mnt.rstrip("/") + "/")) and \
+                len(mnt) >= len(best):
+            best, fstype, dev = mnt, f[2], f[0]
+    note = ""
+    if fstype == "ext4":
+        task = read("/sys/fs/ext4/%s/journal_task" % os.path.basename(dev))
+        if task is not None:
+            note = "no journal" if task.strip() == "<none>" else "journal"
+    return fstype, note
 
 
 def bench_notify(a, r):
@@ -770,6 +826,9 @@ def table(a, res, spawn, notify_floor):
         verdict(val(L, "start") / fl_start
                 if L and F and L.start and fl_start else None, 1.5,
                 lambda v, lim: "%.1fx the floor, limit 1.5x" % v))
+    if L is not None and L.start_tmpfs is not None:
+        row("   launch, state directory on tmpfs", "s",
+            [L.start_tmpfs, fl_start, None, None, None])
     call = [median(r.call) if r and r.call else None for r in cols]
     call[1] = median(spawn) if spawn else None
     call[2] = None
@@ -780,6 +839,11 @@ def table(a, res, spawn, notify_floor):
     call99[1] = pct(spawn, 99) if spawn else None
     call99[2] = None
     row("   one submit per call, p99", "ms", call99)
+    if L is not None and L.version:
+        row("   launch version (the client's start)", "ms",
+            [median(L.version), call[1], None, None, None])
+        row("   launch ping (start + a round trip)", "ms",
+            [median(L.ping), call[1], None, None, None])
     st = [median(r.status) if r and r.status else None for r in cols]
     row("3. list --json / status of N, median", "ms", st, "<= 10 ms",
         verdict(st[0], 0.010, lambda v, lim: "%.0f ms (%.1fx)" %
@@ -790,6 +854,9 @@ def table(a, res, spawn, notify_floor):
         verdict(val(L, "stop") / fl_stop
                 if L and F and L.stop and fl_stop else None, 2.0,
                 lambda v, lim: "%.1fx the floor, limit 2x" % v))
+    if L is not None and L.stop_tmpfs is not None:
+        row("   launch, state directory on tmpfs", "s",
+            [L.stop_tmpfs, fl_stop, None, None, None])
     rss = [val(r, "rss") for r in cols]
     row("5. supervisor RSS with N running", "MiB", rss, "<= 4 MiB",
         verdict(rss[0] / 1024.0 if rss[0] else None, 4.0,
@@ -913,6 +980,11 @@ def main():
               version(["supervisord", "--version"]) if "supervisord" in
               only else "-", s6_version() if "s6" in only else "-"))
     top = tempfile.mkdtemp(prefix="launch-bench-supervise.")
+    fstype, fsnote = fs_of(top)
+    print("temporary directories (launch's state directory) in %s: %s%s"
+          % (os.path.dirname(top), fstype, " (%s)" % fsnote if fsnote
+             else ""))
+    load0 = os.getloadavg()
     marks, res = [], {}
     spawn, notify_floor = None, None
     failed = []
@@ -928,6 +1000,7 @@ def main():
                     spawn = spawn_floor(a.n)
                 elif name == "launch":
                     res["launch"] = bench_launch(a, top, marks)
+                    bench_launch_tmpfs(a, top, marks, res["launch"])
                     notify_floor = bench_notify(a, res["launch"])
                 elif name == "supervisord":
                     res["supervisord"] = bench_supervisord(a, top, marks)
@@ -940,7 +1013,11 @@ def main():
     finally:
         kill_leftovers(marks)
         shutil.rmtree(top, ignore_errors=True)
+    load1 = os.getloadavg()
     table(a, res, spawn, notify_floor)
+    print("ratios: launch / that column (below 1: launch is faster or "
+          "smaller); load average before %.2f, after %.2f (other work on "
+          "the machine shows here)" % (load0[0], load1[0]))
     for r in res.values():
         for note in r.notes:
             print("note: %s: %s" % (r.name, note))
