@@ -26,7 +26,8 @@
  *   {"n": N, "variant": "plain"|"shim", "start_s": S, "pids": [...]}
  *   {"stop_s": S}
  * With --hold the second waits for a line (or end of file) on stdin, so
- * that the caller can look at the N processes in between.
+ * that the caller can look at the N processes in between; a caller that
+ * dies closes stdin, and the children are stopped all the same.
  */
 #include "config.h"
 
@@ -174,6 +175,10 @@ main(int argc, char **argv)
 	    argv[i + 1][0] != '/' || (shim && sig == SIGKILL))
 		floor_usage();
 
+	/* A caller gone (its end of stdout closed) must not kill us before
+	 * we have stopped the children: write errors are ignored, and the
+	 * end of stdin (--hold) stops them. */
+	signal(SIGPIPE, SIG_IGN);
 	/* One pipe per child is open until all have exec'd. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;

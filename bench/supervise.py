@@ -603,7 +603,8 @@ def bench_supervisord(a, top, marks):
     os.makedirs(os.path.join(d, "logs"))
     conf = os.path.join(d, "supervisord.conf")
     with open(conf, "w") as f:
-        f.write(SUPERVISORD_CONF.format(n=n, dir=d, minfds=4 * n + 256))
+        f.write(SUPERVISORD_CONF.format(n=n, dir=d,
+                                        minfds=SUPERVISORD_FDS * n + 256))
         for i in range(n):
             f.write(SUPERVISORD_PROGRAM.format(i=i, mark=mark))
     env = dict(os.environ, PATH=PATH)
@@ -936,19 +937,21 @@ def main():
               "use (raise it: sysctl kernel.pid_max=4194304)" %
               (a.n, need_pids, pid_max, used))
         return
-    need_fds = 4 * a.n + 1024
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    try:
-        if hard < need_fds:
-            hard = need_fds		# root may raise its hard limit
-        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, need_fds),
-                                                    hard))
-    except (ValueError, OSError) as e:
-        print("bench/supervise.py: skipped: N = %d needs %d open files "
-              "(supervisord: 3 pipes per child) and the limit is %d/%d "
-              "(%s); run as root or raise `ulimit -n`" %
-              (a.n, need_fds, soft, hard, e))
+    # Open files: launch's daemon and the floor hold one per job, s6's
+    # svwait (cleanup) one per service, supervisord five per running
+    # program (3 pipes, 2 log files).  The children get the raised limit.
+    fds = raise_nofile(SUPERVISORD_FDS * a.n + 1024)
+    if fds < a.n + 1024:
+        print("bench/supervise.py: skipped: N = %d needs at least %d open "
+              "files and the limit is %d; raise `ulimit -Hn`" %
+              (a.n, a.n + 1024, fds))
         return
+    if "supervisord" in only and fds < SUPERVISORD_FDS * a.n + 256:
+        print("bench/supervise.py: supervisord left out: it keeps %d "
+              "files open per running program (%d for N = %d) and the "
+              "open file limit is %d; raise `ulimit -Hn`" %
+              (SUPERVISORD_FDS, SUPERVISORD_FDS * a.n + 256, a.n, fds))
+        only.discard("supervisord")
     nproc = resource.getrlimit(resource.RLIMIT_NPROC)
     if os.getuid() != 0 and nproc[0] != resource.RLIM_INFINITY and \
             nproc[0] < need_pids + used:
@@ -983,6 +986,9 @@ def main():
               os.uname().release,
               version(["supervisord", "--version"]) if "supervisord" in
               only else "-", s6_version() if "s6" in only else "-"))
+    # SIGTERM (or SIGHUP) unwinds like ^C, so that the cleanup below runs.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.default_int_handler)
     top = tempfile.mkdtemp(prefix="launch-bench-supervise.")
     fstype, fsnote = fs_of(top)
     print("temporary directories (launch's state directory) in %s: %s%s"
@@ -1029,6 +1035,25 @@ def main():
         print("FAILED (column left out): %s" % f)
     if failed:
         sys.exit(1)
+
+
+SUPERVISORD_FDS = 5
+
+
+def raise_nofile(want):
+    """Raise RLIMIT_NOFILE towards want (the hard limit too, if allowed:
+    root with CAP_SYS_RESOURCE); the soft limit we end up with."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < want:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want, want))
+            return want
+        except (ValueError, OSError):
+            pass
+    soft = hard if hard == resource.RLIM_INFINITY else min(hard, max(soft,
+                                                                     want))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    return soft
 
 
 def version(argv):
