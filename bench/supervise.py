@@ -295,11 +295,13 @@ def timed(argv, check=True, **kw):
     return dt, r
 
 
-def draw_mark(used=set()):
+def draw_mark(marks):
+    """A new MARK for `sleep MARK` jobs, added to marks (what the cleanup
+    looks for)."""
     while True:
         m = str(random.randint(1000000, 9999999))
-        if m not in used:
-            used.add(m)
+        if m not in marks:
+            marks.append(m)
             return m
 
 
@@ -391,8 +393,7 @@ class Launch:
 
 def bench_launch(a, top, marks):
     r = Result("launch")
-    mark = draw_mark()
-    marks.append(mark)
+    mark = draw_mark(marks)
     n = a.n
     L = Launch(a.launch, top)
     r.fs = fs_of(L.state)
@@ -440,8 +441,7 @@ def bench_launch(a, top, marks):
         r.ping = [L.timed("ping")[0] for _ in range(a.list_samples)]
 
         # 2. one submit per job.
-        mark2 = draw_mark()
-        marks.append(mark2)
+        mark2 = draw_mark(marks)
         for i in range(n):
             dt, _ = L.timed("submit", "-l", "p%d" % i, "--", "sleep", mark2)
             r.call.append(dt)
@@ -460,8 +460,7 @@ def bench_launch_tmpfs(a, top, marks, r):
         r.notes.append("no tmpfs at %s: the tmpfs rows are left out" % shm)
         return
     state = tempfile.mkdtemp(prefix="launch-bench-state.", dir=shm)
-    mark = draw_mark()
-    marks.append(mark)
+    mark = draw_mark(marks)
     L = Launch(a.launch, top, "launch-tmpfs", state)
     try:
         jobfile = os.path.join(L.dir, "jobs.json")
@@ -522,8 +521,7 @@ def bench_floor(a, shim, marks):
     r = Result("floor+shim" if shim else "floor")
     starts, stops = [], []
     for run in range(a.floor_runs):
-        mark = draw_mark()
-        marks.append(mark)
+        mark = draw_mark(marks)
         argv = [a.floor, "--hold"] + (["--shim"] if shim else []) + \
             [str(a.n), SLEEP, mark]
         p = subprocess.Popen(argv, stdin=subprocess.PIPE,
@@ -597,8 +595,7 @@ startsecs=0
 
 def bench_supervisord(a, top, marks):
     r = Result("supervisord")
-    mark = draw_mark()
-    marks.append(mark)
+    mark = draw_mark(marks)
     n = a.n
     d = os.path.join(top, "supervisord")
     os.makedirs(os.path.join(d, "logs"))
@@ -678,8 +675,7 @@ def s6_ready(d):
 
 def bench_s6(a, top, marks):
     r = Result("s6")
-    mark = draw_mark()
-    marks.append(mark)
+    mark = draw_mark(marks)
     n = a.n
     scan = os.path.join(top, "s6")
     os.mkdir(scan)
@@ -819,18 +815,21 @@ def table(a, res, spawn, notify_floor):
         rs = [ratio(lv, values[i]) if ratios else "-" for i in (1, 3, 4)]
         rows.append([name, unit] + cells + rs + [target, met])
 
-    fl_start = val(F, "start")
-    fl_stop = val(F, "stop")
-    row("1. start N (job file) until all exec'd", "s",
-        [val(L, "start"), fl_start, val(FS, "start"), val(S, "start"),
-         val(X, "start")], "<= 1.5x floor",
-        verdict(val(L, "start") / fl_start
-                if L and F and L.start and fl_start else None, 1.5,
-                lambda v, lim: "%.1fx the floor (%.1fx the target)" %
-                (v, v / lim)))
-    if L is not None and L.start_tmpfs is not None:
-        row("   launch, state directory on tmpfs", "s",
-            [L.start_tmpfs, fl_start, None, None, None])
+    def against_floor(name, attr, limit):
+        """A row of seconds whose target is limit x the floor, and
+        launch's figure with its state directory on tmpfs under it."""
+        values = [val(r, attr) for r in cols]
+        lv, fv = values[0], values[1]
+        row(name, "s", values, "<= %gx floor" % limit,
+            verdict(lv / fv if lv and fv else None, limit,
+                    lambda v, lim: "%.1fx the floor (%.1fx the target)" %
+                    (v, v / lim)))
+        tmpfs = val(L, attr + "_tmpfs")
+        if tmpfs is not None:
+            row("   launch, state directory on tmpfs", "s",
+                [tmpfs, fv, None, None, None])
+
+    against_floor("1. start N (job file) until all exec'd", "start", 1.5)
     call = [median(r.call) if r and r.call else None for r in cols]
     call[1] = median(spawn) if spawn else None
     call[2] = None
@@ -850,16 +849,7 @@ def table(a, res, spawn, notify_floor):
     row("3. list --json / status of N, median", "ms", st, "<= 10 ms",
         verdict(st[0], 0.010, lambda v, lim: "%.0f ms (%.1fx the target)"
                 % (v * 1e3, v / lim)))
-    row("4. stop N until all reaped", "s",
-        [val(L, "stop"), fl_stop, val(FS, "stop"), val(S, "stop"),
-         val(X, "stop")], "<= 2x floor",
-        verdict(val(L, "stop") / fl_stop
-                if L and F and L.stop and fl_stop else None, 2.0,
-                lambda v, lim: "%.1fx the floor (%.1fx the target)" %
-                (v, v / lim)))
-    if L is not None and L.stop_tmpfs is not None:
-        row("   launch, state directory on tmpfs", "s",
-            [L.stop_tmpfs, fl_stop, None, None, None])
+    against_floor("4. stop N until all reaped", "stop", 2)
     rss = [val(r, "rss") for r in cols]
     row("5. supervisor RSS with N running", "MiB", rss, "<= 4 MiB",
         verdict(rss[0] / 1024.0 if rss[0] else None, 4.0,
