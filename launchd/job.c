@@ -317,6 +317,12 @@ job_trim_history(void)
 	struct job	**all, *oldest;
 	size_t		  n, ended;
 
+	/* A bound first, without a walk: the ended jobs are at most all but
+	 * the active ones (capacity.c counts those at every change).  So
+	 * ending N jobs is not N walks of the table until the history is
+	 * full. */
+	if (job_total - (size_t)capacity_active() <= job_history)
+		return;
 	for (;;) {
 		all = job_all(&n);
 		ended = 0;
