@@ -87,6 +87,17 @@ events_stream(struct client *c, int as_json)
 	}
 }
 
+int
+cmd_events_parse(const struct cmd_entry *e, const char *arg)
+{
+	int	v;
+
+	if ((v = proto_events_parse(arg)) == -1)
+		cmd_usage_error(e, "--events %s: expected failures, exits, all "
+		    "or stats, or several joined by commas", arg);
+	return v;
+}
+
 static int
 cmd_events_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -116,12 +127,8 @@ cmd_events_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			proto_strv_add(&req.match, optarg);
 			break;
 		case OPT_EVENTS:
-			if ((v = proto_events_parse(optarg)) == -1) {
-				cmd_usage_error(e, "--events %s: expected "
-				    "failures, exits, all or stats, or several "
-				    "joined by commas", optarg);
+			if ((v = cmd_events_parse(e, optarg)) == -1)
 				goto usage;
-			}
 			req.events = v;
 			break;
 		case OPT_JSON:
@@ -176,14 +183,7 @@ const struct cmd_entry cmd_events_entry = {
 	    "`launch subscribe`.\n"
 	    "\n"
 	    "Options:\n"
-	    "  -f, --filter GLOB  only jobs whose label matches (repeatable,\n"
-	    "                     OR-ed; default every job)\n"
-	    "  --events CLASS[,CLASS]...\n"
-	    "                     failures (default: exits that are not ok),\n"
-	    "                     exits, all (starts, readiness, backoff,\n"
-	    "                     state changes, the daemon becoming full or\n"
-	    "                     ready again), stats (the daemon's stats\n"
-	    "                     every 30 s; serve --stats-interval)\n"
+	    CMD_HELP_FILTER_EVENTS
 	    "  --json             each event as its JSON line (schema:\n"
 	    "                     docs/protocol.md)\n"
 	    "\n"

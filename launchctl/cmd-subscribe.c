@@ -124,12 +124,8 @@ subscribe_parse_options(struct cmd_ctx *ctx, struct subscribe_opts *o,
 			proto_strv_add(&o->sub.match, optarg);
 			break;
 		case OPT_EVENTS:
-			if ((v = proto_events_parse(optarg)) == -1) {
-				cmd_usage_error(e, "--events %s: expected "
-				    "failures, exits, all or stats, or several "
-				    "joined by commas", optarg);
+			if ((v = cmd_events_parse(e, optarg)) == -1)
 				return -1;
-			}
 			o->sub.events = (unsigned)v;
 			break;
 		case OPT_JSON:
@@ -308,14 +304,7 @@ const struct cmd_entry cmd_subscribe_entry = {
 	    "  -H [USER@]HOST[:PORT]\n"
 	    "                     register with the daemon on HOST, through\n"
 	    "                     ssh (as launch -H HOST subscribe)\n"
-	    "  -f, --filter GLOB  only jobs whose label matches (repeatable,\n"
-	    "                     OR-ed; default every job)\n"
-	    "  --events CLASS[,CLASS]...\n"
-	    "                     failures (default: exits that are not ok),\n"
-	    "                     exits, all (starts, readiness, backoff,\n"
-	    "                     state changes, the daemon becoming full or\n"
-	    "                     ready again), stats (the daemon's stats\n"
-	    "                     every 30 s; serve --stats-interval)\n"
+	    CMD_HELP_FILTER_EVENTS
 	    "  --json             print each event as its JSON line; without\n"
 	    "                     --serve, print {\"subscription\": SUB,\n"
 	    "                     \"token\": TOKEN}\n"

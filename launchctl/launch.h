@@ -89,6 +89,18 @@ extern const struct cmd_entry cmd_version_entry;
 
 /* main.c */
 const struct cmd_entry	*cmd_find(const char *name);
+/* The -f and --events options of `events` and `subscribe`: their help,
+ * and --events' value as a set of classes (-1 after a usage error). */
+#define CMD_HELP_FILTER_EVENTS \
+	"  -f, --filter GLOB  only jobs whose label matches (repeatable,\n" \
+	"                     OR-ed; default every job)\n" \
+	"  --events CLASS[,CLASS]...\n" \
+	"                     failures (default: exits that are not ok),\n" \
+	"                     exits, all (starts, readiness, backoff,\n" \
+	"                     state changes, the daemon becoming full or\n" \
+	"                     ready again), stats (the daemon's stats\n" \
+	"                     every 30 s; serve --stats-interval)\n"
+int	cmd_events_parse(const struct cmd_entry *, const char *);
 void	cmd_usage_error(const struct cmd_entry *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	cmd_print_help(const struct cmd_entry *);
