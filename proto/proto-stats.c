@@ -51,13 +51,31 @@ proto_stats_json(const struct proto_stats *s, const char *host)
 	return pj_line(stats_object(s, host));
 }
 
+/* "status": "ready" (0) or "full" (1), in STATS and capacity events. */
+static int
+status_decode(const cJSON *o, int *full, struct proto_error *err)
+{
+	char	*status;
+	int	 rc = -1;
+
+	if (pj_string(o, "status", 1, &status, err) == -1)
+		return -1;
+	if (strcmp(status, "ready") != 0 && strcmp(status, "full") != 0)
+		proto_error_set(err, PROTO_E_INVALID_DATA, "status",
+		    "status: must be \"ready\" or \"full\"");
+	else {
+		*full = strcmp(status, "full") == 0;
+		rc = 0;
+	}
+	free(status);
+	return rc;
+}
+
 int
 pj_stats_decode(const cJSON *o, struct proto_stats *s,
     struct proto_error *err)
 {
 	const cJSON	*load;
-	char		*status = NULL;
-	int		 rc = -1;
 
 	memset(s, 0, sizeof *s);
 	if (!cJSON_IsObject(o)) {
@@ -80,27 +98,17 @@ pj_stats_decode(const cJSON *o, struct proto_stats *s,
 	    pj_int(o, "jobs_total", 1, 0, INT64_MAX / 2, &s->jobs_total,
 	    err) == -1 ||
 	    pj_int(o, "max_jobs", 1, 0, INT64_MAX / 2, &s->max_jobs,
-	    err) == -1 ||
-	    pj_string(o, "status", 1, &status, err) == -1)
-		goto out;
+	    err) == -1)
+		return -1;
 	load = cJSON_GetObjectItemCaseSensitive(o, "load1");
 	if (!cJSON_IsNumber(load) || !isfinite(load->valuedouble) ||
 	    load->valuedouble < 0) {
 		proto_error_set(err, PROTO_E_INVALID_DATA, "load1",
 		    "load1: must be a number >= 0");
-		goto out;
+		return -1;
 	}
 	s->load1 = load->valuedouble;
-	if (strcmp(status, "ready") != 0 && strcmp(status, "full") != 0) {
-		proto_error_set(err, PROTO_E_INVALID_DATA, "status",
-		    "status: must be \"ready\" or \"full\"");
-		goto out;
-	}
-	s->full = strcmp(status, "full") == 0;
-	rc = 0;
-out:
-	free(status);
-	return rc;
+	return status_decode(o, &s->full, err);
 }
 
 int
@@ -155,9 +163,6 @@ int
 pj_node_event_decode(const cJSON *o, struct proto_event *ev,
     struct proto_error *err)
 {
-	char	*status = NULL;
-	int	 rc = -1;
-
 	if (ev->type == PROTO_EV_STATS) {
 		const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "stats");
 
@@ -172,22 +177,11 @@ pj_node_event_decode(const cJSON *o, struct proto_event *ev,
 		}
 		return 0;
 	}
-	if (pj_string(o, "status", 1, &status, err) == -1 ||
+	return status_decode(o, &ev->full, err) == -1 ||
 	    pj_int(o, "jobs_active", 1, 0, INT64_MAX / 2, &ev->jobs_active,
 	    err) == -1 ||
 	    pj_int(o, "max_jobs", 1, 0, INT64_MAX / 2, &ev->max_jobs,
-	    err) == -1)
-		goto out;
-	if (strcmp(status, "ready") != 0 && strcmp(status, "full") != 0) {
-		proto_error_set(err, PROTO_E_INVALID_DATA, "status",
-		    "status: must be \"ready\" or \"full\"");
-		goto out;
-	}
-	ev->full = strcmp(status, "full") == 0;
-	rc = 0;
-out:
-	free(status);
-	return rc;
+	    err) == -1 ? -1 : 0;
 }
 
 void
