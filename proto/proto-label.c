@@ -1,6 +1,11 @@
 /*
  * Label and glob rules.  A label is 1..255 bytes of [A-Za-z0-9._:/@+-]
- * (so "github.com/relab/goxos/kvs/kvsd" is one).  A glob is matched with
+ * (so "github.com/relab/goxos/kvs/kvsd" is one).  A "/" in a label reads
+ * as a path separator to people and to tools (log names, container names
+ * derived from labels), so a label that could never be meant as a name is
+ * refused even though no daemon path is built from it today: an empty
+ * segment ("/x", "x/", "a//b") and a "." or ".." segment (".", "a/../b").
+ * "..." or "a..b" are ordinary names and stay valid.  A glob is matched with
  * fnmatch(3) and no flags: without FNM_PATHNAME "*" also matches "/", and
  * without FNM_PERIOD a leading "." is not special.
  */
@@ -17,6 +22,35 @@ label_char_ok(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    (c >= '0' && c <= '9') || strchr("._:/@+-", c) != NULL;
+}
+
+/* Every "/"-separated segment of s is non-empty and neither "." nor "..". */
+static int
+label_segments_valid(const char *s, char *why, size_t whylen)
+{
+	const char	*seg = s, *end;
+	size_t		 n;
+
+	for (;;) {
+		end = strchr(seg, '/');
+		n = end != NULL ? (size_t)(end - seg) : strlen(seg);
+		if (n == 0) {
+			snprintf(why, whylen, "label has an empty segment at "
+			    "byte %zu (a leading or trailing '/' or '//')",
+			    (size_t)(seg - s));
+			return 0;
+		}
+		if ((n == 1 && seg[0] == '.') ||
+		    (n == 2 && seg[0] == '.' && seg[1] == '.')) {
+			snprintf(why, whylen, "label has a '%.*s' segment at "
+			    "byte %zu; '.' and '..' are not names", (int)n,
+			    seg, (size_t)(seg - s));
+			return 0;
+		}
+		if (end == NULL)
+			return 1;
+		seg = end + 1;
+	}
 }
 
 int
@@ -47,7 +81,7 @@ proto_label_valid(const char *s, char *why, size_t whylen)
 			return 0;
 		}
 	}
-	return 1;
+	return label_segments_valid(s, why, whylen);
 }
 
 int

@@ -158,7 +158,9 @@
  * name in a stop/start/restart/remove/wait that matched nothing
  * (unknown_label), or each job that could not be started (start).
  *
- * Labels: 1..255 bytes of [A-Za-z0-9._:/@+-].  Globs: fnmatch(3) without
+ * Labels: 1..255 bytes of [A-Za-z0-9._:/@+-], whose "/"-separated
+ * segments are neither empty nor "." nor ".." (so no leading or trailing
+ * "/", no "//", "/./" or "/../").  Globs: fnmatch(3) without
  * FNM_PATHNAME, so "*" matches "/" too; 1..1024 printable ASCII bytes.  A
  * name with no glob metacharacter (*?[) is a label and must be valid.
  *

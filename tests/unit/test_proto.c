@@ -1514,6 +1514,39 @@ START_TEST(test_label_valid_rejects)
 }
 END_TEST
 
+/* Labels that could only be read as paths are refused ("/" at either
+ * end, "//", "." and ".." segments); dots inside a name are not. */
+START_TEST(test_label_valid_segments)
+{
+	static const char *const bad[] = { ".", "..", "/x", "x/", "/",
+	    "//", "a//b", "./a", "a/.", "a/./b", "../a", "a/..", "a/../b",
+	    "../../etc/passwd", NULL };
+	static const char *const good[] = { "...", "a..b", ".a", "a.",
+	    "a/.b", "a/..b/c", "a/.../b", "x/y/z", NULL };
+	char	why[128];
+
+	for (int i = 0; bad[i] != NULL; i++) {
+		why[0] = '\0';
+		ck_assert_msg(proto_label_valid(bad[i], why, sizeof why) == 0,
+		    "%s accepted", bad[i]);
+		ck_assert_msg(strstr(why, "segment") != NULL, "%s: %s", bad[i],
+		    why);
+		ck_assert_int_eq(proto_glob_valid(bad[i], why, sizeof why), 0);
+	}
+	ck_assert_int_eq(proto_label_valid("a/../b", why, sizeof why), 0);
+	ck_assert_str_eq(why, "label has a '..' segment at byte 2; '.' and "
+	    "'..' are not names");
+	ck_assert_int_eq(proto_label_valid("a//b", why, sizeof why), 0);
+	ck_assert_str_eq(why, "label has an empty segment at byte 2 (a "
+	    "leading or trailing '/' or '//')");
+	for (int i = 0; good[i] != NULL; i++)
+		ck_assert_msg(proto_label_valid(good[i], why, sizeof why) == 1,
+		    "%s refused: %s", good[i], why);
+	/* A glob is a pattern, not a name: it is matched, never used. */
+	ck_assert_int_eq(proto_glob_valid("*/../*", why, sizeof why), 1);
+}
+END_TEST
+
 START_TEST(test_glob_match)
 {
 	ck_assert_int_eq(proto_glob_match("o*", "o1"), 1);
@@ -3207,6 +3240,7 @@ proto_suite(void)
 	tc = tcase_create("label_glob");
 	tcase_add_test(tc, test_label_valid_accepts);
 	tcase_add_test(tc, test_label_valid_rejects);
+	tcase_add_test(tc, test_label_valid_segments);
 	tcase_add_test(tc, test_glob_match);
 	tcase_add_test(tc, test_is_glob);
 	tcase_add_test(tc, test_glob_valid);
