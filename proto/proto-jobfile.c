@@ -62,7 +62,14 @@ proto_jobfile_decode(const char *text, size_t len, struct proto_submit **out,
 		cJSON_Delete(a);
 		return -1;
 	}
-	n = (size_t)cJSON_GetArraySize(a);
+	/* Before the quadratic duplicate check below. */
+	if ((n = (size_t)cJSON_GetArraySize(a)) > PROTO_JOBFILE_JOBS_MAX) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "",
+		    "%zu jobs, at most %d in one file", n,
+		    PROTO_JOBFILE_JOBS_MAX);
+		cJSON_Delete(a);
+		return -1;
+	}
 	specs = xcalloc(n ? n : 1, sizeof *specs);
 	cJSON_ArrayForEach(job, a) {
 		if (!cJSON_IsObject(job)) {

@@ -199,8 +199,18 @@ int
 pj_strv(const cJSON *obj, const char *name, int required,
     struct proto_strv *sv, struct proto_error *err)
 {
+	return pj_strv_max(obj, name, required, SIZE_MAX, SIZE_MAX, sv, err);
+}
+
+/* The count is checked before anything is copied, so that an oversized
+ * array costs one walk of the parsed JSON and no allocation. */
+int
+pj_strv_max(const cJSON *obj, const char *name, int required, size_t max_n,
+    size_t max_len, struct proto_strv *sv, struct proto_error *err)
+{
 	const cJSON	*m, *e;
-	size_t		 i = 0;
+	char		 f[64];
+	size_t		 i = 0, n, len;
 	int		 rc;
 
 	memset(sv, 0, sizeof *sv);
@@ -211,12 +221,22 @@ pj_strv(const cJSON *obj, const char *name, int required,
 		    "%s: must be an array of strings", name);
 		return -1;
 	}
+	if ((n = (size_t)cJSON_GetArraySize(m)) > max_n) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, name,
+		    "%s: %zu entries, at most %zu", name, n, max_n);
+		return -1;
+	}
 	cJSON_ArrayForEach(e, m) {
+		snprintf(f, sizeof f, "%s[%zu]", name, i);
 		if (!cJSON_IsString(e)) {
-			char f[64];
-			snprintf(f, sizeof f, "%s[%zu]", name, i);
 			proto_error_set(err, PROTO_E_INVALID_DATA, f,
 			    "%s: must be a string", f);
+			proto_strv_free(sv);
+			return -1;
+		}
+		if ((len = strlen(e->valuestring)) > max_len) {
+			proto_error_set(err, PROTO_E_INVALID_DATA, f,
+			    "%s: %zu bytes, at most %zu", f, len, max_len);
 			proto_strv_free(sv);
 			return -1;
 		}
@@ -232,6 +252,7 @@ pj_env(const cJSON *obj, const char *name, struct proto_strv *sv,
 {
 	const cJSON	*m, *e, *o;
 	char		*kv, f[64];
+	size_t		 n;
 
 	memset(sv, 0, sizeof *sv);
 	if (pj_member(obj, name, 0, &m, err) == 0)
@@ -239,6 +260,12 @@ pj_env(const cJSON *obj, const char *name, struct proto_strv *sv,
 	if (!cJSON_IsObject(m)) {
 		proto_error_set(err, PROTO_E_INVALID_DATA, name,
 		    "%s: must be an object of strings", name);
+		return -1;
+	}
+	/* Before the quadratic duplicate check below. */
+	if ((n = (size_t)cJSON_GetArraySize(m)) > PROTO_ENV_MAX) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, name,
+		    "%s: %zu variables, at most %d", name, n, PROTO_ENV_MAX);
 		return -1;
 	}
 	cJSON_ArrayForEach(e, m) {
@@ -260,6 +287,13 @@ pj_env(const cJSON *obj, const char *name, struct proto_strv *sv,
 				    "%s: duplicate variable", f);
 				goto fail;
 			}
+		}
+		if ((n = strlen(e->string) + 1 + strlen(e->valuestring)) >
+		    PROTO_ARG_LEN_MAX) {
+			proto_error_set(err, PROTO_E_INVALID_DATA, f,
+			    "%s: %zu bytes as NAME=VALUE, at most %d", f, n,
+			    PROTO_ARG_LEN_MAX);
+			goto fail;
 		}
 		xasprintf(&kv, "%s=%s", e->string, e->valuestring);
 		proto_strv_add(sv, kv);

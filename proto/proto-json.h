@@ -26,6 +26,13 @@ int	 pj_int(const cJSON *, const char *name, int required, int64_t min,
 	    int64_t max, int64_t *out, struct proto_error *);
 int	 pj_strv(const cJSON *, const char *name, int required,
 	    struct proto_strv *, struct proto_error *);
+/* The same, refusing more than max_n entries or an entry longer than
+ * max_len bytes (invalid_data naming the member or the entry). */
+int	 pj_strv_max(const cJSON *, const char *name, int required,
+	    size_t max_n, size_t max_len, struct proto_strv *,
+	    struct proto_error *);
+/* env: at most PROTO_ENV_MAX variables of PROTO_ARG_LEN_MAX bytes each
+ * as NAME=VALUE. */
 int	 pj_env(const cJSON *, const char *name, struct proto_strv *,
 	    struct proto_error *);
 /* A required string member naming a value of an enumeration. */

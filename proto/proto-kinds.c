@@ -204,7 +204,8 @@ decode_qemu(const cJSON *m, struct proto_qemu *q, struct proto_error *err)
 	    pj_check_abs_path("kernel", q->kernel, err) == -1 ||
 	    pj_string(m, "initrd", 0, &q->initrd, err) == -1 ||
 	    pj_check_abs_path("initrd", q->initrd, err) == -1 ||
-	    pj_string(m, "append", 0, &q->append, err) == -1)
+	    pj_string(m, "append", 0, &q->append, err) == -1 ||
+	    pj_check_length("append", q->append, PROTO_ARG_LEN_MAX, err) == -1)
 		return -1;
 	if (q->user_data != NULL && strlen(q->user_data) > PROTO_USER_DATA_MAX) {
 		proto_error_set(err, PROTO_E_INVALID_DATA, "user_data",

@@ -175,7 +175,8 @@ decode_match(const cJSON *o, int required, struct proto_strv *match,
 {
 	char	why[128], field[32];
 
-	if (pj_strv(o, "match", required, match, err) == -1)
+	if (pj_strv_max(o, "match", required, PROTO_MATCH_MAX, SIZE_MAX,
+	    match, err) == -1)
 		return -1;
 	if (required && match->n == 0) {
 		proto_error_set(err, PROTO_E_INVALID_DATA, "match",

@@ -151,6 +151,20 @@ pj_check_label(const char *field, const char *label, struct proto_error *err)
 }
 
 int
+pj_check_length(const char *field, const char *s, size_t max,
+    struct proto_error *err)
+{
+	size_t	n;
+
+	if (s != NULL && (n = strlen(s)) > max) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, field,
+		    "%s: %zu bytes, at most %zu", field, n, max);
+		return -1;
+	}
+	return 0;
+}
+
+int
 pj_check_abs_path(const char *field, const char *path, struct proto_error *err)
 {
 	if (path != NULL && path[0] != '/') {
@@ -158,7 +172,7 @@ pj_check_abs_path(const char *field, const char *path, struct proto_error *err)
 		    "%s: must be an absolute path", field);
 		return -1;
 	}
-	return 0;
+	return pj_check_length(field, path, PROTO_PATH_LEN_MAX, err);
 }
 
 static int
@@ -225,11 +239,13 @@ pj_spec_decode(const cJSON *o, struct proto_submit *s, struct proto_error *err)
 	proto_submit_init(s);
 	if (pj_string(o, "label", 1, &s->label, err) == -1 ||
 	    pj_check_label("label", s->label, err) == -1 ||
-	    pj_strv(o, "argv", 0, &s->argv, err) == -1 ||
+	    pj_strv_max(o, "argv", 0, PROTO_ARGV_MAX, PROTO_ARG_LEN_MAX,
+	    &s->argv, err) == -1 ||
 	    pj_env(o, "env", &s->env, err) == -1 ||
 	    pj_string(o, "cwd", 0, &s->cwd, err) == -1 ||
 	    pj_check_abs_path("cwd", s->cwd, err) == -1 ||
 	    pj_string(o, "path", 0, &s->path, err) == -1 ||
+	    pj_check_length("path", s->path, PROTO_ARG_LEN_MAX, err) == -1 ||
 	    pj_string(o, "stdout", 0, &s->stdout_path, err) == -1 ||
 	    pj_check_abs_path("stdout", s->stdout_path, err) == -1 ||
 	    pj_string(o, "stderr", 0, &s->stderr_path, err) == -1 ||

@@ -13,7 +13,11 @@ void	pj_spec_add(cJSON *o, const struct proto_submit *, int with_nulls);
 /* A valid label, or invalid_data naming field. */
 int	pj_check_label(const char *field, const char *label,
 	    struct proto_error *);
-/* NULL or an absolute path, else invalid_data naming field. */
+/* NULL or at most max bytes, else invalid_data naming field. */
+int	pj_check_length(const char *field, const char *s, size_t max,
+	    struct proto_error *);
+/* NULL or an absolute path of at most PROTO_PATH_LEN_MAX bytes, else
+ * invalid_data naming field. */
 int	pj_check_abs_path(const char *field, const char *path,
 	    struct proto_error *);
 int	pj_spec_decode(const cJSON *o, struct proto_submit *,

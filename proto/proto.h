@@ -194,6 +194,22 @@
 #define PROTO_LINE_MAX		(1024 * 1024)
 #define PROTO_LABEL_MAX		255
 #define PROTO_GLOB_MAX		1024
+/*
+ * Sizes a client may ask for, each refused beyond with invalid_data
+ * naming the field and the limit.  One request line is at most
+ * PROTO_LINE_MAX, which bounds the total; these bound what the line
+ * alone does not: a job's argv and env must exec (one string at most
+ * the kernel's MAX_ARG_STRLEN, 32 pages, with its NUL; the counts keep
+ * the pointers well under ARG_MAX at the default 8 MiB stack), a path
+ * must fit PATH_MAX, and a list that is walked per job or per entry
+ * (env's duplicate check, a match list) must stay cheap.
+ */
+#define PROTO_ARGV_MAX		4096	/* argv entries */
+#define PROTO_ENV_MAX		4096	/* env variables */
+#define PROTO_ARG_LEN_MAX	131071	/* argv[i], NAME=VALUE, path, append */
+#define PROTO_PATH_LEN_MAX	4095	/* cwd, stdout, stderr, kernel, initrd */
+#define PROTO_MATCH_MAX		4096	/* labels or globs in a match */
+#define PROTO_JOBFILE_JOBS_MAX	10000	/* jobs in one job file */
 #define PROTO_ID_MAX		(((int64_t)1 << 53) - 1)
 #define PROTO_STOP_TIMEOUT_MS	10000
 #define PROTO_WAIT_TIMEOUT_MAX_MS	(INT64_C(7) * 86400000)	/* a week */
