@@ -12,8 +12,31 @@
 #include "file.h"
 #include "xmalloc.h"
 
-char *
-file_read(const char *path, size_t *lenp)
+/* Refuse what fstat shows is not a plain file of ours (see file.h). */
+static int
+file_check_own(int fd, int own, int single)
+{
+	struct stat	st;
+
+	if (fstat(fd, &st) == -1)
+		return -1;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (own && st.st_uid != geteuid()) {
+		errno = EPERM;
+		return -1;
+	}
+	if (single && st.st_nlink != 1) {
+		errno = EMLINK;
+		return -1;
+	}
+	return 0;
+}
+
+static char *
+file_read_flags(const char *path, size_t *lenp, int own)
 {
 	struct stat	 st;
 	char		*data;
@@ -21,9 +44,11 @@ file_read(const char *path, size_t *lenp)
 	ssize_t		 n;
 	int		 fd, saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+	/* O_NONBLOCK: a FIFO planted here must not block the open. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) == -1)
 		return NULL;
-	if (fstat(fd, &st) == -1)
+	if (file_check_own(fd, own, 0) == -1 || fstat(fd, &st) == -1)
 		goto fail;
 	if (st.st_size > FILE_READ_MAX) {
 		errno = EFBIG;
@@ -51,6 +76,80 @@ fail:
 	close(fd);
 	errno = saved;
 	return NULL;
+}
+
+char *
+file_read(const char *path, size_t *lenp)
+{
+	return file_read_flags(path, lenp, 0);
+}
+
+char *
+file_read_own(const char *path, size_t *lenp)
+{
+	return file_read_flags(path, lenp, 1);
+}
+
+int
+file_open_own(const char *path, int flags)
+{
+	int	fd, fl, saved;
+
+	if ((fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY, 0600)) == -1) {
+		/* A FIFO without a reader, or a socket, opened to write. */
+		if (errno == ENXIO)
+			errno = EINVAL;
+		return -1;
+	}
+	if (file_check_own(fd, 1, 1) == -1 ||
+	    (fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+int
+file_dir_own(const char *path, int create)
+{
+	struct stat	st;
+
+	if (create && mkdir(path, 0700) == -1 && errno != EEXIST)
+		return -1;
+	if (lstat(path, &st) == -1)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	if (st.st_uid != geteuid() || (st.st_mode & 022) != 0) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+file_strerror(int e)
+{
+	switch (e) {
+	case ELOOP:
+		return "a symbolic link: refused";
+	case EINVAL:
+		return "not a regular file: refused";
+	case EPERM:
+		return "owned by another user or writable by others: refused";
+	case EMLINK:
+		return "has more than one hard link: refused";
+	case ENOTDIR:
+		return "not a directory (a symbolic link is refused)";
+	default:
+		return strerror(e);
+	}
 }
 
 static int
@@ -107,7 +206,11 @@ file_replace_sync(const char *dir, const char *name, const char *data,
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	/* A fresh file: whatever is at tmp (a stale one, or a symlink, hard
+	 * link or FIFO planted there) is removed, never written through. */
+	if (unlink(tmp) == -1 && errno != ENOENT)
+		return -1;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
 	    0600);
 	if (fd == -1)
 		return -1;

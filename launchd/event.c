@@ -72,7 +72,7 @@ event_init(const char *dir)
 	if (gethostname(event_hostname, sizeof event_hostname - 1) == -1)
 		snprintf(event_hostname, sizeof event_hostname, "localhost");
 	snprintf(path, sizeof path, "%s/daemon-id", dir);
-	if ((text = file_read(path, &len)) != NULL && len >= 32) {
+	if ((text = file_read_own(path, &len)) != NULL && len >= 32) {
 		snprintf(event_instance, sizeof event_instance, "%.32s", text);
 		free(text);
 		return 0;
@@ -86,7 +86,7 @@ event_init(const char *dir)
 		snprintf(event_instance + 2 * i, 3, "%02x", r[i]);
 	if (file_replace(dir, "daemon-id", event_instance,
 	    strlen(event_instance)) == -1) {
-		log_warn("%s", path);
+		log_warnx("%s: %s", path, file_strerror(errno));
 		return -1;
 	}
 	return 0;

@@ -304,8 +304,10 @@ qemu_start(struct job *j, char *why, size_t whylen)
 		    "directory", qmp, sizeof sun.sun_path - 1);
 		return -1;
 	}
-	if (file_mkdirs(dir, 0700) == -1) {
-		snprintf(why, whylen, "mkdir %s: %s", dir, strerror(errno));
+	/* Its own directory: a planted symlink would redirect the overlay,
+	 * the config drive and the QMP socket. */
+	if (file_mkdirs(dir, 0700) == -1 || file_dir_own(dir, 0) == -1) {
+		snprintf(why, whylen, "%s: %s", dir, file_strerror(errno));
 		return -1;
 	}
 	if (qemu_overlay(j, dir, image, why, whylen) == -1 ||

@@ -87,9 +87,9 @@ state_open(const char *dir, int64_t log_size, int log_files, char *err,
 	if (log_files > 0)
 		state_logfiles = log_files;
 	snprintf(state_jobs, sizeof state_jobs, "%s/jobs", state_path);
-	snprintf(path, sizeof path, "%s/logs", state_path);
-	if (file_mkdirs(state_jobs, 0700) == -1 ||
-	    file_mkdirs(path, 0700) == -1) {
+	/* Checked before anything is made in it: a directory another user
+	 * made (or can write to) is refused as the socket's is. */
+	if (file_mkdirs(state_path, 0700) == -1) {
 		snprintf(err, errlen, "state directory %s: %s", state_path,
 		    strerror(errno));
 		return SERVER_EXIT_FAILURE;
@@ -97,16 +97,27 @@ state_open(const char *dir, int64_t log_size, int log_files, char *err,
 	if (lstat(state_path, &st) == -1 || !S_ISDIR(st.st_mode) ||
 	    st.st_uid != getuid() || (st.st_mode & 022) != 0) {
 		snprintf(err, errlen, "state directory %s must be a directory "
-		    "owned by uid %u and not writable by others", state_path,
-		    (unsigned)getuid());
+		    "owned by uid %u and not writable by others (it is %s "
+		    "owned by uid %u, mode %04o): refusing", state_path,
+		    (unsigned)getuid(), S_ISLNK(st.st_mode) ? "a symlink" :
+		    S_ISDIR(st.st_mode) ? "a directory" : "not a directory",
+		    (unsigned)st.st_uid, (unsigned)st.st_mode & 07777);
 		return SERVER_EXIT_FAILURE;
+	}
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof path, "%s/%s", state_path,
+		    i == 0 ? "jobs" : "logs");
+		if (file_dir_own(path, 1) == -1) {
+			snprintf(err, errlen, "%s: %s", path,
+			    file_strerror(errno));
+			return SERVER_EXIT_FAILURE;
+		}
 	}
 
 	/* One daemon per state directory, as per socket. */
 	snprintf(path, sizeof path, "%s/lock", state_path);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if ((fd = file_open_own(path, O_RDWR | O_CREAT)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, file_strerror(errno));
 		return SERVER_EXIT_FAILURE;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
@@ -152,8 +163,8 @@ state_save(const struct job *j)
 	snprintf(name, sizeof name, "%lld.json", (long long)j->id);
 	rc = file_replace(state_jobs, name, line, strlen(line));
 	if (rc == -1)
-		log_warn("%s: saving state to %s/%s", j->spec.label,
-		    state_jobs, name);
+		log_warnx("%s: saving state to %s/%s: %s", j->spec.label,
+		    state_jobs, name, file_strerror(errno));
 	free(line);
 	return rc;
 }
@@ -186,9 +197,10 @@ state_read_status(const struct job *j, struct proto_shim_status *st)
 
 	snprintf(path, sizeof path, "%s/%lld.status", state_jobs,
 	    (long long)j->id);
-	if ((text = file_read(path, &len)) == NULL) {
+	if ((text = file_read_own(path, &len)) == NULL) {
 		if (errno != ENOENT)
-			log_warn("%s: reading %s", j->spec.label, path);
+			log_warnx("%s: reading %s: %s", j->spec.label, path,
+			    file_strerror(errno));
 		return -1;
 	}
 	rc = proto_shim_status_decode(text, len, st, &err);
@@ -252,8 +264,9 @@ state_load(void (*fn)(struct proto_record *))
 		qsort(ids, n, sizeof *ids, state_cmp_ids);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(path, sizeof path, "%s/%lld.json", state_jobs, ids[i]);
-		if ((text = file_read(path, &len)) == NULL) {
-			log_warn("reading %s; skipped", path);
+		if ((text = file_read_own(path, &len)) == NULL) {
+			log_warnx("reading %s: %s; skipped", path,
+			    file_strerror(errno));
 			continue;
 		}
 		if (proto_record_decode(text, len, &st, &err) == -1) {

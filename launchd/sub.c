@@ -78,7 +78,7 @@ sub_save(struct sub *s)
 	rec = proto_sub_encode(&s->cfg, 1);
 	snprintf(name, sizeof name, "%lld.json", (long long)s->cfg.id);
 	if (file_replace(sub_dir, name, rec, strlen(rec)) == -1)
-		log_warn("%s/%s", sub_dir, name);
+		log_warnx("%s/%s: %s", sub_dir, name, file_strerror(errno));
 	free(rec);
 }
 
@@ -89,7 +89,7 @@ sub_save_last_id(void)
 
 	snprintf(text, sizeof text, "%lld\n", (long long)sub_last_id);
 	if (file_replace(sub_dir, "last-id", text, strlen(text)) == -1)
-		log_warn("%s/last-id", sub_dir);
+		log_warnx("%s/last-id: %s", sub_dir, file_strerror(errno));
 }
 
 static void
@@ -503,8 +503,8 @@ sub_load_one(const char *name)
 	size_t			 len;
 
 	snprintf(path, sizeof path, "%s/%s", sub_dir, name);
-	if ((text = file_read(path, &len)) == NULL) {
-		log_warn("%s", path);
+	if ((text = file_read_own(path, &len)) == NULL) {
+		log_warnx("%s: %s; skipped", path, file_strerror(errno));
 		return;
 	}
 	if (proto_sub_decode(text, len, &cfg, &err) == -1) {
@@ -542,12 +542,12 @@ sub_init(const char *dir)
 	size_t		 len;
 
 	snprintf(sub_dir, sizeof sub_dir, "%s/subs", dir);
-	if (file_mkdirs(sub_dir, 0700) == -1) {
-		log_warn("%s", sub_dir);
+	if (file_dir_own(sub_dir, 1) == -1) {
+		log_warnx("%s: %s", sub_dir, file_strerror(errno));
 		return -1;
 	}
 	snprintf(path, sizeof path, "%s/last-id", sub_dir);
-	if ((text = file_read(path, &len)) != NULL) {
+	if ((text = file_read_own(path, &len)) != NULL) {
 		sub_last_id = strtoll(text, NULL, 10);
 		free(text);
 	}

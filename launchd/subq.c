@@ -113,8 +113,7 @@ subq_compact(struct subq *q)
 	if (rc == -1)
 		return -1;
 	snprintf(path, sizeof path, "%s/%s", q->dir, q->name);
-	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-	if (fd == -1)
+	if ((fd = file_open_own(path, O_WRONLY | O_APPEND)) == -1)
 		return -1;
 	if (q->fd != -1)
 		close(q->fd);
@@ -221,8 +220,8 @@ subq_open(struct subq *q, const char *dir, int64_t id)
 	q->dir = xstrdup(dir);
 	snprintf(q->name, sizeof q->name, "%lld.queue", (long long)id);
 	snprintf(path, sizeof path, "%s/%s", dir, q->name);
-	if ((text = file_read(path, &len)) == NULL && errno != ENOENT) {
-		log_warn("%s", path);
+	if ((text = file_read_own(path, &len)) == NULL && errno != ENOENT) {
+		log_warnx("%s: %s", path, file_strerror(errno));
 		return -1;
 	}
 	for (p = text; text != NULL && p < text + len; p = nl + 1) {

@@ -182,8 +182,8 @@ shim_log_write(struct shim *s, struct shim_log *l, const char *data, size_t n)
 		if (l->fd != -1 && s->log_size > 0 && l->size >= s->log_size)
 			shim_log_rotate(s, l);
 		if (l->fd == -1) {
-			l->fd = open(l->path, O_WRONLY | O_CREAT | O_APPEND |
-			    O_CLOEXEC | O_NOFOLLOW, 0600);
+			l->fd = file_open_own(l->path, O_WRONLY | O_CREAT |
+			    O_APPEND);
 			if (l->fd == -1)
 				goto fail;
 			l->size = fstat(l->fd, &st) == 0 ? st.st_size : 0;
@@ -208,7 +208,7 @@ fail:
 	/* Drop the output rather than block the job; say so once. */
 	if (!l->failing)
 		fprintf(stderr, "launch shim %lld: %s: %s; dropping output\n",
-		    s->id, l->path, strerror(errno));
+		    s->id, l->path, file_strerror(errno));
 	l->failing = 1;
 }
 
@@ -506,8 +506,8 @@ shim_main(int argc, char **argv)
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 
 	snprintf(path, sizeof path, "%s/%lld.json", s.jobs_dir, s.id);
-	if ((text = file_read(path, &len)) == NULL)
-		shim_fail(&s, "reading %s: %s", path, strerror(errno));
+	if ((text = file_read_own(path, &len)) == NULL)
+		shim_fail(&s, "reading %s: %s", path, file_strerror(errno));
 	if (proto_record_decode(text, len, &state, &err) == -1)
 		shim_fail(&s, "%s: %s", path, err.message);
 	free(text);
@@ -522,8 +522,9 @@ shim_main(int argc, char **argv)
 	proto_record_free(&state);
 
 	snprintf(logdir, sizeof logdir, "%s/logs/%lld", s.state_dir, s.id);
-	if (file_mkdirs(logdir, 0700) == -1)
-		shim_fail(&s, "mkdir %s: %s", logdir, strerror(errno));
+	if (file_dir_own(logdir, 1) == -1)
+		shim_fail(&s, "log directory %s: %s", logdir,
+		    file_strerror(errno));
 	shim_log_init(&s, &s.out, logdir, "stdout");
 	shim_log_init(&s, &s.err, logdir, "stderr");
 

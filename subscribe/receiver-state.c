@@ -95,18 +95,25 @@ receiver_state_open(struct receiver_state *rs, const char *opt, int port,
 			return -1;
 		snprintf(rs->dir, sizeof rs->dir, "%s/receivers", dir);
 		snprintf(rs->name, sizeof rs->name, "receiver-%d.json", port);
-		if (file_mkdirs(rs->dir, 0700) == -1) {
+		/* The default place is ours alone, like the daemon's. */
+		if (file_mkdirs(rs->dir, 0700) == -1 ||
+		    file_dir_own(dir, 0) == -1) {
+			snprintf(why, whylen, "%s: %s", dir,
+			    file_strerror(errno));
+			return -1;
+		}
+		if (file_dir_own(rs->dir, 0) == -1) {
 			snprintf(why, whylen, "%s: %s", rs->dir,
-			    strerror(errno));
+			    file_strerror(errno));
 			return -1;
 		}
 	} else
 		return 0;
 	receiver_state_path(rs, path, sizeof path);
-	if ((text = file_read(path, &len)) == NULL) {
+	if ((text = file_read_own(path, &len)) == NULL) {
 		if (errno == ENOENT)
 			return 0;
-		snprintf(why, whylen, "%s: %s", path, strerror(errno));
+		snprintf(why, whylen, "%s: %s", path, file_strerror(errno));
 		return -1;
 	}
 	rc = proto_receiver_decode(text, len, &rs->st, &err);
