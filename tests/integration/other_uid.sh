@@ -1,5 +1,6 @@
 # Only the daemon's own uid is served (SO_PEERCRED on every accept), and
-# the client only talks to a daemon of its own uid.
+# the client only talks to a daemon of its own uid; the same holds for
+# `launch bridge`, the state directory and a receiver's state.
 . "$(dirname "$0")/../lib.sh"
 [ "$(id -u)" -eq 0 ] || skip "needs root to create a test user"
 command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
@@ -28,6 +29,40 @@ assert_eq "$(echo "$RAW" | jq -r .error.code)" permission_denied "refused stop"
 assert_eq "$(job_field mine state)" running "the refused stop did nothing"
 grep -q "refused a client of uid $(id -u "$user")" "$T/daemon.log" ||
 	fail "the refusal is not logged"
+
+# `launch bridge` (what `launch -H` runs through ssh) is a client of the
+# socket like any other: run by another user it declines our daemon, and
+# a relay that skipped that check would still get permission_denied.
+echo '{"v":6,"id":1,"op":"stop","match":["mine"]}' >"$T/stop.req"
+run_rc 5 "another uid's bridge" as_user "$LAUNCH" -S "$SOCK" bridge <"$T/stop.req"
+assert_contains "$ERR" "runs as uid 0, not $(id -u "$user"): refusing" "bridge refusal"
+assert_eq "$OUT" "" "the bridge relayed nothing"
+assert_eq "$(job_field mine state)" running "the bridged stop did nothing"
+
+# Our state directory is not another user's to serve from (it cannot
+# even be read), and their state directory is not ours.
+mkdir "$T/theirs"
+chown "$user" "$T/theirs"
+chmod 700 "$T/theirs"
+run_rc 1 "another uid's daemon on our state directory" as_user \
+    "$LAUNCH" serve -S "$T/theirs/sock" --state-dir "$T/state"
+assert_contains "$ERR" "state directory $T/state" "names the directory"
+assert_eq "$(job_field mine state)" running "our daemon is unharmed"
+
+# A receiver's state file holds its token: one owned by another user
+# (who could have written the token) is refused, as is their receivers
+# directory in place of ours.
+printf '{}\n' >"$T/recv.json"
+chown "$user" "$T/recv.json"
+run_rc 1 "another uid's receiver state" "$LAUNCH" subscribe --serve \
+    -a 127.0.0.1:0 --state "$T/recv.json"
+assert_contains "$ERR" "recv.json: owned by another user or writable by others: refused" "receiver state refusal"
+mkdir -p "$T/rstate/receivers"
+chown "$user" "$T/rstate/receivers"
+chmod 700 "$T/rstate"
+LAUNCH_STATE_DIR="$T/rstate" run_rc 1 "another uid's receivers directory" \
+    "$LAUNCH" subscribe --serve -a 127.0.0.1:1
+assert_contains "$ERR" "rstate/receivers: owned by another user or writable by others: refused" "receivers directory refusal"
 
 # The other way round: a daemon of another uid is not trusted.
 ud=$(mktemp -d "${TMPDIR:-/tmp}/launch-other.XXXXXX")
