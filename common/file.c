@@ -183,7 +183,8 @@ file_sync(const char *dir, const char *name)
 
 	if (snprintf(path, sizeof path, "%s/%s", dir, name) <
 	    (int)sizeof path &&
-	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) != -1) {
+	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) != -1) {
 		fsync(fd);
 		close(fd);
 	}

@@ -90,13 +90,29 @@ logs_copy(int fd, const char *path)
 	}
 }
 
-/* Open path for reading; a missing file is *fd -1, not an error. */
+/* Open path for reading; a missing file is *fd -1, not an error.  A
+ * FIFO (or any non-regular file) put there is refused without blocking:
+ * its writer would hold `launch logs` for ever and it cannot be tailed. */
 static int
 logs_open(const char *path, int *fd)
 {
-	if ((*fd = open(path, O_RDONLY | O_CLOEXEC)) != -1 || errno == ENOENT)
+	struct stat	st;
+
+	if ((*fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		fprintf(stderr, "launch: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(*fd, &st) == -1 || fcntl(*fd, F_SETFL, O_RDONLY) == -1)
+		fprintf(stderr, "launch: %s: %s\n", path, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		fprintf(stderr, "launch: %s: not a regular file: refused\n",
+		    path);
+	else
 		return 0;
-	fprintf(stderr, "launch: %s: %s\n", path, strerror(errno));
+	close(*fd);
+	*fd = -1;
 	return -1;
 }
 

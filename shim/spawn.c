@@ -65,13 +65,20 @@ spawn_place(int fd, int target)
 	return dup2(fd, target) == -1 ? -1 : 0;
 }
 
+/* O_NONBLOCK for the open only: a FIFO with no reader fails at once
+ * (ENXIO) instead of holding the job in "starting" for ever. */
 static int
 spawn_open_into(const char *path, int flags, int target)
 {
 	int	fd, rc;
 
-	if ((fd = open(path, flags | O_NOCTTY | O_CLOEXEC, 0644)) == -1)
+	if ((fd = open(path, flags | O_NOCTTY | O_CLOEXEC | O_NONBLOCK,
+	    0644)) == -1)
 		return -1;
+	if (fcntl(fd, F_SETFL, flags & O_APPEND) == -1) {
+		close(fd);
+		return -1;
+	}
 	rc = spawn_place(fd, target);
 	if (fd != target)
 		close(fd);
@@ -225,14 +232,12 @@ spawn_explain(struct shim_child *c, const struct spawn_status *st)
 		    strerror(st->err));
 		return;
 	case STEP_STDOUT:
-		what = s->stdout_path != NULL ? s->stdout_path : "(log)";
-		snprintf(c->error, sizeof c->error, "open stdout %s: %s", what,
-		    strerror(st->err));
-		return;
 	case STEP_STDERR:
-		what = s->stderr_path != NULL ? s->stderr_path : "(log)";
-		snprintf(c->error, sizeof c->error, "open stderr %s: %s", what,
-		    strerror(st->err));
+		what = st->step == STEP_STDOUT ? s->stdout_path : s->stderr_path;
+		snprintf(c->error, sizeof c->error, "open %s %s: %s",
+		    st->step == STEP_STDOUT ? "stdout" : "stderr",
+		    what != NULL ? what : "(log)", st->err == ENXIO ?
+		    "a FIFO with no reader (or a socket)" : strerror(st->err));
 		return;
 	default:
 		snprintf(c->error, sizeof c->error, "%s: %s",

@@ -101,6 +101,16 @@ intact "planted logs"
 [ -p "$T/state/logs/$((next + 2))/stdout.log" ] || fail "the FIFO was replaced"
 [ -z "$(ls -A "$T/elsewhere")" ] || fail "a log was written through a symlinked directory"
 
+# `launch logs` refuses the FIFO rather than block on it; a job whose
+# chosen stdout is a FIFO with no reader fails at once instead of staying
+# "starting" (and holding up shutdown) until someone reads.
+run_rc 1 "logs of a FIFO" timeout 10 "$LAUNCH" logs log2
+assert_contains "$ERR" "logs/$((next + 2))/stdout.log: not a regular file: refused" "logs message"
+mkfifo "$T/out.fifo"
+run_rc 1 "a FIFO stdout with no reader" timeout 10 "$LAUNCH" submit -l tofifo \
+    --stdout "$T/out.fifo" -- echo hi
+assert_contains "$ERR" "open stdout $T/out.fifo: a FIFO with no reader (or a socket)" "FIFO stdout message"
+
 # A restart reads records refusing a symlink and a FIFO (it used to block
 # on the FIFO for ever), and replaces a symlinked daemon-id.
 "$LAUNCH" submit -l fifo -- true >/dev/null
