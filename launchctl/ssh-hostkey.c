@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "launch.h"
 #include "ssh.h"
 #include "xmalloc.h"
@@ -191,8 +192,8 @@ hk_add(struct ssh_link *l, const char *key, size_t keylen, int kh,
 	dir = xstrndup(path, strlen(path) - strlen("/known_hosts"));
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
 		goto fail;
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-	    O_NOFOLLOW, 0600)) == -1)
+	/* Never through a symlink, FIFO, hard link or another's file. */
+	if ((fd = file_open_own(path, O_WRONLY | O_APPEND | O_CREAT)) == -1)
 		goto fail;
 	/* A file without a final newline must not swallow the new line. */
 	if (fstat(fd, &st) == 0 && st.st_size > 0) {
@@ -216,7 +217,7 @@ hk_add(struct ssh_link *l, const char *key, size_t keylen, int kh,
 	goto out;
 fail:
 	fprintf(stderr, "launch: %s: cannot add the host key to %s: %s\n",
-	    l->spec, path, strerror(errno));
+	    l->spec, path, file_strerror(errno));
 out:
 	free(dir);
 	free(path);

@@ -7,7 +7,8 @@
 # (ssh-keygen -H) or not, needs no flag; a changed key of the same type
 # is refused (exit 5, "CHANGED") even with --accept-new-host, and
 # known_hosts is left byte for byte as it was; a known_hosts that cannot
-# be written makes accepting fail without running the command.
+# be written (a directory, a symlink, a second hard link) makes accepting
+# fail without running the command or writing anything.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../ssh-lib.sh"
 ssh_setup
@@ -41,6 +42,17 @@ run_rc 5 "--accept-new-host, known_hosts not writable" rlaunch --accept-new-host
 assert_contains "$ERR" "cannot add the host key to $KH" "the failed write is named"
 no_job u0
 rmdir "$KH"
+# Nor through a hard link or a symlink planted there: the file they name
+# is left as it was.
+printf 'precious\n' >"$T/victim"
+for how in hard sym; do
+	if [ $how = hard ]; then ln "$T/victim" "$KH"; else ln -s "$T/victim" "$KH"; fi
+	run_rc 5 "--accept-new-host, known_hosts a ${how}link" rlaunch --accept-new-host -H "$H" submit -l u0 -- sleep 100
+	assert_contains "$ERR" "cannot add the host key to $KH: " "the refused write is named"
+	assert_eq "$(cat "$T/victim")" precious "a ${how}linked known_hosts was not written through"
+	no_job u0
+	rm "$KH"
+done
 
 # A known_hosts that knows other machines only.
 ssh-keygen -t ed25519 -N '' -q -f "$T/otherkey"
