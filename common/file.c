@@ -35,12 +35,14 @@ file_check_own(int fd, int own, int single)
 	return 0;
 }
 
+/* Read to the end, not to st_size: a /proc file says 0 bytes (the boot
+ * id read as "" and a reboot went unnoticed). */
 static char *
 file_read_flags(const char *path, size_t *lenp, int own)
 {
 	struct stat	 st;
-	char		*data;
-	size_t		 len = 0;
+	char		*data = NULL;
+	size_t		 len = 0, cap;
 	ssize_t		 n;
 	int		 fd, saved;
 
@@ -50,19 +52,20 @@ file_read_flags(const char *path, size_t *lenp, int own)
 		return NULL;
 	if (file_check_own(fd, own, 0) == -1 || fstat(fd, &st) == -1)
 		goto fail;
-	if (st.st_size > FILE_READ_MAX) {
-		errno = EFBIG;
-		goto fail;
-	}
-	data = xmalloc((size_t)st.st_size + 1);
-	while (len < (size_t)st.st_size) {
-		n = read(fd, data + len, (size_t)st.st_size - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			free(data);
+	cap = (size_t)st.st_size + 1 < 4096 ? 4096 : (size_t)st.st_size + 1;
+	for (;;) {
+		if (len > FILE_READ_MAX) {
+			errno = EFBIG;
 			goto fail;
 		}
+		if (len + 1 >= cap)
+			cap *= 2;
+		data = xreallocarray(data, cap, 1);
+		n = read(fd, data + len, cap - 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			goto fail;
 		if (n == 0)
 			break;
 		len += (size_t)n;
@@ -73,6 +76,7 @@ file_read_flags(const char *path, size_t *lenp, int own)
 	return data;
 fail:
 	saved = errno;
+	free(data);
 	close(fd);
 	errno = saved;
 	return NULL;

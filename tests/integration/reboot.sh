@@ -13,8 +13,12 @@ wait_for 5 "done to end" sh -c "[ \"\$('$LAUNCH' status --json done | jq -r '.[0
 kill -KILL "$DAEMON_PID"
 wait_exit "$DAEMON_PID" 10
 DAEMON_PID=
+boot=$(cat /proc/sys/kernel/random/boot_id)
 for id in $(jq -r '.[].id' "$T/before.json"); do
 	f=$T/state/jobs/$id.json
+	# The record holds this boot's id (it once held "": /proc says its
+	# files are 0 bytes long, and a real reboot went unnoticed).
+	assert_eq "$(jq -r .shim.boot_id "$f")" "$boot" "job $id's boot id"
 	shim=$(jq -r .shim.pid "$f")
 	[ "$shim" -gt 0 ] && kill -KILL "$shim" 2>/dev/null || true
 	jq '.shim.boot_id = "00000000-0000-0000-0000-000000000000"' "$f" >"$f.x" && mv "$f.x" "$f"
