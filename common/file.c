@@ -264,6 +264,23 @@ file_mkdirs(const char *path, int mode)
 }
 
 int
+file_remove_stale_new(const char *dir, const char *name, const char *suffix)
+{
+	char	path[4096];
+	size_t	n = strlen(name), sn = strlen(suffix) + sizeof ".new" - 1;
+
+	if (n <= sn || strncmp(name + n - sn, suffix, sn - 4) != 0 ||
+	    strcmp(name + n - 4, ".new") != 0)
+		return 0;
+	if (snprintf(path, sizeof path, "%s/%s", dir, name) >=
+	    (int)sizeof path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return unlink(path) == -1 && errno != ENOENT ? -1 : 1;
+}
+
+int
 file_remove_dir(const char *path)
 {
 	DIR		*d;

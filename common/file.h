@@ -43,6 +43,11 @@ int	 file_replace(const char *dir, const char *name, const char *data,
 	    size_t len);
 /* mkdir -p with mode for each created component. */
 int	 file_mkdirs(const char *path, int mode);
+/* name is dir/NAME.new, a file_replace that a crash cut short (its
+ * writer is gone: the caller knows no one else writes NAME): unlink it.
+ * 1 if removed, 0 if name is not such a file, -1 on error. */
+int	 file_remove_stale_new(const char *dir, const char *name,
+	    const char *suffix);
 /* rm -r of a directory of plain files (no recursion below one level). */
 int	 file_remove_dir(const char *path);
 

@@ -252,21 +252,26 @@ proc_start(struct job *j, char *why, size_t whylen)
 		close(lfd);
 		return -1;
 	}
+	/* Connected before the fork (the socket listens already; the
+	 * shim accepts what waits in its backlog): once a shim runs, no
+	 * failure is left that would have to kill it, and a shim killed
+	 * after it forked the job would leave the job unsupervised. */
+	if (proc_connect(j) == -1) {
+		snprintf(why, whylen, "connecting to the shim's socket: %s",
+		    strerror(errno));
+		close(lfd);
+		return -1;
+	}
 	if ((pid = fork()) == -1) {
-		snprintf(why, whylen, "fork: %s", strerror(errno));
+		snprintf(why, whylen, "cannot start the shim: fork: %s",
+		    strerror(errno));
+		proc_disconnect(j);
 		close(lfd);
 		return -1;
 	}
 	if (pid == 0)
 		proc_exec_shim(j, lfd);
 	j->shim.pid = pid;
-	if (proc_connect(j) == -1) {
-		snprintf(why, whylen, "connecting to the shim: %s",
-		    strerror(errno));
-		close(lfd);
-		kill(pid, SIGKILL);
-		return -1;
-	}
 	close(lfd);
 	return 0;
 }

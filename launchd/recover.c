@@ -11,6 +11,10 @@
  * - After a reboot (the boot id differs) nothing of a job is left: it is
  *   lost, and only "always" jobs not stopped by the user start again.
  * - Jobs in backoff get their restart timer again.
+ * - A job whose submit the crash cut short (its record says "fresh":
+ *   written before the shim's fork, never launched) is adopted if its
+ *   shim is up, else forgotten: the client saw no success, and a job
+ *   is either whole or absent.
  */
 #include "config.h"
 
@@ -53,6 +57,10 @@ job_recover_one(struct proto_record *st)
 	    xstrdup(st->job.container) : NULL;
 	j->user_stopped = st->user_stopped;
 	j->backoff = st->backoff;
+	/* A submit cut short by the crash: if its shim never got the job
+	 * going, the launch fails below and, fresh, the job is forgotten
+	 * (as a failed submit is): never half a job. */
+	j->fresh = st->fresh;
 	j->generation = 1;
 	j->launched = j->pid > 0;
 	job_index(j);
@@ -76,6 +84,10 @@ job_recover_one(struct proto_record *st)
 		snprintf(msg, sizeof msg, "lost: the system restarted");
 		log_info("%s: %s", j->spec.label, msg);
 		job_set_error(j, msg);
+		if (j->fresh) {
+			job_event(j, JOB_EV_LAUNCH_FAILED);
+			return;
+		}
 		j->ended_ms = server_now_ms();
 		j->exit_code = -1;
 		j->signal = 0;

@@ -157,6 +157,7 @@ state_save(const struct job *j)
 	st.shim = j->shim;
 	st.user_stopped = j->user_stopped;
 	st.backoff = j->backoff;
+	st.fresh = j->fresh && !j->launched;
 	st.exec = j->exec;
 	st.qmp = j->qmp;
 	line = proto_record_encode(&st);
@@ -254,6 +255,18 @@ state_load(void (*fn)(struct proto_record *))
 		return;
 	}
 	while ((e = readdir(d)) != NULL) {
+		/* The daemon is the only writer of records (it holds the
+		 * lock); the shims' .status.new are theirs to finish. */
+		switch (file_remove_stale_new(state_jobs, e->d_name,
+		    ".json")) {
+		case 1:
+			log_info("%s/%s: removed (a write cut short)",
+			    state_jobs, e->d_name);
+			continue;
+		case -1:
+			log_warn("removing %s/%s", state_jobs, e->d_name);
+			continue;
+		}
 		if (state_id_of(e->d_name, &id) == -1)
 			continue;
 		ids = xreallocarray(ids, n + 1, sizeof *ids);

@@ -557,6 +557,12 @@ sub_init(const char *dir)
 	}
 	while ((de = readdir(d)) != NULL) {
 		size_t n = strlen(de->d_name);
+		/* Records, the queues' rewrites, last-id: all ours. */
+		if (file_remove_stale_new(sub_dir, de->d_name, "") == 1) {
+			log_info("%s/%s: removed (a write cut short)",
+			    sub_dir, de->d_name);
+			continue;
+		}
 		if (n > 5 && strcmp(de->d_name + n - 5, ".json") == 0)
 			sub_load_one(de->d_name);
 	}

@@ -49,6 +49,8 @@ proto_record_encode(const struct proto_record *st)
 	cJSON_AddStringToObject(shim, "boot_id", st->shim.boot_id);
 	cJSON_AddBoolToObject(o, "user_stopped", st->user_stopped);
 	pj_add_int(o, "backoff", st->backoff);
+	if (st->fresh)
+		cJSON_AddBoolToObject(o, "fresh", 1);
 	if (st->exec.n > 0)
 		cJSON_AddItemToObject(o, "exec", pj_strv_array(&st->exec));
 	if (st->qmp != NULL)
@@ -91,6 +93,8 @@ proto_record_decode(const char *text, size_t len, struct proto_record *st,
 	free(s);
 	m = cJSON_GetObjectItemCaseSensitive(o, "user_stopped");
 	st->user_stopped = cJSON_IsTrue(m);
+	st->fresh = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o,
+	    "fresh"));
 	n = 0;
 	if (pj_int(o, "backoff", 0, 0, 64, &n, err) == -1)
 		goto fail;

@@ -597,7 +597,9 @@ void	 proto_job_free(struct proto_job *);
  *
  * jobs/ID.json, the daemon's record of a job: the JOB view plus
  *   "shim": {"pid", "sock", "boot_id"}, "user_stopped": bool,
- *   "backoff": int (consecutive failed starts), and for VMs "exec":
+ *   "backoff": int (consecutive failed starts), "fresh": bool (a
+ *   submit's first launch, not yet launched: if the daemon dies before
+ *   the shim is up, the job was never submitted), and for VMs "exec":
  *   [str,...] (the command line the shim runs) and "qmp": path (the
  *   socket the shim stops the VM through).  Both optional, so the
  *   records of earlier versions still load.
@@ -623,6 +625,7 @@ struct proto_record {
 						 * shim stops it through */
 	int			 user_stopped;
 	int			 backoff;
+	int			 fresh;
 };
 
 struct proto_shim_status {

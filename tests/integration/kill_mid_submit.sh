@@ -1,0 +1,87 @@
+# The daemon SIGKILLed in the middle of submits, at varying points (0 to
+# 39 ms after the clients start, stepped so a run is reproducible), then
+# restarted, over and over.  After every restart: each job a client saw
+# succeed is listed, running and adopted with its pid; every job listed
+# is whole (running, its process alive, status answers); no job is half
+# there (a "failed" record left by a launch that never got going); no
+# temporary file is left in the state directory; and every process a job
+# started (found by a marker in its environment) belongs to a listed
+# running job: nothing runs unsupervised.  At the end a stop stops them
+# all.
+. "$(dirname "$0")/../lib.sh"
+ROUNDS=${KILL_MID_SUBMIT_ROUNDS:-50}
+MARK="launch-kill-mid-submit-$$-$(basename "$T")"
+
+# The pids of the processes that carry our marker in their environment.
+marked() {
+	for _e in /proc/[0-9]*/environ; do
+		tr '\0' '\n' <"$_e" 2>/dev/null | grep -qx "FAULTMARK=$MARK" &&
+		    echo "${_e#/proc/}" | cut -d/ -f1
+	done | sort -n
+}
+
+# Check what the daemon now shows (after a restart).
+check_round() {
+	"$LAUNCH" list --json >"$T/list.json"
+	# No half job: everything listed is running with a live process.
+	bad=$(jq -r '.[] | select(.state != "running" or .pid <= 0) |
+	    "\(.label) \(.state) \(.error)"' "$T/list.json")
+	[ -z "$bad" ] || fail "round $1: jobs not whole: $bad"
+	for l in $(cat "$T/succeeded"); do
+		jq -e --arg l "$l" '.[] | select(.label == $l)' "$T/list.json" \
+		    >/dev/null || fail "round $1: $l was submitted but is not listed"
+	done
+	jq -r '.[].pid' "$T/list.json" | sort -n >"$T/listed.pids"
+	for p in $(cat "$T/listed.pids"); do
+		alive "$p" || fail "round $1: listed pid $p is not running"
+	done
+	marked >"$T/marked.pids"
+	cmp -s "$T/marked.pids" "$T/listed.pids" ||
+	    fail "round $1: processes of jobs not listed (marked: $(tr '\n' ' ' <"$T/marked.pids"); listed: $(tr '\n' ' ' <"$T/listed.pids"))"
+	left=$(find "$T/state" -name '*.new')
+	[ -z "$left" ] || fail "round $1: temporary files left: $left"
+	# Every job's records: one per listed job, no orphans.
+	assert_eq "$(find "$T/state/jobs" -name '*.json' | wc -l)" \
+	    "$(jq length "$T/list.json")" "round $1: records on disk"
+}
+
+: >"$T/succeeded"
+round=0
+while [ $round -lt "$ROUNDS" ]; do
+	start_daemon
+	# Two submits at once, so the kill can land between their steps.
+	pids=
+	for k in a b; do
+		l="r$round/$k"
+		( if "$LAUNCH" submit -e "FAULTMARK=$MARK" -l "$l" -- \
+		    sleep 100000 >/dev/null 2>&1; then echo "$l" >>"$T/succeeded"; fi ) &
+		pids="$pids $!"
+	done
+	sleep "0.0$(printf '%02d' $((round * 7 % 40)))"
+	kill -KILL "$DAEMON_PID"
+	wait_exit "$DAEMON_PID" 10
+	DAEMON_PID=
+	for p in $pids; do wait "$p" || true; done
+	start_daemon
+	check_round $round
+	run_rc 0 "round $round: shutdown-free restart" "$LAUNCH" -q ping
+	kill -KILL "$DAEMON_PID"
+	wait_exit "$DAEMON_PID" 10
+	DAEMON_PID=
+	round=$((round + 1))
+done
+
+start_daemon
+check_round end
+n=$(jq length "$T/list.json")
+ns=$(wc -l <"$T/succeeded")
+echo "$ROUNDS rounds: $ns submits answered ok, $n jobs in all"
+[ "$ns" -gt 0 ] || fail "no submit ever succeeded: the kills came too early"
+[ "$n" -lt $((ROUNDS * 2)) ] || fail "no kill ever landed mid-submit"
+# Each adopted job answers status and stops.
+for l in $(jq -r '.[].label' "$T/list.json"); do
+	run_rc 0 "status $l" "$LAUNCH" status --json "$l"
+	assert_eq "$(echo "$OUT" | jq -r '.[0].state')" running "status $l"
+done
+run_rc 0 "stop all" timeout 60 "$LAUNCH" stop 'r*'
+wait_for 10 "every job's process to end" sh -c "[ -z \"\$(cat /proc/[0-9]*/environ 2>/dev/null | tr '\0' '\n' | grep -x 'FAULTMARK=$MARK')\" ]"
