@@ -17,7 +17,11 @@
  * daemon must not take the jobs down.
  *
  * EMFILE/ENFILE on accept pauses accepting for a second (a timer) rather
- * than spinning on a listening socket that stays readable.
+ * than spinning on a listening socket that stays readable.  The pause is
+ * logged once as a warning (with -v each retry too), and its end once:
+ * a daemon out of fds for hours must not fill its log a line a second.
+ * Clients that connect meanwhile wait in the listen backlog and are
+ * served once accept works again.
  */
 #include "config.h"
 
@@ -46,6 +50,8 @@ static struct sockpath	 server_path;
 static int		 server_listen_fd = -1;
 static ev_io		 server_accept_io;
 static ev_timer		 server_accept_pause;
+static unsigned		 server_accept_retries;	/* 0: not paused */
+static int64_t		 server_accept_paused_ms;
 static ev_timer		 server_exit_timer;
 static ev_child		 server_child;
 static ev_signal	 server_sigterm, server_sigint;
@@ -86,13 +92,30 @@ server_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	/* A bounded batch per wakeup keeps a connection storm fair. */
 	for (int i = 0; i < 64; i++) {
-		if (peer_accept_one(w->fd) == 0)
+		int rc = peer_accept_one(w->fd);
+
+		/* accept(2) takes the fd before it looks for a client, so
+		 * EAGAIN too says there are fds again. */
+		if ((rc == 0 || errno == EAGAIN) && server_accept_retries > 0) {
+			log_info("accepting clients again after %.1fs without "
+			    "file descriptors", (double)(server_now_ms() -
+			    server_accept_paused_ms) / 1000.);
+			server_accept_retries = 0;
+		}
+		if (rc == 0)
 			continue;
 		if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
 			return;
 		if (errno == EMFILE || errno == ENFILE) {
-			log_warnx("out of file descriptors; pausing accept "
-			    "for 1s (%zu clients)", peer_count());
+			if (server_accept_retries++ == 0) {
+				server_accept_paused_ms = server_now_ms();
+				log_warnx("out of file descriptors (%s); "
+				    "pausing accept, retrying every 1s (%zu "
+				    "clients)", strerror(errno), peer_count());
+			} else
+				log_debug("accept: still out of file "
+				    "descriptors (retry %u)",
+				    server_accept_retries - 1);
 			ev_io_stop(loop, w);
 			ev_timer_set(&server_accept_pause, 1., 0.);
 			ev_timer_start(loop, &server_accept_pause);
