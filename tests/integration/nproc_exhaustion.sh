@@ -1,0 +1,88 @@
+# The daemon's user runs out of processes (RLIMIT_NPROC, which binds
+# only non-root: the daemon runs as a test user of its own, so that no
+# other test's processes count).  The limit is set on the running daemon
+# (prlimit --pid, as the user: lowering it needs no privilege) to exactly
+# what the next submit needs but one, so that first the job's fork in
+# the shim fails, then the shim's fork in the
+# daemon: each submit fails with launch_failure and a message naming
+# fork and EAGAIN, keeps no job, and the daemon stays fine; once
+# processes end, submits work again.
+. "$(dirname "$0")/../lib.sh"
+[ "$(id -u)" -eq 0 ] || skip "needs root to create a test user"
+command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
+command -v prlimit >/dev/null || skip "prlimit (util-linux) is missing"
+user=launchnproc
+if ! id "$user" >/dev/null 2>&1; then
+	useradd --system --no-create-home --shell /usr/sbin/nologin "$user" ||
+		skip "cannot create user $user"
+fi
+as_user() { setpriv --reuid="$user" --regid="$user" --clear-groups "$@"; }
+# Every task (thread) of the user: what RLIMIT_NPROC counts.
+tasks() { ps -L -U "$user" -o lwp= | wc -l; }
+[ "$(tasks)" -eq 0 ] || skip "user $user already runs processes"
+
+ud=$(mktemp -d "${TMPDIR:-/tmp}/launch-nproc.XXXXXX")
+chown "$user" "$ud"
+chmod 700 "$ud"
+# Runs before lib.sh's cleanup: stops the daemon (and so the jobs), then
+# removes their directory.
+stop_user_daemon() {
+	if [ -n "$DAEMON_PID" ]; then
+		kill -TERM "$DAEMON_PID" 2>/dev/null
+		_i=0
+		while ! not_alive "$DAEMON_PID" && [ $_i -lt 200 ]; do
+			sleep 0.05; _i=$((_i + 1))
+		done
+	fi
+	rm -rf "$ud"
+}
+CLEANUP_HOOKS=stop_user_daemon
+export LAUNCH_SOCKET="$ud/sock" LAUNCH_STATE_DIR="$ud/state"
+L() { as_user "$LAUNCH" "$@"; }
+
+# Not through as_user: $! must be the daemon itself.
+setpriv --reuid="$user" --regid="$user" --clear-groups \
+    "$LAUNCH" serve -v -S "$ud/sock" >>"$T/daemon.log" 2>&1 &
+DAEMON_PID=$!
+wait_for 10 "the daemon to answer" L -q ping
+run_rc 0 "submit a" L submit -l a -- sleep 1000
+assert_eq "$(L status --json a | jq -r '.[0].state')" running "a runs"
+c0=$(tasks)	# the daemon, a's shim and a
+
+# Room for a shim but not for its job: the shim's fork fails.
+as_user prlimit --pid "$DAEMON_PID" --nproc=$((c0 + 2)):$((c0 + 2))
+run_rc 1 "submit when the job cannot fork" L submit -l b -- sleep 1000
+assert_contains "$ERR" "fork: Resource temporarily unavailable" \
+    "the error when the job cannot fork"
+# The same through the protocol: the code.
+RAW=$(echo '{"v":6,"id":1,"op":"submit","label":"b","argv":["sleep","1000"],"cwd":"/"}' |
+    as_user socat -t 10 - "UNIX-CONNECT:$ud/sock")
+assert_eq "$(echo "$RAW" | jq -r .error.code)" launch_failure "the code when the job cannot fork"
+assert_contains "$(echo "$RAW" | jq -r .error.message)" "fork: Resource temporarily unavailable" \
+    "the message when the job cannot fork"
+
+# No room for a shim either: the daemon's fork fails.
+as_user prlimit --pid "$DAEMON_PID" --nproc=$((c0 + 1)):$((c0 + 1))
+run_rc 1 "submit when the shim cannot fork" L submit -l c -- sleep 1000
+assert_contains "$ERR" "cannot start the shim: fork: Resource temporarily unavailable" \
+    "the error when the shim cannot fork"
+grep -q "c: cannot start: cannot start the shim: fork: Resource temporarily unavailable" \
+    "$T/daemon.log" || fail "the daemon does not log why c failed"
+
+# The daemon is fine, kept nothing of the failures, and a still runs.
+run_rc 0 "ping when full" L ping
+assert_contains "$OUT" "1 jobs" "ping when full"
+assert_eq "$(L list --json | jq -r '[.[] | "\(.label) \(.state)"] | join(",")')" \
+    "a running" "the jobs when full"
+assert_eq "$(ls "$ud/state/jobs" | grep -c '\.json$')" 1 "the records when full"
+assert_eq "$(tasks)" "$c0" "the user's tasks after the failures"
+
+# Processes end: submits work again, under the same limit.
+run_rc 0 "stop a" timeout 20 setpriv --reuid="$user" --regid="$user" --clear-groups "$LAUNCH" stop a
+run_rc 0 "submit once a ended" L submit -l d -- sleep 1000
+assert_eq "$(L status --json d | jq -r '.[0].state')" running "d runs"
+run_rc 0 "stop d" timeout 20 setpriv --reuid="$user" --regid="$user" --clear-groups "$LAUNCH" stop d
+run_rc 0 "shutdown" timeout 20 setpriv --reuid="$user" --regid="$user" --clear-groups "$LAUNCH" shutdown
+wait_exit "$DAEMON_PID" 20
+DAEMON_PID=
+assert_eq "$WAIT_STATUS" 0 "the daemon's exit status"
