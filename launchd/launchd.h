@@ -156,6 +156,8 @@ struct job {
 
 	unsigned		 generation;	/* launches so far */
 	int			 fresh;		/* never launched: submit */
+	int			 unsaved;	/* its record's last write
+						 * failed (state.c retries) */
 	int			 launched;	/* this generation's exec ok */
 	int			 launch_failed;	/* this generation's did not */
 	int			 user_stopped;	/* no restart by policy */
@@ -298,8 +300,9 @@ const char *state_boot_id(void);
 int64_t	 state_log_size(void);
 int	 state_log_files(void);
 /* Write the job's record; -1 (logged, errno set) if it could not. */
-int	 state_save(const struct job *);
-void	 state_forget(const struct job *);
+int	 state_save(struct job *);
+void	 state_save_unsaved(void);
+void	 state_forget(struct job *);
 /* The shim's status file: 0, or -1 (absent or garbled). */
 int	 state_read_status(const struct job *, struct proto_shim_status *);
 void	 state_log_path(const struct job *, const char *stream, char *buf,

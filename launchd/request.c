@@ -307,6 +307,8 @@ static void
 request_shutdown_done(struct waiter *w, char *line)
 {
 	log_info("all jobs stopped");
+	/* Records a full disk kept from being written: a last try. */
+	state_save_unsaved();
 	shutdown_peer = w->peer;
 	if (shutdown_peer != NULL)
 		peer_ref(shutdown_peer);

@@ -11,7 +11,10 @@
  * not decode is reported and skipped; the rest load and the daemon
  * serves.  A write that fails (a full disk) is logged and the daemon goes
  * on: the job keeps running, and its record is written again at its next
- * change.
+ * change, or sooner: while records are unsaved, each successful write,
+ * a timer (every STATE_RETRY_SECONDS, only while there are some) and the
+ * shutdown try them again, so that a job's end seen on a full disk is
+ * not reported by the next daemon as a job lost.
  */
 #include "config.h"
 
@@ -37,6 +40,11 @@ static char	 state_jobs[4200];
 static char	 state_boot[40];
 static int64_t	 state_logsize = 10 * 1024 * 1024;
 static int	 state_logfiles = 5;
+static size_t	 state_unsaved;		/* jobs with j->unsaved */
+static int	 state_retrying;
+static ev_timer	 state_retry_timer;
+
+#define STATE_RETRY_SECONDS	10.
 
 const char *
 state_dir(void)
@@ -145,8 +153,20 @@ state_open(const char *dir, int64_t log_size, int log_files, char *err,
 	return SERVER_EXIT_OK;
 }
 
-int
-state_save(const struct job *j)
+static void
+state_mark_unsaved(struct job *j, int unsaved)
+{
+	if (j->unsaved == unsaved)
+		return;
+	j->unsaved = unsaved;
+	if (unsaved)
+		state_unsaved++;
+	else
+		state_unsaved--;
+}
+
+static int
+state_write(const struct job *j)
 {
 	struct proto_record	 st;
 	char			 name[64], *line;
@@ -170,10 +190,66 @@ state_save(const struct job *j)
 	return rc;
 }
 
+static void
+state_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	state_save_unsaved();
+}
+
+/* The retry timer runs while, and only while, records are unsaved. */
+static void
+state_retry_arm(void)
+{
+	if (state_unsaved > 0 && !ev_is_active(&state_retry_timer)) {
+		ev_timer_init(&state_retry_timer, state_retry_cb,
+		    STATE_RETRY_SECONDS, STATE_RETRY_SECONDS);
+		ev_timer_start(server_loop, &state_retry_timer);
+	} else if (state_unsaved == 0)
+		ev_timer_stop(server_loop, &state_retry_timer);
+}
+
+int
+state_save(struct job *j)
+{
+	int	rc = state_write(j);
+
+	state_mark_unsaved(j, rc == -1);
+	if (rc == 0 && state_unsaved > 0)
+		state_save_unsaved();	/* there is room again */
+	else
+		state_retry_arm();
+	return rc;
+}
+
 void
-state_forget(const struct job *j)
+state_save_unsaved(void)
+{
+	struct job	**all;
+	size_t		  n;
+
+	if (state_retrying)
+		return;
+	state_retrying = 1;
+	all = job_all(&n);
+	for (size_t i = 0; i < n && state_unsaved > 0; i++) {
+		if (!all[i]->unsaved)
+			continue;
+		if (state_write(all[i]) == -1)
+			break;	/* still no room: one warning, not one per job */
+		state_mark_unsaved(all[i], 0);
+		log_info("%s: its record is saved again", all[i]->spec.label);
+	}
+	free(all);
+	state_retrying = 0;
+	state_retry_arm();
+}
+
+void
+state_forget(struct job *j)
 {
 	char	path[4300];
+
+	state_mark_unsaved(j, 0);
 
 	snprintf(path, sizeof path, "%s/%lld.json", state_jobs,
 	    (long long)j->id);

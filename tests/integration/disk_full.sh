@@ -1,8 +1,12 @@
 # A full disk under the state directory: the shim drops the job's output
 # (saying so once) instead of blocking the job; the daemon keeps serving;
 # a submit that cannot be recorded fails cleanly (no hang, no crash, no
-# job left); once space is freed, jobs start and log again.  Needs root
-# and tmpfs.
+# job left); a daemon restarted on the full disk, its own log there too,
+# adopts the jobs and serves; a stop's end that could not be recorded is
+# written once there is room (so the next daemon does not call the job
+# lost); once space is freed, jobs start and log again.  Needs root and
+# tmpfs.  (Logs live in the state directory: there is no other log
+# directory to fill; the daemon's own log is its stderr.)
 . "$(dirname "$0")/../lib.sh"
 [ "$(id -u)" -eq 0 ] || skip "needs root to mount a tmpfs"
 mkdir "$T/state"
@@ -72,17 +76,53 @@ raw '{"v":6,"id":1,"op":"submit","label":"raw","argv":["true"],"cwd":"/"}'
 assert_eq "$(echo "$RAW" | jq -r .error.code)" launch_failure "the error code of a submit on a full disk"
 assert_eq "$("$LAUNCH" list raw)" "" "no job left by the failed raw submit"
 alive "$DAEMON_PID" || fail "the daemon died"
-# A stop still stops the job, though its end cannot be recorded.
+
+# A daemon restarted on the full disk, with its own log there too (its
+# stderr: every line fails with ENOSPC), starts, adopts the job and
+# serves.
+kill -KILL "$DAEMON_PID"
+wait_exit "$DAEMON_PID" 10
+"$LAUNCH" serve -v -S "$SOCK" 2>>"$T/state/daemon.log" &
+DAEMON_PID=$!
+wait_for 10 "the daemon started on a full disk to answer" "$LAUNCH" -q ping
+assert_eq "$(job_field flood pid) $(job_field flood state)" "$fpid running" \
+    "flood adopted by a daemon started on a full disk"
+run_rc 1 "submit on a full disk, daemon restarted" timeout 10 "$LAUNCH" submit -l new -- true
+assert_eq "$("$LAUNCH" list new)" "" "no job left by the failed submit"
+
+# A stop still stops the job, though its end cannot be recorded yet.
 run_rc 0 "stop on a full disk" timeout 20 "$LAUNCH" stop flood
 not_alive "$fpid" || fail "the flooding job survived stop"
 ended flood || fail "flood is still running after stop"
+flood_end=$("$LAUNCH" status --json flood | jq -c '.[0] | [.state, .error, .exit_code, .ended_at]')
+assert_eq "$(stat -c %s "$T/state/daemon.log")" 0 \
+    "the daemon's log on the full disk (nothing could be written)"
+alive "$DAEMON_PID" || fail "the daemon logging to a full disk died"
 
-# Free the space (the log file is the flood's): jobs start and log again.
+# Free the space (the log file is the flood's): the record of flood's
+# end is written by the daemon's retry (a timer, every 10 s while a
+# record is unsaved), with no other write to prompt it; jobs start and
+# log again.
 : >"$T/state/logs/$id/stdout.log"
+wait_for 30 "flood's record to be written again" \
+    grep -q '^.* info: flood: its record is saved again$' "$T/state/daemon.log"
+assert_eq "$(jq -r .state "$T/state/jobs/$id.json")" exited "flood's record"
 run_rc 0 "submit once space is free" timeout 10 "$LAUNCH" submit -l after -- sh -c 'echo recovered; exec sleep 1000'
 wait_for 5 "the new job's output" sh -c "[ \"\$('$LAUNCH' logs after)\" = recovered ]"
 assert_eq "$(job_field after state)" running "the new job runs"
 
+run_rc 0 "shutdown" timeout 20 "$LAUNCH" shutdown
+wait_exit "$DAEMON_PID" 20
+DAEMON_PID=
+assert_eq "$WAIT_STATUS" 0 "the daemon's exit status"
+
+# The end of flood, which could not be written when it happened, was
+# written once there was room: a new daemon reports it as it was seen
+# (stopped by SIGTERM), not as a job lost.
+start_daemon
+assert_eq "$("$LAUNCH" status --json flood | jq -c '.[0] | [.state, .error, .exit_code, .ended_at]')" \
+    "$flood_end" "flood's end, after a restart"
+assert_eq "$(job_field after state)" exited "after, stopped by the shutdown"
 run_rc 0 "shutdown" timeout 20 "$LAUNCH" shutdown
 wait_exit "$DAEMON_PID" 20
 DAEMON_PID=
