@@ -30,11 +30,7 @@ cleanup() {
 	if [ -n "$DAEMON_PID" ]; then
 		# A daemon still running is shut down by SIGTERM and must exit
 		# 0: under the sanitizers a leak or error shows up here.
-		kill -TERM "$DAEMON_PID" 2>/dev/null
-		i=0
-		while ! not_alive "$DAEMON_PID" && [ $i -lt 200 ]; do
-			sleep 0.05; i=$((i + 1))
-		done
+		term_wait "$DAEMON_PID" 200
 		kill -KILL "$DAEMON_PID" 2>/dev/null
 		wait "$DAEMON_PID" 2>/dev/null
 		st=$?
@@ -106,6 +102,33 @@ wait_exit() {
 	WAIT_STATUS=$?
 	set -e
 }
+
+# term_wait PID TICKS: SIGTERM PID and wait for it to end, at most TICKS
+# times 50 ms; never fails (cleanup code).
+term_wait() {
+	kill -TERM "$1" 2>/dev/null
+	_tw=0
+	while ! not_alive "$1" && [ $_tw -lt "$2" ]; do
+		sleep 0.05; _tw=$((_tw + 1))
+	done
+}
+
+# use_test_user NAME: create the system user NAME if missing (or skip
+# the test), for tests that need a second uid.  as_user CMD... runs CMD
+# as NAME; $AS_USER CMD... too, where a command is needed rather than a
+# function (after timeout, or `$AS_USER CMD &` so that $! is CMD: setpriv
+# execs it).  Needs root and setpriv.
+use_test_user() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to create a test user"
+	command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
+	TEST_USER=$1
+	if ! id "$TEST_USER" >/dev/null 2>&1; then
+		useradd --system --no-create-home --shell /usr/sbin/nologin \
+		    "$TEST_USER" || skip "cannot create user $TEST_USER"
+	fi
+	AS_USER="setpriv --reuid=$TEST_USER --regid=$TEST_USER --clear-groups"
+}
+as_user() { $AS_USER "$@"; }
 
 alive() { kill -0 "$1" 2>/dev/null; }
 not_alive() { ! kill -0 "$1" 2>/dev/null || is_zombie "$1"; }

@@ -20,13 +20,7 @@ cleanup_mount() {
 	_rc=$?
 	set +e
 	for _p in $KILL_PIDS; do kill -KILL "$_p" 2>/dev/null; done
-	if [ -n "$DAEMON_PID" ]; then
-		kill -TERM "$DAEMON_PID" 2>/dev/null
-		_i=0
-		while ! not_alive "$DAEMON_PID" && [ $_i -lt 300 ]; do
-			sleep 0.05; _i=$((_i + 1))
-		done
-	fi
+	[ -z "$DAEMON_PID" ] || term_wait "$DAEMON_PID" 300
 	# Shims left running (the daemon died) stop their jobs on SIGTERM.
 	for _p in $(ls /proc | grep -E '^[0-9]+$'); do
 		tr '\0' ' ' 2>/dev/null <"/proc/$_p/cmdline" |

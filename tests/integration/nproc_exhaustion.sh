@@ -8,15 +8,9 @@
 # fork and EAGAIN, keeps no job, and the daemon stays fine; once
 # processes end, submits work again.
 . "$(dirname "$0")/../lib.sh"
-[ "$(id -u)" -eq 0 ] || skip "needs root to create a test user"
-command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
+use_test_user launchnproc
+user=$TEST_USER
 command -v prlimit >/dev/null || skip "prlimit (util-linux) is missing"
-user=launchnproc
-if ! id "$user" >/dev/null 2>&1; then
-	useradd --system --no-create-home --shell /usr/sbin/nologin "$user" ||
-		skip "cannot create user $user"
-fi
-as_user() { setpriv --reuid="$user" --regid="$user" --clear-groups "$@"; }
 # Every task (thread) of the user: what RLIMIT_NPROC counts.
 tasks() { ps -L -U "$user" -o lwp= | wc -l; }
 [ "$(tasks)" -eq 0 ] || skip "user $user already runs processes"
@@ -27,22 +21,15 @@ chmod 700 "$ud"
 # Runs before lib.sh's cleanup: stops the daemon (and so the jobs), then
 # removes their directory.
 stop_user_daemon() {
-	if [ -n "$DAEMON_PID" ]; then
-		kill -TERM "$DAEMON_PID" 2>/dev/null
-		_i=0
-		while ! not_alive "$DAEMON_PID" && [ $_i -lt 200 ]; do
-			sleep 0.05; _i=$((_i + 1))
-		done
-	fi
+	[ -z "$DAEMON_PID" ] || term_wait "$DAEMON_PID" 200
 	rm -rf "$ud"
 }
 CLEANUP_HOOKS=stop_user_daemon
 export LAUNCH_SOCKET="$ud/sock" LAUNCH_STATE_DIR="$ud/state"
 L() { as_user "$LAUNCH" "$@"; }
 
-# Not through as_user: $! must be the daemon itself.
-setpriv --reuid="$user" --regid="$user" --clear-groups \
-    "$LAUNCH" serve -v -S "$ud/sock" >>"$T/daemon.log" 2>&1 &
+# $AS_USER, not as_user: $! must be the daemon itself.
+$AS_USER "$LAUNCH" serve -v -S "$ud/sock" >>"$T/daemon.log" 2>&1 &
 DAEMON_PID=$!
 wait_for 10 "the daemon to answer" L -q ping
 run_rc 0 "submit a" L submit -l a -- sleep 1000
@@ -78,11 +65,11 @@ assert_eq "$(ls "$ud/state/jobs" | grep -c '\.json$')" 1 "the records when full"
 assert_eq "$(tasks)" "$c0" "the user's tasks after the failures"
 
 # Processes end: submits work again, under the same limit.
-run_rc 0 "stop a" timeout 20 setpriv --reuid="$user" --regid="$user" --clear-groups "$LAUNCH" stop a
+run_rc 0 "stop a" timeout 20 $AS_USER "$LAUNCH" stop a
 run_rc 0 "submit once a ended" L submit -l d -- sleep 1000
 assert_eq "$(L status --json d | jq -r '.[0].state')" running "d runs"
-run_rc 0 "stop d" timeout 20 setpriv --reuid="$user" --regid="$user" --clear-groups "$LAUNCH" stop d
-run_rc 0 "shutdown" timeout 20 setpriv --reuid="$user" --regid="$user" --clear-groups "$LAUNCH" shutdown
+run_rc 0 "stop d" timeout 20 $AS_USER "$LAUNCH" stop d
+run_rc 0 "shutdown" timeout 20 $AS_USER "$LAUNCH" shutdown
 wait_exit "$DAEMON_PID" 20
 DAEMON_PID=
 assert_eq "$WAIT_STATUS" 0 "the daemon's exit status"

@@ -2,14 +2,8 @@
 # the client only talks to a daemon of its own uid; the same holds for
 # `launch bridge`, the state directory and a receiver's state.
 . "$(dirname "$0")/../lib.sh"
-[ "$(id -u)" -eq 0 ] || skip "needs root to create a test user"
-command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
-user=launchtest
-if ! id "$user" >/dev/null 2>&1; then
-	useradd --system --no-create-home --shell /usr/sbin/nologin "$user" ||
-		skip "cannot create user $user"
-fi
-as_user() { setpriv --reuid="$user" --regid="$user" --clear-groups "$@"; }
+use_test_user launchtest
+user=$TEST_USER
 
 start_daemon
 "$LAUNCH" submit -l mine -- sleep 1000
@@ -68,9 +62,8 @@ assert_contains "$ERR" "rstate/receivers: owned by another user or writable by o
 ud=$(mktemp -d "${TMPDIR:-/tmp}/launch-other.XXXXXX")
 chown "$user" "$ud"
 chmod 755 "$ud"
-# Not through as_user: $! must be the daemon itself, to stop it by pid.
-LAUNCH_STATE_DIR="$ud/state" setpriv --reuid="$user" --regid="$user" \
-    --clear-groups "$LAUNCH" serve -S "$ud/sock" >"$T/other.log" 2>&1 &
+# $AS_USER, not as_user: $! must be the daemon itself, to stop it by pid.
+LAUNCH_STATE_DIR="$ud/state" $AS_USER "$LAUNCH" serve -S "$ud/sock" >"$T/other.log" 2>&1 &
 other=$!
 KILL_PIDS="$other"
 wait_for 10 "the other user's daemon" test -S "$ud/sock"
