@@ -4,7 +4,9 @@
 # receivers each print all 20 events; `launch ping` and `launch list`
 # answer throughout; the daemon shows the garbage and bad-ack
 # subscriptions retrying with a last_error that names the problem, and
-# the black hole's and the non-accepting one's events queued.
+# the black hole's and the non-accepting one's events queued.  The black
+# hole's queue is bounded (--queue-max 8): what it cannot take is counted
+# as dropped, not kept (the daemon's memory for it is bounded).
 . "$(dirname "$0")/../lib.sh"
 command -v python3 >/dev/null 2>&1 || skip "python3 runs the hostile subscribers"
 HOSTILE=$(cd "$(dirname "$0")/../tools" && pwd)/hostile_sub.py
@@ -18,7 +20,9 @@ for mode in blackhole noaccept garbage badack; do
 	KILL_PIDS="$KILL_PIDS $!"
 	wait_for 10 "$mode to listen" has_lines "$T/$mode.port" 1
 	port=$(head -n 1 "$T/$mode.port")
-	run_rc 0 "subscribe $mode" "$LAUNCH" subscribe -a "127.0.0.1:$port"
+	qmax=
+	[ "$mode" != blackhole ] || qmax="--queue-max 8"
+	run_rc 0 "subscribe $mode" "$LAUNCH" subscribe -a "127.0.0.1:$port" $qmax
 	id=$(echo "$OUT" | sed -n "s/^subscription \([0-9]*\) for 127\.0\.0\.1:$port, token [0-9a-f]\{32\}\$/\1/p")
 	[ -n "$id" ] || fail "subscribe $mode printed: $OUT"
 	eval "SUB_$mode=$id"
@@ -73,11 +77,13 @@ assert_contains "$(sub_field "$SUB_garbage" last_error)" \
 wait_for 10 "badack to be retrying" sub_is "$SUB_badack" .state '"retrying"'
 assert_contains "$(sub_field "$SUB_badack" last_error)" \
     "which was never sent" "badack's last_error"
-for mode in blackhole noaccept garbage badack; do
+for mode in noaccept garbage badack; do
 	eval "id=\$SUB_$mode"
 	assert_eq "$(sub_jq "$id" '[.queued, .delivered]')" "[$NJOBS,0]" \
 	    "$mode: queued, delivered"
 done
+assert_eq "$(sub_jq "$SUB_blackhole" '[.queue_max, .queued, .dropped, .delivered]')" \
+    "[8,8,$((NJOBS - 8)),0]" "the black hole's bounded queue"
 assert_contains "$(cat "$T/blackhole.err")" "accepted" \
     "the daemon connected to the black hole"
 run_rc 0 "ping at the end" timeout 5 "$LAUNCH" -q ping
