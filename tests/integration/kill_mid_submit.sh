@@ -1,5 +1,5 @@
 # The daemon SIGKILLed in the middle of submits, at varying points (0 to
-# 39 ms after the clients start, stepped so a run is reproducible), then
+# 99 ms after the clients start, stepped so a run is reproducible), then
 # restarted, over and over.  After every restart: each job a client saw
 # succeed is listed, running and adopted with its pid; every job listed
 # is whole (running, its process alive, status answers); no job is half
@@ -15,7 +15,7 @@ MARK="launch-kill-mid-submit-$$-$(basename "$T")"
 # The pids of the processes that carry our marker in their environment.
 marked() {
 	for _e in /proc/[0-9]*/environ; do
-		tr '\0' '\n' <"$_e" 2>/dev/null | grep -qx "FAULTMARK=$MARK" &&
+		tr '\0' '\n' 2>/dev/null <"$_e" | grep -qx "FAULTMARK=$MARK" &&
 		    echo "${_e#/proc/}" | cut -d/ -f1
 	done | sort -n
 }
@@ -45,6 +45,50 @@ check_round() {
 	    "$(jq length "$T/list.json")" "round $1: records on disk"
 }
 
+# First, deterministically, the states a kill can leave behind: a record
+# written before the shim's fork, whose shim never ran (made from a real
+# one: its shim and job killed, its status file gone, the record set
+# back to its first launch).  Fresh, it is forgotten; not fresh (a later
+# start of a known job), it is kept as failed.  And writes cut short.
+start_daemon
+"$LAUNCH" submit -l pre/fresh -- sleep 1000
+"$LAUNCH" submit -l pre/old -- sleep 1000
+kill -KILL "$DAEMON_PID"
+wait_exit "$DAEMON_PID" 10
+DAEMON_PID=
+for l in pre/fresh pre/old; do
+	id=$(jq -r --arg l "$l" 'select(.label == $l) | .id' "$T"/state/jobs/*.json)
+	shim=$(jq -r .shim.pid "$T/state/jobs/$id.json")
+	pid=$(jq -r .pid "$T/state/jobs/$id.json")
+	kill -KILL "$shim" "$pid"
+	wait_for 10 "$l's shim and job to end" sh -c "! kill -0 $shim 2>/dev/null && ! kill -0 $pid 2>/dev/null"
+	rm -f "$T/state/jobs/$id.status"
+	fresh=false
+	[ "$l" = pre/old ] || fresh=true
+	jq -c --argjson f "$fresh" '.state = "starting" | .pid = 0 | .shim.pid = 0 |
+	    if $f then .fresh = true else del(.fresh) end' "$T/state/jobs/$id.json" >"$T/rec"
+	mv "$T/rec" "$T/state/jobs/$id.json"
+	eval "id_$(echo "$l" | tr / _)=$id"
+done
+echo partial >"$T/state/jobs/$id_pre_fresh.json.new"
+mkdir -p "$T/state/subs"
+echo partial >"$T/state/subs/last-id.new"
+start_daemon
+assert_eq "$("$LAUNCH" list pre/fresh)" "" "a fresh job whose shim never ran"
+[ ! -e "$T/state/jobs/$id_pre_fresh.json" ] || fail "the fresh job's record is kept"
+[ ! -e "$T/state/logs/$id_pre_fresh" ] || fail "the fresh job's logs are kept"
+assert_eq "$(job_field pre/old state) $(job_field pre/old error)" \
+    "failed the shim ended before starting the job" "a known job whose shim never ran"
+[ -z "$(find "$T/state" -name '*.new')" ] || fail "writes cut short are left: $(find "$T/state" -name '*.new')"
+grep -q "jobs/$id_pre_fresh.json.new: removed (a write cut short)" "$T/daemon.log" ||
+    fail "the removal is not logged"
+# (remove reports the failure it removed: exit 1)
+run_rc 1 "remove pre/old" "$LAUNCH" remove pre/old
+assert_eq "$("$LAUNCH" list pre/old)" "" "pre/old removed"
+kill -KILL "$DAEMON_PID"
+wait_exit "$DAEMON_PID" 10
+DAEMON_PID=
+
 : >"$T/succeeded"
 round=0
 while [ $round -lt "$ROUNDS" ]; do
@@ -57,7 +101,7 @@ while [ $round -lt "$ROUNDS" ]; do
 		    sleep 100000 >/dev/null 2>&1; then echo "$l" >>"$T/succeeded"; fi ) &
 		pids="$pids $!"
 	done
-	sleep "0.0$(printf '%02d' $((round * 7 % 40)))"
+	sleep "$(printf '0.%03d' $((round * 7 % 100)))"
 	kill -KILL "$DAEMON_PID"
 	wait_exit "$DAEMON_PID" 10
 	DAEMON_PID=
