@@ -18,9 +18,20 @@ KILL_PIDS=
 # status in rc and may set rc=1 to fail the test (only when rc is 0);
 # it must not call fail, skip or exit.
 CLEANUP_HOOKS=
+# The same, run after the daemon has stopped, before $T is removed
+# (stress-lib.sh: unmount the state directory's tmpfs).
+CLEANUP_FINAL_HOOKS=
 # When set, run_rc also appends each command's stderr to this file
 # (ssh-lib.sh: the remote side's stderr, for the sanitizer check).
 RUN_RC_ERRLOG=
+# LAUNCH_VALGRIND=1 (make check-valgrind): start_daemon runs the daemon,
+# and through it every launch-shim, under valgrind memcheck
+# (valgrind-lib.sh); deadlines are then multiplied by TIME_FACTOR.
+TIME_FACTOR=1
+VALGRIND=
+if [ -n "${LAUNCH_VALGRIND:-}" ]; then
+	. "$(dirname "$0")/../valgrind-lib.sh"
+fi
 
 cleanup() {
 	rc=$?
@@ -30,7 +41,7 @@ cleanup() {
 	if [ -n "$DAEMON_PID" ]; then
 		# A daemon still running is shut down by SIGTERM and must exit
 		# 0: under the sanitizers a leak or error shows up here.
-		term_wait "$DAEMON_PID" 200
+		term_wait "$DAEMON_PID" $((200 * TIME_FACTOR))
 		kill -KILL "$DAEMON_PID" 2>/dev/null
 		wait "$DAEMON_PID" 2>/dev/null
 		st=$?
@@ -39,6 +50,7 @@ cleanup() {
 			rc=1
 		fi
 	fi
+	[ -z "$VALGRIND" ] || valgrind_check
 	if [ $rc -eq 0 ] && [ -f "$T/daemon.log" ] &&
 	    grep -qE 'Sanitizer|runtime error' "$T/daemon.log"; then
 		echo "FAIL: sanitizer report in the daemon log"
@@ -57,6 +69,7 @@ cleanup() {
 		echo "--- daemon log (last 30 lines)"
 		tail -n 30 "$T/daemon.log"
 	fi
+	for _hook in $CLEANUP_FINAL_HOOKS; do "$_hook"; done
 	rm -rf "$T"
 	exit $rc
 }
@@ -73,9 +86,10 @@ skip() {
 	exit 77
 }
 
-# wait_for SECONDS DESCRIPTION COMMAND...: poll until COMMAND succeeds.
+# wait_for SECONDS DESCRIPTION COMMAND...: poll until COMMAND succeeds
+# (SECONDS times TIME_FACTOR).
 wait_for() {
-	_secs=$1 _desc=$2
+	_secs=$(($1 * TIME_FACTOR)) _desc=$2
 	shift 2
 	_end=$(($(date +%s%N) / 1000000 + _secs * 1000))
 	while ! "$@" >/dev/null 2>&1; do
@@ -88,7 +102,7 @@ wait_for() {
 # start_daemon [SERVE ARGS...]: start a daemon on $SOCK, wait until it
 # answers.  Its pid is in DAEMON_PID, its log in $T/daemon.log.
 start_daemon() {
-	"$LAUNCH" serve -v -S "$SOCK" "$@" >>"$T/daemon.log" 2>&1 &
+	$VALGRIND "$LAUNCH" serve -v -S "$SOCK" "$@" >>"$T/daemon.log" 2>&1 &
 	DAEMON_PID=$!
 	wait_for 10 "the daemon to answer" "$LAUNCH" -q ping
 }

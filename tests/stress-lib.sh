@@ -1,0 +1,97 @@
+# Helpers of the stress tests (tests/stress/*.sh, make stress), sourced
+# after lib.sh.
+#
+# Decisions:
+# - The jobs are `sleep MARK`, MARK a duration drawn per test run, so that
+#   /proc tells this run's jobs from anything else on the machine (other
+#   daemons, other tests); a process is compared by pid and command line.
+# - The state directory goes on a tmpfs of its own when root can mount
+#   one (docs/bench.md: ext4 doubles a start's cost; the stress tests
+#   are about the daemon, not the disk); else it stays on disk, and the
+#   test says so.
+
+# stress_nofile N: at least N open files for this shell and what it
+# starts (the daemon raises its own soft limit to the hard one), or skip.
+stress_nofile() {
+	[ "$(ulimit -n)" != unlimited ] || return 0
+	[ "$(ulimit -n)" -ge "$1" ] && return 0
+	ulimit -n "$1" 2>/dev/null ||
+	    skip "open files: $1 needed, the limit is $(ulimit -n) (hard $(ulimit -Hn)) and cannot be raised"
+}
+
+# stress_state_dir: a tmpfs on $LAUNCH_STATE_DIR when root may mount one.
+stress_state_dir() {
+	mkdir -p "$LAUNCH_STATE_DIR"
+	if [ "$(id -u)" -eq 0 ] &&
+	    mount -t tmpfs -o mode=0700 tmpfs "$LAUNCH_STATE_DIR" 2>/dev/null; then
+		CLEANUP_FINAL_HOOKS="$CLEANUP_FINAL_HOOKS stress_unmount"
+		echo "state directory: a tmpfs of its own"
+	else
+		echo "state directory: on disk ($(stat -f -c %T "$LAUNCH_STATE_DIR")), no tmpfs (needs root)"
+	fi
+}
+stress_unmount() { umount "$LAUNCH_STATE_DIR"; }
+
+# stress_mark: this run's sleep duration (about 11 to 12 days).
+stress_mark() {
+	echo "$((1000000 + $$ % 100000)).$(date +%N)"
+}
+
+# stress_sleeps FILE: the pids of this run's live `sleep MARK` processes,
+# sorted, into FILE.
+stress_sleeps() {
+	ps -eo pid=,stat=,args= | awk -v want="sleep $MARK" '
+	    { pid = $1; st = $2; $1 = ""; $2 = ""; sub(/^  /, "") }
+	    $0 == want && st !~ /^Z/ { print pid }' | sort -n >"$1"
+}
+
+# stress_sleeps_are FILE: the live sleeps are exactly the pids in FILE.
+stress_sleeps_are() {
+	stress_sleeps "$T/sleeps.now"
+	cmp -s "$T/sleeps.now" "$1"
+}
+
+# stress_parents_are_shims FILE: each pid in FILE is the child of a
+# launch-shim of this test's state directory.
+stress_parents_are_shims() {
+	ps -eo pid=,ppid=,args= >"$T/ps.now"
+	_bad=$(awk -v dir="$LAUNCH_STATE_DIR" '
+	    NR == FNR { want[$1] = 1; next }
+	    { p = $1; pp = $2; $1 = ""; $2 = ""; sub(/^  /, "")
+	      ppid[p] = pp; shim[p] = index($0, "launch-shim " dir " ") == 1 ||
+	          index($0, "/launch-shim " dir " ") > 0 }
+	    END { for (p in want) if (!shim[ppid[p]]) print p }
+	    ' "$1" "$T/ps.now" | head -n 5)
+	[ -z "$_bad" ] || fail "jobs whose parent is not their shim: $_bad"
+}
+
+# stress_shims: how many launch-shim processes of this state directory.
+stress_shims() {
+	ps -eo args= | grep -c -F "launch-shim $LAUNCH_STATE_DIR " || true
+}
+stress_no_shims() { [ "$(stress_shims)" -eq 0 ]; }
+
+# rss_check DRIVER_JSON: the daemon's RSS (a sample per second of the
+# loop) does not grow after warm-up.  The first third is warm-up (the
+# heap reaches the size that the 1000 peers, their buffers and the
+# largest `list` reply need); then the peak of the last third may exceed
+# the peak of the middle third by at most 5% or 1 MiB, whichever is
+# more.  glibc keeps freed small blocks, so RSS follows the high-water
+# mark of the heap, which a whole-table `list` reply moves by a few
+# hundred KiB; a leak of 100 bytes per request at the rates seen here
+# (thousands per second) would add more than 1 MiB per third.
+rss_check() {
+	set -- $(jq -r '.rss_kb | length as $n |
+	    [$n, .[0], (.[($n / 3 | floor):($n * 2 / 3 | floor)] | max),
+	     (.[($n * 2 / 3 | floor):] | max)] | map(tostring) | join(" ")' "$1")
+	if [ "$1" -lt 6 ]; then
+		echo "rss: $1 samples, too few to judge (LOAD_SECONDS >= 6)"
+		return 0
+	fi
+	_tol=$(($3 / 20))
+	[ "$_tol" -ge 1024 ] || _tol=1024
+	echo "rss: $1 samples; first $2 KiB, peak of the middle third $3 KiB," \
+	    "of the last third $4 KiB (allowed up to $(($3 + _tol)))"
+	[ "$4" -le $(($3 + _tol)) ] ||
+	    fail "the daemon's RSS grew after warm-up: $3 KiB to $4 KiB"
+}
