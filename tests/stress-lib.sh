@@ -67,7 +67,8 @@ stress_parents_are_shims() {
 
 # stress_shims: how many launch-shim processes of this state directory.
 stress_shims() {
-	ps -eo args= | grep -c -F "launch-shim $LAUNCH_STATE_DIR " || true
+	ps -eo comm=,args= | awk -v dir="$LAUNCH_STATE_DIR" '
+	    $1 == "launch-shim" && $3 == dir { n++ } END { print n + 0 }'
 }
 stress_no_shims() { [ "$(stress_shims)" -eq 0 ]; }
 
@@ -94,4 +95,36 @@ rss_check() {
 	    "of the last third $4 KiB (allowed up to $(($3 + _tol)))"
 	[ "$4" -le $(($3 + _tol)) ] ||
 	    fail "the daemon's RSS grew after warm-up: $3 KiB to $4 KiB"
+}
+
+# stress_pids N: room for N more processes: pid_max (raised by root if
+# need be, and put back at the end), threads-max, the user's process
+# limit (raised up to its hard limit); else skip.
+stress_pids() {
+	_used=$(ls -d /proc/[0-9]*/task/* 2>/dev/null | wc -l)
+	_need=$(($1 + _used))
+	_pid_max=$(cat /proc/sys/kernel/pid_max)
+	if [ "$_pid_max" -lt "$_need" ]; then
+		if echo 4194304 2>/dev/null >/proc/sys/kernel/pid_max; then
+			STRESS_PID_MAX=$_pid_max
+			CLEANUP_FINAL_HOOKS="$CLEANUP_FINAL_HOOKS stress_pid_max_back"
+			echo "pid_max: $_pid_max raised to 4194304 for the test"
+		else
+			skip "pid_max is $_pid_max, $_need pids needed, and it cannot be raised"
+		fi
+	fi
+	[ "$(cat /proc/sys/kernel/threads-max)" -ge "$_need" ] ||
+	    skip "threads-max is $(cat /proc/sys/kernel/threads-max), $_need tasks needed"
+	# RLIMIT_NPROC (dash's ulimit has no -u: prlimit on this shell).
+	_nproc=$(awk '/^Max processes/ { print $3 }' /proc/$$/limits)
+	[ "$_nproc" = unlimited ] || [ "$_nproc" -ge "$_need" ] ||
+	    prlimit --pid $$ --nproc="$_need:$_need" 2>/dev/null ||
+	    prlimit --pid $$ --nproc="$_need" 2>/dev/null ||
+	    skip "processes: $_need needed, the limit is $_nproc and cannot be raised"
+}
+stress_pid_max_back() { echo "$STRESS_PID_MAX" >/proc/sys/kernel/pid_max; }
+
+# stress_no_zombies PID: PID has no child left unreaped.
+stress_no_zombies() {
+	[ -z "$(ps -eo ppid=,stat= | awk -v p="$1" '$1 == p && $2 ~ /^Z/')" ]
 }

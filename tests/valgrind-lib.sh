@@ -20,7 +20,16 @@
 #   by TIME_FACTOR (default 10): memcheck runs code 10 to 50 times slower.
 # - tests/valgrind.supp holds suppressions for what is provably not ours,
 #   each with its reason.
+# - Excluded: job_env and job_files set a job's RLIMIT_NOFILE, which
+#   the shim does in its child between fork and exec, still under
+#   valgrind; valgrind refuses any change of that hard limit (EPERM: it
+#   keeps fds of its own above it), so the job fails to launch there and
+#   only there.
 command -v valgrind >/dev/null 2>&1 || skip "LAUNCH_VALGRIND set, valgrind not installed"
+case $(basename "$0" .sh) in
+job_env|job_files)
+	skip "valgrind: a job's nofile limit cannot be set under valgrind (it refuses setrlimit of RLIMIT_NOFILE's hard limit)" ;;
+esac
 TIME_FACTOR=${LAUNCH_TIME_FACTOR:-10}
 
 valgrind_skip_list() {
