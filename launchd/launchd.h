@@ -43,6 +43,7 @@ struct peer {
 	int			 fd;
 	ev_io			 rd;
 	ev_io			 wr;
+	ev_timer		 more;		/* lines left: next turn */
 	struct buf		 in;
 	size_t			 scanned;	/* bytes of in without '\n' */
 	struct buf		 out;
