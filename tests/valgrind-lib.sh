@@ -24,11 +24,14 @@
 #   the shim does in its child between fork and exec, still under
 #   valgrind; valgrind refuses any change of that hard limit (EPERM: it
 #   keeps fds of its own above it), so the job fails to launch there and
-#   only there.
+#   only there.  shim_program checks which program a shim is through
+#   /proc/PID/exe, which under valgrind is valgrind's tool.
 command -v valgrind >/dev/null 2>&1 || skip "LAUNCH_VALGRIND set, valgrind not installed"
 case $(basename "$0" .sh) in
 job_env|job_files)
 	skip "valgrind: a job's nofile limit cannot be set under valgrind (it refuses setrlimit of RLIMIT_NOFILE's hard limit)" ;;
+shim_program)
+	skip "valgrind: a shim's /proc/PID/exe is valgrind's tool, not launch-shim" ;;
 esac
 TIME_FACTOR=${LAUNCH_TIME_FACTOR:-10}
 
