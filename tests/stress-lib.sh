@@ -25,9 +25,9 @@ stress_state_dir() {
 	if [ "$(id -u)" -eq 0 ] &&
 	    mount -t tmpfs -o mode=0700 tmpfs "$LAUNCH_STATE_DIR" 2>/dev/null; then
 		CLEANUP_FINAL_HOOKS="$CLEANUP_FINAL_HOOKS stress_unmount"
-		echo "state directory: a tmpfs of its own"
+		echo "INFO: state directory: a tmpfs of its own"
 	else
-		echo "state directory: on disk ($(stat -f -c %T "$LAUNCH_STATE_DIR")), no tmpfs (needs root)"
+		echo "INFO: state directory: on disk ($(stat -f -c %T "$LAUNCH_STATE_DIR")), no tmpfs (needs root)"
 	fi
 }
 stress_unmount() { umount "$LAUNCH_STATE_DIR"; }
@@ -86,12 +86,12 @@ rss_check() {
 	    [$n, .[0], (.[($n / 3 | floor):($n * 2 / 3 | floor)] | max),
 	     (.[($n * 2 / 3 | floor):] | max)] | map(tostring) | join(" ")' "$1")
 	if [ "$1" -lt 6 ]; then
-		echo "rss: $1 samples, too few to judge (LOAD_SECONDS >= 6)"
+		echo "INFO: rss: $1 samples, too few to judge (LOAD_SECONDS >= 6)"
 		return 0
 	fi
 	_tol=$(($3 / 20))
 	[ "$_tol" -ge 1024 ] || _tol=1024
-	echo "rss: $1 samples; first $2 KiB, peak of the middle third $3 KiB," \
+	echo "INFO: rss: $1 samples; first $2 KiB, peak of the middle third $3 KiB," \
 	    "of the last third $4 KiB (allowed up to $(($3 + _tol)))"
 	[ "$4" -le $(($3 + _tol)) ] ||
 	    fail "the daemon's RSS grew after warm-up: $3 KiB to $4 KiB"
@@ -108,7 +108,7 @@ stress_pids() {
 		if echo 4194304 2>/dev/null >/proc/sys/kernel/pid_max; then
 			STRESS_PID_MAX=$_pid_max
 			CLEANUP_FINAL_HOOKS="$CLEANUP_FINAL_HOOKS stress_pid_max_back"
-			echo "pid_max: $_pid_max raised to 4194304 for the test"
+			echo "INFO: pid_max: $_pid_max raised to 4194304 for the test"
 		else
 			skip "pid_max is $_pid_max, $_need pids needed, and it cannot be raised"
 		fi

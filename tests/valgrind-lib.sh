@@ -69,17 +69,20 @@ valgrind_run() {
 	    --suppressions="$VALGRIND_SUPP" --log-file="$T/vg.%p.log" "$@"
 }
 
-# valgrind_check: called by cleanup (rc in scope).
+# valgrind_check: called by cleanup (rc in scope).  A log's process is
+# waited for while it still runs under valgrind (its /proc/PID/exe is
+# valgrind's tool): one that exec'd a job's program writes nothing more,
+# and a pid that now names an unrelated process (pids wrap) is not ours.
 valgrind_check() {
 	_end=$(($(date +%s) + 60))
 	for _log in "$T"/vg.*.log; do
 		[ -f "$_log" ] || continue
 		_pid=${_log##*/vg.}
 		_pid=${_pid%.log}
-		while ! not_alive "$_pid" && [ "$(date +%s)" -lt $_end ]; do
+		while valgrind_traced "$_pid" && [ "$(date +%s)" -lt $_end ]; do
 			sleep 0.1
 		done
-		if ! not_alive "$_pid"; then
+		if valgrind_traced "$_pid"; then
 			echo "FAIL: valgrind: pid $_pid ($(valgrind_command "$_log")) still running"
 			rc=1
 			continue
@@ -89,6 +92,14 @@ valgrind_check() {
 		grep -v '^==[0-9]*== *$' "$_log" | head -n 80
 		rc=1
 	done
+}
+
+# valgrind_traced PID: PID runs under valgrind, and is not a zombie.
+valgrind_traced() {
+	case $(readlink "/proc/$1/exe" 2>/dev/null) in
+	*/valgrind/*-linux) ! is_zombie "$1" ;;
+	*) return 1 ;;
+	esac
 }
 
 # valgrind_command LOG: the program a log is about.

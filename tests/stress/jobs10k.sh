@@ -44,7 +44,7 @@ for pid in $pids; do
 	i=$((i + 1))
 done
 t_start=$(($(now_ms) - t0))
-echo "start: $JOBS_N jobs running in $t_start ms ($JOBS_CLIENTS clients)"
+echo "INFO: start: $JOBS_N jobs running in $t_start ms ($JOBS_CLIENTS clients)"
 
 t0=$(now_ms)
 "$LAUNCH" list --json >"$T/list.json"
@@ -54,7 +54,7 @@ assert_eq "$(jq '[.[] | select(.state == "running")] | length' "$T/list.json")" 
     "$JOBS_N" "jobs listed running"
 jq -r '.[].pid' "$T/list.json" | sort -n >"$T/job.pids"
 assert_eq "$(sort -u "$T/job.pids" | wc -l)" "$JOBS_N" "distinct pids"
-echo "list --json of $JOBS_N: $t_list ms"
+echo "INFO: list --json of $JOBS_N: $t_list ms"
 
 # Every job is a real `sleep MARK` under its shim, and there is no other
 # (the whole set, from one ps; a few checked again one by one in /proc).
@@ -71,7 +71,7 @@ done
 t0=$(now_ms)
 run_rc 0 "stop all" "$LAUNCH" stop '*'
 t_stop=$(($(now_ms) - t0))
-echo "stop: $JOBS_N jobs ended in $t_stop ms"
+echo "INFO: stop: $JOBS_N jobs ended in $t_stop ms"
 "$LAUNCH" list --json >"$T/list.json"
 assert_eq "$(jq '[.[] | select(.state == "exited" and .signal == "SIGTERM")] | length' \
     "$T/list.json")" "$JOBS_N" "jobs ended by SIGTERM"
@@ -85,4 +85,4 @@ run_rc 0 "shutdown" "$LAUNCH" shutdown
 wait_exit "$DAEMON_PID" 60
 DAEMON_PID=
 assert_eq "$WAIT_STATUS" 0 "the daemon's exit status after shutdown"
-echo "shutdown: $(($(now_ms) - t0)) ms"
+echo "INFO: shutdown: $(($(now_ms) - t0)) ms"

@@ -36,7 +36,7 @@ cli_loop() {
 	_k=0
 	while [ ! -e "$END_FLAG" ]; do
 		_l=load/sh$1/$_k
-		echo "$_l" >>"$T/sh$1.labels"
+		echo "INFO: $_l" >>"$T/sh$1.labels"
 		{ "$LAUNCH" submit -l "$_l" -- sleep "$MARK" >/dev/null &&
 		  [ "$("$LAUNCH" list --json "$_l" | jq -r '.[0].state')" = running ] &&
 		  "$LAUNCH" stop "$_l" >/dev/null &&
@@ -91,7 +91,7 @@ python3 "$TOOLS/load_clients.py" "$SOCK" "$DAEMON_PID" "$MARK" \
     fail "the driver failed"
 touch "$END_FLAG"
 for pid in $pids; do wait "$pid"; done
-echo "driver: $(($(date +%s) - t0)) s in all; $(jq -c '{iterations,
+echo "INFO: driver: $(($(date +%s) - t0)) s in all; $(jq -c '{iterations,
     requests, max_latency_ms}' "$T/driver.json")"
 
 # Errors: none from the driver or the CLI loops; only the race's own.
@@ -100,12 +100,12 @@ assert_eq "$(jq -c .errors "$T/driver.json")" "{}" \
 cat "$T"/sh*.err 2>/dev/null | head -n 5 >"$T/cli.err"
 [ ! -s "$T/cli.err" ] || fail "CLI loops: $(cat "$T/cli.err")"
 [ ! -s "$T/ping.err" ] || fail "ping: $(cat "$T/ping.err")"
-echo "ping: $(wc -l <"$T/ping.ms") answered, slowest $(sort -n "$T/ping.ms" | tail -n 1) ms"
+echo "INFO: ping: $(wc -l <"$T/ping.ms") answered, slowest $(sort -n "$T/ping.ms" | tail -n 1) ms"
 unexpected=$(grep -vhE -e '^launch: load/race is already (running|starting|stopping) \(pid [0-9]+\)$' \
     -e '^launch: load/race exists \(' -e '^launch: load/race: no such job$' \
     "$T/race-submit.err" "$T/race-remove.err" | head -n 3)
 [ -z "$unexpected" ] || fail "race: unexpected: $unexpected"
-echo "race: submit $(grep -c '^0$' "$T/race-submit.rc") ok," \
+echo "INFO: race: submit $(grep -c '^0$' "$T/race-submit.rc") ok," \
     "$(grep -c 'is already' "$T/race-submit.err") already running," \
     "$(grep -c 'exists' "$T/race-submit.err") exists;" \
     "remove $(grep -c '^0$' "$T/race-remove.rc") ok," \
@@ -120,7 +120,7 @@ sort -o "$T/expected" "$T/expected"
 sort -o "$T/listed" "$T/listed"
 diff "$T/expected" "$T/listed" >"$T/diff" ||
     fail "jobs listed differ from the jobs expected (< expected, > listed): $(head -n 10 "$T/diff")"
-echo "accounted for: $(jq '.expect | length' "$T/driver.json") driver labels," \
+echo "INFO: accounted for: $(jq '.expect | length' "$T/driver.json") driver labels," \
     "$(cat "$T"/sh*.labels | wc -l) CLI labels (removed)," \
     "$(wc -l <"$T/listed") left listed"
 
@@ -141,4 +141,4 @@ DAEMON_PID=
 assert_eq "$WAIT_STATUS" 0 "the daemon's exit status after shutdown"
 wait_for 30 "every sleep to be gone" stress_sleeps_are /dev/null
 wait_for 30 "every shim to be gone" stress_no_shims
-echo "shutdown: $running running jobs stopped, no process left"
+echo "INFO: shutdown: $running running jobs stopped, no process left"
