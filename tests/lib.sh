@@ -26,12 +26,10 @@ CLEANUP_FINAL_HOOKS=
 RUN_RC_ERRLOG=
 # LAUNCH_VALGRIND=1 (make check-valgrind): start_daemon runs the daemon,
 # and through it every launch-shim, under valgrind memcheck
-# (valgrind-lib.sh); deadlines are then multiplied by TIME_FACTOR.
+# (valgrind-lib.sh, sourced at the end: it may skip); deadlines are
+# then multiplied by TIME_FACTOR.
 TIME_FACTOR=1
 VALGRIND=
-if [ -n "${LAUNCH_VALGRIND:-}" ]; then
-	. "$(dirname "$0")/../valgrind-lib.sh"
-fi
 
 cleanup() {
 	rc=$?
@@ -243,3 +241,7 @@ sub_settled() {
 
 # labels FILE: the "label" of each JSON line of FILE, sorted, on one line.
 labels() { jq -r .label "$1" | sort | tr '\n' ' ' | sed 's/ $//'; }
+
+if [ -n "${LAUNCH_VALGRIND:-}" ]; then
+	. "$(dirname "$0")/../valgrind-lib.sh"
+fi
