@@ -77,12 +77,14 @@ stress_no_shims() { [ "$(stress_shims)" -eq 0 ]; }
 # reaches the size that the 1000 peers, their buffers and the jobs need
 # (19 MiB to about 24 MiB in 10 to 15 s here).  Then the lowest sample
 # of the last quarter may exceed the lowest of the third quarter by at
-# most 5% or 1 MiB, whichever is more.  The lowest, not the peak: a
+# most 5% or 2 MiB, whichever is more.  The lowest, not the peak: a
 # whole-table `list` reply (about 1 MB, and its cJSON tree) lifts RSS by
-# up to 6 MiB for a few seconds until glibc trims it again, while a leak
-# lifts the floor: 100 bytes per request at these rates (about 900
-# requests a second) add more than 1 MiB per quarter.  Over 60 s the
-# floor stayed within 0.2 MiB from 15 s on.
+# up to 6 MiB for a few seconds until glibc trims it again.  The floor
+# itself steps up by up to 1 MiB now and then as the heap fragments
+# (over 60 s: 26.6 MiB at 14 s, 27.6 MiB from 29 s to the end), hence
+# 2 MiB.  What that catches: the quarters' floors are about a quarter of
+# the run apart, so at 30 s and about 900 requests a second a leak of
+# 300 bytes per request or more; LOAD_SECONDS=120 brings that to 75.
 rss_check() {
 	set -- $(jq -r '.rss_kb | length as $n |
 	    [$n, .[0], (.[($n / 2 | floor):($n * 3 / 4 | floor)] | min),
@@ -92,7 +94,7 @@ rss_check() {
 		return 0
 	fi
 	_tol=$(($3 / 20))
-	[ "$_tol" -ge 1024 ] || _tol=1024
+	[ "$_tol" -ge 2048 ] || _tol=2048
 	echo "INFO: rss: $1 samples; first $2 KiB, peak $5 KiB; lowest of the" \
 	    "third quarter $3 KiB, of the last $4 KiB (allowed up to $(($3 + _tol)))"
 	[ "$4" -le $(($3 + _tol)) ] ||
