@@ -164,6 +164,26 @@ conn_flush(struct receiver_conn *c)
 	return rc;
 }
 
+void
+receiver_stop(struct receiver *r)
+{
+	r->stopping = 1;
+	ev_break(r->loop, EVBREAK_ALL);
+}
+
+int
+receiver_flush_stdout(struct receiver *r)
+{
+	if (fflush(stdout) != EOF && !ferror(stdout))
+		return 0;
+	if (!r->stdout_failed) {
+		fprintf(stderr, "launch: stdout: %s\n", strerror(errno));
+		r->stdout_failed = 1;
+		receiver_stop(r);
+	}
+	return -1;
+}
+
 static void
 conn_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
@@ -369,7 +389,7 @@ conn_hello_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
 }
 
 void
-receiver_conn_accept(struct receiver *r, int fd, const struct sockaddr *sa)
+receiver_conn_accept(struct receiver *r, int fd, const char *peer)
 {
 	struct receiver_conn	*c, *old;
 
@@ -377,7 +397,7 @@ receiver_conn_accept(struct receiver *r, int fd, const struct sockaddr *sa)
 	c->r = r;
 	c->fd = fd;
 	c->refs = 1;
-	subscribe_addr_format(sa, c->peer, sizeof c->peer);
+	snprintf(c->peer, sizeof c->peer, "%s", peer);
 	if (conns_open >= RECEIVER_CONNS_MAX) {
 		conn_logf("rejected a connection from %s: already %d "
 		    "connections", c->peer, RECEIVER_CONNS_MAX);

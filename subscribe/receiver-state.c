@@ -176,6 +176,25 @@ receiver_state_save(struct receiver_state *rs)
 }
 
 void
+receiver_save(struct receiver *r)
+{
+	struct receiver_state	*rs = &r->state;
+	char			 path[4400];
+
+	receiver_state_path(rs, path, sizeof path);
+	if (receiver_state_save(rs) == -1) {
+		if (!rs->failing)
+			fprintf(stderr, "launch: cannot save %s: %s (after a "
+			    "restart, events printed since may be printed "
+			    "again)\n", path, strerror(errno));
+		rs->failing = 1;
+	} else if (rs->failing) {
+		fprintf(stderr, "launch: saved %s again\n", path);
+		rs->failing = 0;
+	}
+}
+
+void
 receiver_state_remove(struct receiver_state *rs)
 {
 	char	path[4400];

@@ -61,45 +61,6 @@ static ev_io		 accept_io;
 static ev_timer		 accept_pause;
 static ev_async		 signal_async;
 
-static void
-receiver_stop(struct receiver *r)
-{
-	r->stopping = 1;
-	ev_break(r->loop, EVBREAK_ALL);
-}
-
-int
-receiver_flush_stdout(struct receiver *r)
-{
-	if (fflush(stdout) != EOF && !ferror(stdout))
-		return 0;
-	if (!r->stdout_failed) {
-		fprintf(stderr, "launch: stdout: %s\n", strerror(errno));
-		r->stdout_failed = 1;
-		receiver_stop(r);
-	}
-	return -1;
-}
-
-void
-receiver_save(struct receiver *r)
-{
-	struct receiver_state	*rs = &r->state;
-	char			 path[4400];
-
-	receiver_state_path(rs, path, sizeof path);
-	if (receiver_state_save(rs) == -1) {
-		if (!rs->failing)
-			fprintf(stderr, "launch: cannot save %s: %s (after a "
-			    "restart, events printed since may be printed "
-			    "again)\n", path, strerror(errno));
-		rs->failing = 1;
-	} else if (rs->failing) {
-		fprintf(stderr, "launch: saved %s again\n", path);
-		rs->failing = 0;
-	}
-}
-
 /*
  * Our own handler rather than an ev_signal: the flag is seen between two
  * events of a batch (receiver-conn.c checks it), so a stop waits for the
@@ -131,6 +92,7 @@ receiver_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct sockaddr_storage	ss;
 	socklen_t		len;
+	char			peer[SUBSCRIBE_ADDR_MAX];
 	int			fd;
 
 	for (int i = 0; i < RECEIVER_ACCEPTS; i++) {
@@ -138,8 +100,9 @@ receiver_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		fd = accept4(listen_fd, (struct sockaddr *)&ss, &len,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd != -1) {
-			receiver_conn_accept(&receiver, fd,
-			    (struct sockaddr *)&ss);
+			subscribe_addr_format((struct sockaddr *)&ss, peer,
+			    sizeof peer);
+			receiver_conn_accept(&receiver, fd, peer);
 			continue;
 		}
 		if (errno == EINTR || errno == ECONNABORTED)

@@ -116,14 +116,19 @@ struct receiver {
 };
 /* The whole of `launch subscribe --serve`; the exit code. */
 int	receiver_run(const struct cmd_ctx *, const struct subscribe_opts *);
-/* fflush(stdout): 0, or -1 after starting to stop (it failed). */
-int	receiver_flush_stdout(struct receiver *);
-/* receiver_state_save, reporting a failure once until one succeeds. */
+/* receiver-state.c: receiver_state_save, reporting a failure once until
+ * one succeeds. */
 void	receiver_save(struct receiver *);
 
-/* receiver-conn.c: the notification connections. */
-void	receiver_conn_accept(struct receiver *, int fd,
-	    const struct sockaddr *);
+/* receiver-conn.c: the notification connections.  It needs only the
+ * struct receiver, the state and hook.c, not the rest of the client, so
+ * fuzz/fuzz-receiver.c drives it over a socketpair. */
+/* Set stopping and break the loop. */
+void	receiver_stop(struct receiver *);
+/* fflush(stdout): 0, or -1 after starting to stop (it failed). */
+int	receiver_flush_stdout(struct receiver *);
+/* Take a connected, non-blocking fd; peer is its address as text. */
+void	receiver_conn_accept(struct receiver *, int fd, const char *peer);
 void	receiver_conn_close_all(void);
 
 #endif
