@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,19 @@ xstrndup(const char *s, size_t n)
 
 	if ((p = strndup(s, n)) == NULL)
 		xmalloc_die("xstrndup", 1, n + 1);
+	return p;
+}
+
+char *
+xmemdupz(const void *s, size_t n)
+{
+	char	*p;
+
+	if (n == SIZE_MAX)
+		xmalloc_die("xmemdupz", 1, n);
+	p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
 	return p;
 }
 

@@ -13,6 +13,10 @@ void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
+/* n bytes, whatever they are, and a NUL after them: a line that may hold
+ * a NUL byte (which xstrndup would stop at) for a decoder given its
+ * length. */
+char	*xmemdupz(const void *, size_t);
 int	 xasprintf(char **, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 

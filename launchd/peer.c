@@ -280,7 +280,7 @@ peer_process(struct peer *p)
 		/* Handlers may queue output: consume the line first, but
 		 * keep it alive in a copy for the duration of the call. */
 		if (len > 0) {
-			char *copy = xstrndup(line, len);
+			char *copy = xmemdupz(line, len);
 			buf_consume(&p->in, (size_t)(nl - line) + 1);
 			request_handle(p, copy, len);
 			free(copy);

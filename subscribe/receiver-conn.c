@@ -335,7 +335,7 @@ conn_process(struct receiver_conn *c)
 		c->scanned = 0;
 		if (len > 0 && line[len - 1] == '\r')
 			len--;
-		copy = xstrndup(line, len);
+		copy = xmemdupz(line, len);
 		buf_consume(&c->in, (size_t)(nl - line) + 1);
 		if (len == 0)
 			;

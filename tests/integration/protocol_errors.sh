@@ -53,6 +53,17 @@ check 17 invalid_payload "" null
 assert_eq "$(echo "$RAW" | sed -n 18p | jq -r .result.pid)" "$DAEMON_PID" "the connection still works after 17 errors"
 assert_contains "$(echo "$RAW" | sed -n 9p | jq -r .error.message)" "label has ' ' at byte 3" "label message"
 
+# A raw NUL byte in a line (not the \u0000 escape): invalid_payload, and
+# the connection goes on.  The daemon once copied such a line only up to
+# the NUL and decoded the whole length, past the copy's end (found by
+# fuzz/fuzz-receiver.c in the same code on the receiver's side; ASan's
+# build of this test fails on it).
+RAW=$(printf '{"v":6,"id":1,"op":"ping"}\000 and more bytes than the copy held\n{"v":6,"id":2,"op":"ping"}\n' |
+    socat -t 5 - "UNIX-CONNECT:$SOCK")
+assert_eq "$(echo "$RAW" | sed -n 1p | jq -r .error.code)" invalid_payload "a raw NUL's code"
+assert_contains "$(echo "$RAW" | sed -n 1p | jq -r .error.message)" "NUL characters" "a raw NUL's message"
+assert_eq "$(echo "$RAW" | sed -n 2p | jq -r .result.pid)" "$DAEMON_PID" "the connection still works after a raw NUL"
+
 # A line over 1 MiB: invalid_payload, then the connection is closed.
 head -c 1100000 /dev/zero | tr '\0' 'a' >"$T/long"
 echo >>"$T/long"

@@ -39,9 +39,16 @@ assert_eq "$(send hello)" "" "not JSON: no answer"
 assert_eq "$(rejections)" 4 "rejections logged"
 assert_contains "$(tail -n 1 "$T/r.err")" ": not a HELLO: not valid JSON" \
     "not JSON"
+# A raw NUL byte: the receiver once copied the line up to it and decoded
+# past the copy's end (fuzz/regress/receiver/nul-in-hello).
+assert_eq "$(printf 'hello\000 and more bytes after the NUL\n' |
+    socat -t 5 - "TCP:$ADDR")" "" "a raw NUL: no answer"
+assert_eq "$(rejections)" 5 "rejections logged"
+assert_contains "$(tail -n 1 "$T/r.err")" ": not a HELLO: NUL characters" \
+    "a raw NUL"
 socat -u /dev/null "TCP:$ADDR"
 wait_for 10 "an empty connection to be rejected" sh -c \
-    "[ \$(grep -c 'rejected a connection' '$T/r.err') -eq 5 ]"
+    "[ \$(grep -c 'rejected a connection' '$T/r.err') -eq 6 ]"
 assert_contains "$(tail -n 1 "$T/r.err")" ": it closed without a HELLO" \
     "a connection closed at once"
 assert_eq "$(cat "$T/r.out")" "" "nothing printed"
