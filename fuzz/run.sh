@@ -8,24 +8,33 @@
 # timeout or ran out of memory, naming the reproducer: it is copied to
 # fuzz/artifacts/TARGET/ in the build tree, outside the scratch dir.
 #
-# usage: run.sh BIN_DIR SRC_DIR SECONDS JOBS TARGET...
+# usage: run.sh BIN_DIR SRC_DIR SECONDS JOBS KEEP TARGET...
 #   BIN_DIR  where fuzz-TARGET binaries are; SRC_DIR  the source fuzz/
+#   KEEP     "" (a scratch corpus, removed after), or a directory whose
+#            KEEP/TARGET is the corpus, created from the seeds if missing
+#            and kept, so that later runs go on from what this one found
+#            (and llvm-cov can measure it: docs/fuzzing.md)
 #
 # libFuzzer options: -close_fd_mask=3 silences the targets' own output
 # (the receiver logs each rejected connection) while libFuzzer and the
 # sanitizers still report; -timeout=10 turns an input that takes 10 s
 # into a failure; -rss_limit_mb=2048 an input that eats memory.
 set -u
-bin=$1 src=$2 seconds=$3 jobs=$4
-shift 4
+bin=$1 src=$2 seconds=$3 jobs=$4 keep=$5
+shift 5
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/launch-fuzz.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 failed=0
 
 fuzz_one() {	# TARGET: run it, write $scratch/TARGET.rc
 	t=$1
-	mkdir -p "$scratch/$t/corpus" "$scratch/$t/artifacts"
-	cp "$src/corpus/$t"/* "$scratch/$t/corpus/"
+	corpus=$scratch/$t/corpus
+	[ -z "$keep" ] || corpus=$keep/$t
+	mkdir -p "$scratch/$t/artifacts"
+	if [ ! -d "$corpus" ]; then
+		mkdir -p "$corpus"
+		cp "$src/corpus/$t"/* "$corpus/"
+	fi
 	dict=
 	case $t in
 	sshconfig) dict=-dict=$src/sshconfig.dict ;;
@@ -36,7 +45,7 @@ fuzz_one() {	# TARGET: run it, write $scratch/TARGET.rc
 	"$bin/fuzz-$t" -max_total_time="$seconds" -print_final_stats=1 \
 	    -close_fd_mask=3 -timeout=10 -rss_limit_mb=2048 "$dict" \
 	    -artifact_prefix="$scratch/$t/artifacts/" \
-	    "$scratch/$t/corpus" $extra >"$scratch/$t.log" 2>&1
+	    "$corpus" $extra >"$scratch/$t.log" 2>&1
 	echo $? >"$scratch/$t.rc"
 }
 
