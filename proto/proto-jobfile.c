@@ -78,7 +78,7 @@ proto_jobfile_decode(const char *text, size_t len, struct proto_submit **out,
 			goto fail;
 		}
 		if (pj_check_members(job, pj_spec_members, NULL, "", err) == -1 ||
-		    pj_spec_decode(job, &specs[i], err) == -1)
+		    pj_spec_decode(job, &specs[i], 0, err) == -1)
 			goto fail;
 		for (other = a->child; other != job; other = other->next) {
 			const cJSON *l = cJSON_GetObjectItemCaseSensitive(other,

@@ -53,8 +53,9 @@ label_segments_valid(const char *s, char *why, size_t whylen)
 	}
 }
 
+/* What every label ever accepted satisfies: 1..255 bytes of the set. */
 int
-proto_label_valid(const char *s, char *why, size_t whylen)
+proto_label_known_valid(const char *s, char *why, size_t whylen)
 {
 	size_t	n = strlen(s);
 
@@ -81,7 +82,14 @@ proto_label_valid(const char *s, char *why, size_t whylen)
 			return 0;
 		}
 	}
-	return label_segments_valid(s, why, whylen);
+	return 1;
+}
+
+int
+proto_label_valid(const char *s, char *why, size_t whylen)
+{
+	return proto_label_known_valid(s, why, whylen) &&
+	    label_segments_valid(s, why, whylen);
 }
 
 int

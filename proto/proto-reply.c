@@ -276,7 +276,7 @@ pj_job_decode(const cJSON *o, struct proto_job *j, struct proto_error *err)
 		    "job: must be an object");
 		return -1;
 	}
-	if (pj_spec_decode(o, &j->spec, err) == -1)
+	if (pj_spec_decode(o, &j->spec, 1, err) == -1)
 		return -1;
 	if (pj_int(o, "id", 1, 0, INT64_MAX / 2, &j->id, err) == -1 ||
 	    pj_enum(o, "state", proto_state_parse, &state, err) == -1 ||

@@ -162,7 +162,7 @@ static int
 decode_submit(const cJSON *o, struct proto_request *req,
     struct proto_error *err)
 {
-	if (pj_spec_decode(o, &req->submit, err) == -1 ||
+	if (pj_spec_decode(o, &req->submit, 0, err) == -1 ||
 	    pj_bool(o, "wait_ready", &req->wait_ready, err) == -1)
 		return -1;
 	return pj_int(o, "ready_timeout_ms", 0, 0, 86400000,

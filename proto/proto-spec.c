@@ -137,17 +137,25 @@ pj_spec_add(cJSON *o, const struct proto_submit *s, int with_nulls)
 	}
 }
 
-int
-pj_check_label(const char *field, const char *label, struct proto_error *err)
+static int
+check_label(const char *field, const char *label, int known,
+    struct proto_error *err)
 {
 	char	why[128];
 
-	if (!proto_label_valid(label, why, sizeof why)) {
+	if (!(known ? proto_label_known_valid(label, why, sizeof why) :
+	    proto_label_valid(label, why, sizeof why))) {
 		proto_error_set(err, PROTO_E_INVALID_DATA, field, "%s: %s",
 		    field, why);
 		return -1;
 	}
 	return 0;
+}
+
+int
+pj_check_label(const char *field, const char *label, struct proto_error *err)
+{
+	return check_label(field, label, 0, err);
 }
 
 int
@@ -230,7 +238,8 @@ bad:
 }
 
 int
-pj_spec_decode(const cJSON *o, struct proto_submit *s, struct proto_error *err)
+pj_spec_decode(const cJSON *o, struct proto_submit *s, int known,
+    struct proto_error *err)
 {
 	char	*restart = NULL;
 	int64_t	 n;
@@ -238,7 +247,7 @@ pj_spec_decode(const cJSON *o, struct proto_submit *s, struct proto_error *err)
 
 	proto_submit_init(s);
 	if (pj_string(o, "label", 1, &s->label, err) == -1 ||
-	    pj_check_label("label", s->label, err) == -1 ||
+	    check_label("label", s->label, known, err) == -1 ||
 	    pj_strv_max(o, "argv", 0, PROTO_ARGV_MAX, PROTO_ARG_LEN_MAX,
 	    &s->argv, err) == -1 ||
 	    pj_env(o, "env", &s->env, err) == -1 ||

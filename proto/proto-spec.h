@@ -20,7 +20,10 @@ int	pj_check_length(const char *field, const char *s, size_t max,
  * invalid_data naming field. */
 int	pj_check_abs_path(const char *field, const char *path,
 	    struct proto_error *);
-int	pj_spec_decode(const cJSON *o, struct proto_submit *,
+/* known: a job a daemon already holds (a record, a reply), whose label
+ * is checked with proto_label_known_valid; else a new one (a submit, a
+ * job file), checked with proto_label_valid. */
+int	pj_spec_decode(const cJSON *o, struct proto_submit *, int known,
 	    struct proto_error *);
 
 /* SPEC's kind and its qemu and docker objects (proto-kinds.c). */

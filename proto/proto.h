@@ -509,6 +509,10 @@ char	*proto_docker_create_body(const struct proto_submit *, int64_t job_id);
 
 /* Labels and globs (proto-label.c). */
 int	proto_label_valid(const char *, char *why, size_t whylen);
+/* The rule of every label ever accepted (its bytes and length, not the
+ * segment rule added later): for jobs a daemon already holds, decoded
+ * from records and replies, so that an upgrade never loses one. */
+int	proto_label_known_valid(const char *, char *why, size_t whylen);
 int	proto_glob_valid(const char *, char *why, size_t whylen);
 int	proto_is_glob(const char *);
 int	proto_glob_match(const char *glob, const char *label);

@@ -2740,6 +2740,49 @@ START_TEST(test_record_roundtrip)
 }
 END_TEST
 
+/*
+ * Labels an earlier daemon accepted and the segment rule now refuses
+ * ("/srv/web", "a//b"): a record or a reply holding one still decodes
+ * (an upgrade must not drop a running job's record and leave its shim
+ * unsupervised), while a submit of one is refused naming the label.
+ */
+START_TEST(test_record_known_label)
+{
+	static const char *const old[] = { "/srv/web", "a//b", "x/..", "." };
+	struct proto_record	 in, out;
+	struct proto_error	 err;
+	char			*line, req[256];
+
+	for (size_t i = 0; i < sizeof old / sizeof old[0]; i++) {
+		record_fill(&in);
+		free(in.job.spec.label);
+		in.job.spec.label = strdup(old[i]);
+		line = proto_record_encode(&in);
+		ck_assert_msg(proto_record_decode(line, strlen(line), &out,
+		    &err) == 0, "record of %s: %s", old[i], err.message);
+		ck_assert_str_eq(out.job.spec.label, old[i]);
+		proto_record_free(&out);
+		free(line);
+		proto_record_free(&in);
+
+		snprintf(req, sizeof req, "{\"v\":6,\"id\":1,\"op\":\"submit\","
+		    "\"label\":\"%s\",\"argv\":[\"true\"]}", old[i]);
+		request_decode_fails(req, strlen(req), PROTO_E_INVALID_DATA,
+		    "label", 1);
+	}
+	/* The bytes and the length are what they always were. */
+	record_fill(&in);
+	free(in.job.spec.label);
+	in.job.spec.label = strdup("a b");
+	line = proto_record_encode(&in);
+	ck_assert_int_eq(proto_record_decode(line, strlen(line), &out, &err),
+	    -1);
+	ck_assert_str_eq(err.field, "label");
+	free(line);
+	proto_record_free(&in);
+}
+END_TEST
+
 START_TEST(test_record_bad_version)
 {
 	struct proto_record	 in;
@@ -3283,6 +3326,7 @@ proto_suite(void)
 	tcase_add_test(tc, test_record_bad_version);
 	tcase_add_test(tc, test_record_missing_shim);
 	tcase_add_test(tc, test_record_garbled_or_truncated);
+	tcase_add_test(tc, test_record_known_label);
 	tcase_add_test(tc, test_shim_status_running_roundtrip);
 	tcase_add_test(tc, test_shim_status_ended_roundtrip);
 	tcase_add_test(tc, test_shim_status_decode);
