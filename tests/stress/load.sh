@@ -1,5 +1,6 @@
 # Load: 1000 concurrent clients for LOAD_SECONDS (30) doing submit /
-# list / stop / remove loops against one daemon (docs/stress.md).
+# list / stop / remove loops against one daemon (docs/stress.md), after
+# LOAD_WARMUP (30) seconds of the same load that the RSS check leaves out.
 #
 # The clients: tests/tools/load_clients.py holds LOAD_CLIENTS (1000)
 # protocol connections, each its own loop (its header says what each
@@ -18,7 +19,8 @@
 # every ping is answered (within 30 s: a liveness deadline, not a timing).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../stress-lib.sh"
-: "${LOAD_SECONDS:=30}" "${LOAD_CLIENTS:=1000}" "${LOAD_CLI:=4}"
+: "${LOAD_SECONDS:=30}" "${LOAD_WARMUP:=30}" "${LOAD_CLIENTS:=1000}"
+: "${LOAD_CLI:=4}"
 TOOLS=$(cd "$(dirname "$0")/../tools" && pwd)
 command -v python3 >/dev/null || skip "python3 is needed for the driver"
 stress_nofile $((LOAD_CLIENTS * 3 + 1000))
@@ -87,7 +89,7 @@ KILL_PIDS="$KILL_PIDS $pids"
 
 t0=$(date +%s)
 python3 "$TOOLS/load_clients.py" "$SOCK" "$DAEMON_PID" "$MARK" \
-    "$LOAD_CLIENTS" "$LOAD_SECONDS" "$T/driver.json" ||
+    "$LOAD_CLIENTS" $((LOAD_WARMUP + LOAD_SECONDS)) "$T/driver.json" ||
     fail "the driver failed"
 touch "$END_FLAG"
 for pid in $pids; do wait "$pid"; done
@@ -133,7 +135,7 @@ wait_for 30 "the sleeps to be exactly the running jobs" \
 stress_parents_are_shims "$T/job.pids"
 running=$(wc -l <"$T/job.pids")
 
-rss_check "$T/driver.json"
+rss_check "$T/driver.json" "$LOAD_WARMUP"
 
 run_rc 0 "shutdown" "$LAUNCH" shutdown
 wait_exit "$DAEMON_PID" 60
