@@ -74,14 +74,17 @@ stress_no_shims() { [ "$(stress_shims)" -eq 0 ]; }
 
 # rss_check DRIVER_JSON WARMUP: the daemon's RSS (a sample per second of
 # the loop) does not grow after warm-up.  The first WARMUP samples are
-# left out: the heap grows to what the 1000 peers, their buffers and the
-# jobs need (19 MiB to about 24 MiB here).  Of the rest, the median of
-# the second half may exceed the median of the first by at most 5% or 2
-# MiB, whichever is more: medians, so that a second's spike or trim does
-# not decide.  What that catches: the halves' medians are about
-# LOAD_SECONDS / 2 apart, so at 30 s and about 1300 requests a second a
-# leak of about 110 bytes per request or more.  (Why the whole-table
-# list is not in the loop: load_clients.py's header, docs/stress.md.)
+# left out.  Of the rest, the median of the second half may exceed the
+# median of the first by at most 4 MiB or 25%, whichever is more.  The
+# band is wide because glibc's heap makes RSS noisy: it rises in steps
+# of up to 4 MiB to a working-set high-water mark (24 to 25.5 MiB here)
+# reached at a random moment, sometimes only in the second half of a 30
+# s run, and stays there: medians of 21.5 and 25.2 MiB in one run with
+# no leak, 24.1/24.1, 23.5/23.3 and 22.2/22.2 MiB in others.  What it
+# catches: the halves' medians are about LOAD_SECONDS / 2 apart, so at
+# 30 s and about 1300 requests a second a leak of about 290 bytes per
+# request or more; LOAD_SECONDS=120 brings that to about 70.  Smaller
+# leaks are valgrind's (check-valgrind: no definite leak).
 rss_check() {
 	set -- $(jq -r --argjson w "$2" '.rss_kb as $all | $all[$w:] as $r |
 	    ($r | length) as $n | def median: sort | .[length / 2 | floor];
@@ -92,8 +95,8 @@ rss_check() {
 		echo "INFO: rss: $1 samples after warm-up, too few to judge (LOAD_SECONDS >= 8)"
 		return 0
 	fi
-	_tol=$(($3 / 20))
-	[ "$_tol" -ge 2048 ] || _tol=2048
+	_tol=$(($3 / 4))
+	[ "$_tol" -ge 4096 ] || _tol=4096
 	echo "INFO: rss: $1 samples after warm-up; first $2 KiB, peak $5 KiB;" \
 	    "median of the first half $3 KiB, of the second $4 KiB" \
 	    "(allowed up to $(($3 + _tol)))"
