@@ -12,23 +12,22 @@
 #include "file.h"
 #include "xmalloc.h"
 
-/* Refuse what fstat shows is not a plain file of ours (see file.h). */
+/* Refuse what fstat shows is not a plain file of ours (see file.h);
+ * the fstat is left in *st for the caller. */
 static int
-file_check_own(int fd, int own, int single)
+file_check_own(int fd, int own, int single, struct stat *st)
 {
-	struct stat	st;
-
-	if (fstat(fd, &st) == -1)
+	if (fstat(fd, st) == -1)
 		return -1;
-	if (!S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st->st_mode)) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (own && st.st_uid != geteuid()) {
+	if (own && st->st_uid != geteuid()) {
 		errno = EPERM;
 		return -1;
 	}
-	if (single && st.st_nlink != 1) {
+	if (single && st->st_nlink != 1) {
 		errno = EMLINK;
 		return -1;
 	}
@@ -50,7 +49,7 @@ file_read_flags(const char *path, size_t *lenp, int own)
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
 	    O_NONBLOCK)) == -1)
 		return NULL;
-	if (file_check_own(fd, own, 0) == -1 || fstat(fd, &st) == -1)
+	if (file_check_own(fd, own, 0, &st) == -1)
 		goto fail;
 	cap = (size_t)st.st_size + 1 < 4096 ? 4096 : (size_t)st.st_size + 1;
 	for (;;) {
@@ -97,7 +96,8 @@ file_read_own(const char *path, size_t *lenp)
 int
 file_open_own(const char *path, int flags)
 {
-	int	fd, fl, saved;
+	struct stat	st;
+	int		fd, fl, saved;
 
 	if ((fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK |
 	    O_NOCTTY, 0600)) == -1) {
@@ -106,7 +106,7 @@ file_open_own(const char *path, int flags)
 			errno = EINVAL;
 		return -1;
 	}
-	if (file_check_own(fd, 1, 1) == -1 ||
+	if (file_check_own(fd, 1, 1, &st) == -1 ||
 	    (fl = fcntl(fd, F_GETFL)) == -1 ||
 	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
 		saved = errno;
