@@ -29,6 +29,9 @@
 #include "launch.h"
 
 #define BRIDGE_BUF	65536
+/* The protocol version as text, for the help's example. */
+#define BRIDGE_STR(x)	BRIDGE_STR1(x)
+#define BRIDGE_STR1(x)	#x
 
 static int
 bridge_relay(int sock)
@@ -113,7 +116,8 @@ const struct cmd_entry cmd_bridge_entry = {
 	    "it is also a debugging client:\n"
 	    "\n"
 	    "Example:\n"
-	    "  echo '{\"v\":3,\"id\":1,\"op\":\"ping\"}' | launch bridge\n",
+	    "  echo '{\"v\":" BRIDGE_STR(PROTO_VERSION) ",\"id\":1,"
+	    "\"op\":\"ping\"}' | launch bridge\n",
 	.exec = cmd_bridge_exec,
 	.where = CMD_LOCAL,
 };

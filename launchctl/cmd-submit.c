@@ -423,7 +423,7 @@ const struct cmd_entry cmd_submit_entry = {
 	    "                    no CMD; `launch logs` is its serial console\n"
 	    "  --docker IMAGE    a container of IMAGE; CMD (optional) is its\n"
 	    "                    command, -e its environment, with:\n"
-	    "    --memory MB (no limit)  --cpus N (0.5: half a CPU)\n"
+	    "    --memory MB (no limit)  --cpus N (no limit; 0.5: half a CPU)\n"
 	    "                    run by the engine at the daemon's\n"
 	    "                    DOCKER_HOST (unix:// only; default\n"
 	    "                    /var/run/docker.sock); IMAGE is not pulled\n"

@@ -15,7 +15,9 @@ const struct cmd_entry cmd_version_entry = {
 	.name = "version",
 	.usage = "",
 	.summary = "print the client's version (as launch --version)",
-	.help = NULL,
+	.help = "The daemon's version is in `launch ping`.\n"
+	    "\n"
+	    "Example:\n  launch version\n",
 	.exec = cmd_version_exec,
 	.where = CMD_NODAEMON,
 };

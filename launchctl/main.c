@@ -99,7 +99,8 @@ main_usage(FILE *f)
 void
 cmd_print_help(const struct cmd_entry *e)
 {
-	printf("usage: launch %s %s\n\n%s\n", e->name, e->usage, e->summary);
+	printf("usage: launch %s%s%s\n\n%s\n", e->name,
+	    *e->usage != '\0' ? " " : "", e->usage, e->summary);
 	if (e->help != NULL && *e->help != '\0')
 		printf("\n%s", e->help);
 }
