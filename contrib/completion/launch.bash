@@ -73,8 +73,8 @@ _launch_options()
 	events)
 		o='-f --filter --events --json --help' ;;
 	subscribe)
-		o='--serve -a --addr -H -f --filter --events --json --exec
-		    --ttl --queue-max --token --state --help'
+		o='--serve -a --addr -H --host -f --filter --events --json
+		    --exec --ttl --queue-max --token --state --help'
 		;;
 	*)
 		o=--help ;;
@@ -98,7 +98,8 @@ _launch_takes_value()
 	@(stop|restart):-[ts] | @(remove|wait|shutdown):-t) ;;
 	logs:-n | logs:--lines) ;;
 	events:-f | events:--@(filter|events)) ;;
-	subscribe:-[aHf] | subscribe:--@(addr|filter|events|exec|ttl)) ;;
+	subscribe:-[aHf] | subscribe:--@(addr|host|filter|events|exec)) ;;
+	subscribe:--ttl) ;;
 	subscribe:--@(queue-max|token|state)) ;;
 	*) return 1 ;;
 	esac
@@ -121,7 +122,7 @@ _launch_connect()
 	_launch_value "$2"
 	if [[ -z $cmd && $1 == @(-S|-H|--hosts) ]]; then
 		conn+=("$1" "$ret")
-	elif [[ $cmd == subscribe && $1 == -H ]]; then
+	elif [[ $cmd == subscribe && $1 == @(-H|--host) ]]; then
 		conn=(-H "$ret")
 	fi
 }
@@ -185,7 +186,7 @@ _launch_option_value()
 		done
 		COMPREPLY=("${hosts[@]}")
 		;;
-	subscribe:-H)
+	subscribe:-H | subscribe:--host)
 		_known_hosts_real -a -- "$cur" ;;
 	:--color)
 		COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;

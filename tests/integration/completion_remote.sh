@@ -2,7 +2,7 @@
 # command go along to `launch list --labels`, so labels come from those
 # hosts (two real sshds and daemons, as in remote_fanout.sh): one host,
 # two hosts (each label once), a hosts file (--hosts FILE and, typed in a
-# real terminal, --hosts=FILE), subscribe's own -H for its -f; bash's
+# real terminal, --hosts=FILE), subscribe's own -H (--host) for its -f; bash's
 # function called directly and through an interactive bash, and zsh in
 # tmux.  No host key is ever accepted by a Tab: an unknown host gives no
 # labels and leaves known_hosts as it was.
@@ -28,6 +28,7 @@ bash_complete_is "launch -H $H2 -v restart " h2only web
 bash_complete_is "launch -H $H1,$H2 stop " h1only h2only web
 bash_complete_is "launch --hosts $T/hosts status h" h1only h2only
 bash_complete_is "launch subscribe -H $H2 -f h" h2only
+bash_complete_is "launch subscribe --host $H2 --filter h" h2only
 
 # A host whose key is not known: no labels, nothing written.
 cp "$HOME/.ssh/known_hosts" "$T/known_hosts.before"
@@ -58,3 +59,5 @@ assert_eq "$MARKED" "ZP> launch --hosts=$T/hosts stop h1only " \
     "zsh: --hosts=FILE"
 tmux_complete "ZP> " "launch subscribe -H $H2 -f " C-d
 assert_eq "$(pane_words "ZP> ")" "h2only${nl}web" "zsh: subscribe -H"
+tmux_complete "ZP> " "launch subscribe --host=$H2 -f " C-d
+assert_eq "$(pane_words "ZP> ")" "h2only${nl}web" "zsh: subscribe --host="
