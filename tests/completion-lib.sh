@@ -193,6 +193,16 @@ tmux_complete() {
 	    sed "s/#m$TMUX_MARK\$//")
 }
 
+# tmux_run PROMPT COMMAND: run COMMAND in the shell (on a clear line)
+# and wait for the next prompt.
+tmux_run() {
+	tmux_keys C-u C-l
+	wait_for 10 "a clear screen" tmux_is "${1% }"
+	tmux_type "$2"
+	tmux_keys Enter
+	wait_for 10 "'$2' to end" tmux_prompt "${1% }"
+}
+
 # pane_words PROMPT: the words of PANE's listing (its lines that do not
 # start with PROMPT), one per line, sorted, without their descriptions
 # (zsh: "-t  -- seconds before SIGKILL").

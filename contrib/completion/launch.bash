@@ -28,7 +28,8 @@
 #  - Every call to the daemon runs under `timeout -k 1 2` with stdin from
 #    /dev/null and stderr dropped: no daemon, a frozen one or an ssh host
 #    that does not answer gives no completions and no message, within 3 s
-#    at worst.
+#    at worst.  LAUNCH_COMPLETION_TIMEOUT (seconds, default 2) changes the
+#    2, for hosts at the end of slow links.
 #  - Subscription ids are read from `launch subscriptions --json` with a
 #    bash regex, not jq (which may be absent): each object starts with
 #    {"id":N, as the daemon's encoder writes them.
@@ -131,7 +132,8 @@ _launch_connect()
 # bounded in time and silent.
 _launch_call()
 {
-	timeout -k 1 2 "$launch" "${conn[@]}" "$@" </dev/null 2>/dev/null
+	timeout -k 1 "${LAUNCH_COMPLETION_TIMEOUT:-2}" "$launch" "${conn[@]}" \
+	    "$@" </dev/null 2>/dev/null
 }
 
 _launch_labels()

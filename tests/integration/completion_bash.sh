@@ -9,7 +9,8 @@
 # `launch stop w` and from the daemon named by -S on the line (a second
 # daemon with other labels); subscription ids for unsubscribe; no labels
 # and nothing on stderr when no daemon answers; and a frozen daemon
-# (SIGSTOP) costs the timeout (2 s), not a hung shell.  Then a real
+# (SIGSTOP) costs the timeout (2 s, or LAUNCH_COMPLETION_TIMEOUT), not a
+# hung shell.  Then a real
 # interactive bash in tmux, with bash-completion and the script loaded as
 # a user loads them: Tab completes a label, lists labels, handles a
 # label with a colon and --restart=VALUE.
@@ -84,6 +85,14 @@ bash_complete_is "launch -S $OTHER_SOCK stop " ""
 took=$(($(now_ms) - t0))
 [ "$took" -ge 1900 ] || fail "a frozen daemon answered? ($took ms)"
 [ "$took" -lt 3500 ] || fail "a frozen daemon held the completion $took ms"
+LAUNCH_COMPLETION_TIMEOUT=0.5
+export LAUNCH_COMPLETION_TIMEOUT
+t0=$(now_ms)
+bash_complete_is "launch -S $OTHER_SOCK stop " ""
+took=$(($(now_ms) - t0))
+[ "$took" -ge 400 ] && [ "$took" -lt 1500 ] ||
+    fail "LAUNCH_COMPLETION_TIMEOUT=0.5: the completion took $took ms"
+unset LAUNCH_COMPLETION_TIMEOUT
 kill -CONT "$OTHER_PID"
 
 # As a user uses it: an interactive bash in a terminal.

@@ -5,7 +5,8 @@
 # real terminal, --hosts=FILE), subscribe's own -H (--host) for its -f; bash's
 # function called directly and through an interactive bash, and zsh in
 # tmux.  No host key is ever accepted by a Tab: an unknown host gives no
-# labels and leaves known_hosts as it was.
+# labels and leaves known_hosts as it was.  LAUNCH_COMPLETION_TIMEOUT
+# bounds the calls (10 s here).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../ssh-lib.sh"
 . "$(dirname "$0")/../completion-lib.sh"
@@ -13,6 +14,10 @@ need_bash_completion
 command -v zsh >/dev/null || skip "zsh is missing (package zsh)"
 command -v tmux >/dev/null || skip "tmux is missing (package tmux)"
 ssh_setup
+# An ssh login takes 0.3 s here, but a loaded machine (a sanitizer
+# build, other tests) must not fail the test: the bound is for users.
+LAUNCH_COMPLETION_TIMEOUT=$((10 * TIME_FACTOR))
+export LAUNCH_COMPLETION_TIMEOUT
 for n in 1 2; do netns_host "$n"; done
 H1=$HOST_1_SPEC H2=$HOST_2_SPEC
 for l in web h1only; do

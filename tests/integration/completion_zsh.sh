@@ -13,7 +13,8 @@
 # labels of the daemon named by -S on the line (a second daemon with
 # other labels); subscription ids with their addresses; nothing, and no
 # message, when no daemon answers; a frozen daemon (SIGSTOP) gives up at
-# the timeout (2 s) and the shell takes keys again.
+# the timeout (2 s, or LAUNCH_COMPLETION_TIMEOUT) and the shell takes
+# keys again.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../completion-lib.sh"
 command -v zsh >/dev/null || skip "zsh is missing (package zsh)"
@@ -88,4 +89,12 @@ assert_eq "$PANE" "${P}launch -S $OTHER_SOCK stop #m$TMUX_MARK" \
     "a frozen daemon: no labels, no message"
 [ "$took" -ge 1900 ] || fail "a frozen daemon answered? ($took ms)"
 [ "$took" -lt 3500 ] || fail "a frozen daemon held the shell $took ms"
+tmux_run "$P" "export LAUNCH_COMPLETION_TIMEOUT=0.5"
+t0=$(now_ms)
+tmux_complete "$P" "launch -S $OTHER_SOCK stop " Tab
+took=$(($(now_ms) - t0))
+assert_eq "$PANE" "${P}launch -S $OTHER_SOCK stop #m$TMUX_MARK" \
+    "LAUNCH_COMPLETION_TIMEOUT=0.5: no labels, no message"
+[ "$took" -ge 400 ] && [ "$took" -lt 1500 ] ||
+    fail "LAUNCH_COMPLETION_TIMEOUT=0.5: the completion took $took ms"
 kill -CONT "$OTHER_PID"
