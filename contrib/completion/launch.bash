@@ -7,8 +7,8 @@
 #
 # What it completes: the subcommands; the global options and each
 # command's; option values (restart policies, --events classes as a
-# comma list, stop signals, --rlimit names, --color, files, directories,
-# ssh hosts for -H as a comma list); after `submit --` or `-p`, a command
+# comma list, stop signals, --rlimit names, files, directories, ssh
+# hosts for -H as a comma list); after `submit --` or `-p`, a command
 # line as bash completes one; job labels for the commands that take
 # LABEL or GLOB, and subscription ids for unsubscribe, from the running
 # daemon.
@@ -191,6 +191,8 @@ _launch_option_value()
 	subscribe:-H | subscribe:--host)
 		_known_hosts_real -a -- "$cur" ;;
 	:--color)
+		# The agreed --color=WHEN, once launch --help lists it (and
+		# _launch_options then offers it).
 		COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
 	submit:--restart)
 		COMPREPLY=($(compgen -W "no on-failure always" -- "$cur")) ;;

@@ -13,7 +13,8 @@
 # hung shell.  Then a real
 # interactive bash in tmux, with bash-completion and the script loaded as
 # a user loads them: Tab completes a label, lists labels, handles a
-# label with a colon and --restart=VALUE.
+# label with a colon and --restart=VALUE, and after submit's -- and -p
+# completes a command and its file argument.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../completion-lib.sh"
 need_bash_completion
@@ -113,3 +114,10 @@ tmux_complete "BP> " "launch -S $OTHER_SOCK stop other/" "Tab Tab"
 assert_eq "$(pane_words "BP> ")" "other/a${nl}other/b" "-S SOCK on the line"
 tmux_complete "BP> " "launch submit --restart=on" Tab
 assert_eq "$MARKED" "BP> launch submit --restart=on-failure " "--restart="
+# After -- (or -p), the job's command line as bash completes one.
+touch "$T/a-file.txt"
+tmux_complete "BP> " "launch submit -l x -- slee" Tab
+assert_eq "$MARKED" "BP> launch submit -l x -- sleep " "a command after --"
+tmux_complete "BP> " "launch submit -l x -p cat $T/a-fi" Tab
+assert_eq "$MARKED" "BP> launch submit -l x -p cat $T/a-file.txt " \
+    "a file argument of the command after -p"

@@ -8,7 +8,8 @@
 #
 # Asserted: the subcommands for `launch st`; for `launch -` and every
 # `launch CMD -` (listed with ^D) exactly the options of its --help plus
-# --help; --restart and --events values; live labels for `launch stop w`
+# --help; --restart, --events and -H values; a command and its file
+# after submit's -- and -p; live labels for `launch stop w`
 # (Tab inserts the common part, a second Tab lists both) and `launch stop b`; the
 # labels of the daemon named by -S on the line (a second daemon with
 # other labels); subscription ids with their addresses; nothing, and no
@@ -59,6 +60,14 @@ assert_eq "$(pane_words "$P")" "lt-box1${nl}lt-box2" "-H: hosts of ~/.ssh/config
 tmux_complete "$P" "launch -H lt-box1,lt-b" Tab
 assert_eq "$MARKED" "${P}launch -H lt-box1,lt-box2," \
     "-H A,B: the host not given yet (and a comma for the next)"
+
+# After -- (or -p), the job's command line as zsh completes one.
+touch "$T/a-file.txt"
+tmux_complete "$P" "launch submit -l x -- slee" Tab
+assert_eq "$MARKED" "${P}launch submit -l x -- sleep " "a command after --"
+tmux_complete "$P" "launch submit -l x -e A=1 -p cat $T/a-fi" Tab
+assert_eq "$MARKED" "${P}launch submit -l x -e A=1 -p cat $T/a-file.txt " \
+    "a file argument of the command after -p"
 
 # Live labels.
 tmux_complete "$P" "launch stop w" "Tab Tab"
