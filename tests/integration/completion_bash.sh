@@ -8,9 +8,9 @@
 # -s without KILL and STOP, -H hosts from ~/.ssh/config); live labels for
 # `launch stop w` and from the daemon named by -S on the line (a second
 # daemon with other labels); subscription ids for unsubscribe; no labels
-# and nothing on stderr when no daemon answers; and a frozen daemon
-# (SIGSTOP) costs the timeout (2 s, or LAUNCH_COMPLETION_TIMEOUT), not a
-# hung shell.  Then a real
+# and nothing on stderr when no daemon answers; a frozen daemon (SIGSTOP)
+# gives nothing rather than a hung shell, and LAUNCH_COMPLETION_TIMEOUT
+# lengthens the wait.  Then a real
 # interactive bash in tmux, with bash-completion and the script loaded as
 # a user loads them: Tab completes a label, lists labels, handles a
 # label with a colon and --restart=VALUE, and after submit's -- and -p
@@ -79,20 +79,19 @@ bash_complete_is "launch unsubscribe " 1 2
 bash_complete_is "launch -S $T/nowhere/sock stop " ""
 bash_complete_is "launch -H no-such-host.invalid stop " ""
 
-# A frozen daemon: the completion gives up after its timeout.
+# A frozen daemon: the completion gives up (after LAUNCH_COMPLETION_TIMEOUT,
+# default 2 s) with nothing, instead of hanging the shell; the deadline
+# only catches a hang.  A longer LAUNCH_COMPLETION_TIMEOUT waits for a
+# daemon that resumes after 3 s, longer than the default would have.
 kill -STOP "$OTHER_PID"
 t0=$(now_ms)
 bash_complete_is "launch -S $OTHER_SOCK stop " ""
 took=$(($(now_ms) - t0))
-[ "$took" -ge 1900 ] || fail "a frozen daemon answered? ($took ms)"
-[ "$took" -lt 4500 ] || fail "a frozen daemon held the completion $took ms"
-LAUNCH_COMPLETION_TIMEOUT=0.5
+[ "$took" -lt 30000 ] || fail "a frozen daemon held the completion $took ms"
+(sleep 3; kill -CONT "$OTHER_PID") &
+LAUNCH_COMPLETION_TIMEOUT=60
 export LAUNCH_COMPLETION_TIMEOUT
-t0=$(now_ms)
-bash_complete_is "launch -S $OTHER_SOCK stop " ""
-took=$(($(now_ms) - t0))
-[ "$took" -ge 400 ] && [ "$took" -lt 1900 ] ||
-    fail "LAUNCH_COMPLETION_TIMEOUT=0.5: the completion took $took ms"
+bash_complete_is "launch -S $OTHER_SOCK stop " other/a other/b
 unset LAUNCH_COMPLETION_TIMEOUT
 kill -CONT "$OTHER_PID"
 

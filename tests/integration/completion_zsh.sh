@@ -13,9 +13,8 @@
 # (Tab inserts the common part, a second Tab lists both) and `launch stop b`; the
 # labels of the daemon named by -S on the line (a second daemon with
 # other labels); subscription ids with their addresses; nothing, and no
-# message, when no daemon answers; a frozen daemon (SIGSTOP) gives up at
-# the timeout (2 s, or LAUNCH_COMPLETION_TIMEOUT) and the shell takes
-# keys again.
+# message, when no daemon answers; a frozen daemon (SIGSTOP) gives
+# nothing and the shell takes keys again.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../completion-lib.sh"
 command -v zsh >/dev/null || skip "zsh is missing (package zsh)"
@@ -89,21 +88,10 @@ assert_eq "$PANE" "${P}launch -S $T/nowhere/sock stop #m$TMUX_MARK" \
     "no daemon: no labels, no message"
 
 # A frozen daemon: the marker typed after Tab shows once the completion
-# has given up.
+# has given up (tmux_complete's deadline catches a hung shell; the bash
+# test checks that LAUNCH_COMPLETION_TIMEOUT lengthens the wait).
 kill -STOP "$OTHER_PID"
-t0=$(now_ms)
 tmux_complete "$P" "launch -S $OTHER_SOCK stop " Tab
-took=$(($(now_ms) - t0))
 assert_eq "$PANE" "${P}launch -S $OTHER_SOCK stop #m$TMUX_MARK" \
     "a frozen daemon: no labels, no message"
-[ "$took" -ge 1900 ] || fail "a frozen daemon answered? ($took ms)"
-[ "$took" -lt 4500 ] || fail "a frozen daemon held the shell $took ms"
-tmux_run "$P" "export LAUNCH_COMPLETION_TIMEOUT=0.5"
-t0=$(now_ms)
-tmux_complete "$P" "launch -S $OTHER_SOCK stop " Tab
-took=$(($(now_ms) - t0))
-assert_eq "$PANE" "${P}launch -S $OTHER_SOCK stop #m$TMUX_MARK" \
-    "LAUNCH_COMPLETION_TIMEOUT=0.5: no labels, no message"
-[ "$took" -ge 400 ] && [ "$took" -lt 1900 ] ||
-    fail "LAUNCH_COMPLETION_TIMEOUT=0.5: the completion took $took ms"
 kill -CONT "$OTHER_PID"
