@@ -10,8 +10,10 @@
 # usage: dist-files.sh SRCDIR DISTDIR
 set -eu
 src=$1 dist=$2
-if ! command -v git >/dev/null ||
-    ! git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+# The top of a work tree, not a directory inside one (distcheck's second
+# `make dist` runs from the unpacked tarball, in the checkout's tree).
+top=$(git -C "$src" rev-parse --show-toplevel 2>/dev/null) || top=
+if [ -z "$top" ] || [ "$(cd "$top" && pwd -P)" != "$(cd "$src" && pwd -P)" ]; then
 	echo "dist-files.sh: $src is not a git checkout: the tarball's files are not compared"
 	exit 0
 fi

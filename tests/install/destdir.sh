@@ -68,24 +68,33 @@ check_prefix() {
 	    "$d$unit_dir/launch.service" 2>/dev/null || true)" \
 	    "${unit_dir:+$p/bin/launch}" "prefix $p: ExecStart's program"
 
-	# Each default directory is searched by its reader for this prefix.
-	if [ "$INST_WITH_ZSH" = yes ] && command -v zsh >/dev/null &&
-	    [ -f /etc/debian_version ]; then
+	# Each default directory is searched by its reader for this prefix
+	# (where the reader is here to ask; INFO says when not).
+	if [ "$INST_WITH_ZSH" != yes ]; then :
+	elif command -v zsh >/dev/null && [ -f /etc/debian_version ]; then
 		in_list "$zsh_dir" "$(zsh -fc 'print -l $fpath')" ||
 		    fail "prefix $p: $zsh_dir is not in Debian zsh's fpath"
+	else
+		echo "INFO: no Debian zsh: $zsh_dir not checked against its fpath"
 	fi
 	loader=/usr/share/bash-completion/bash_completion
-	if [ "$INST_WITH_BASH" = yes ] && [ -f "$loader" ]; then
+	if [ "$INST_WITH_BASH" != yes ]; then :
+	elif [ -f "$loader" ]; then
 		# "${XDG_DATA_DIRS:-/usr/local/share:/usr/share}"
 		dirs=$(sed -n 's/.*XDG_DATA_DIRS:-\([^}]*\)}.*/\1/p' "$loader" |
 		    head -n 1 | tr : '\n')
 		[ -n "$dirs" ] || fail "no XDG_DATA_DIRS default in $loader"
 		in_list "$share" "$dirs" ||
 		    fail "prefix $p: bash-completion does not search $share"
+	else
+		echo "INFO: no bash-completion: $bash_dir not checked against its path"
 	fi
-	if [ "$INST_WITH_SYSTEMD" = yes ] && command -v systemd-analyze >/dev/null; then
+	if [ "$INST_WITH_SYSTEMD" != yes ]; then :
+	elif command -v systemd-analyze >/dev/null; then
 		in_list "$unit_dir" "$(systemd-analyze --user unit-paths 2>/dev/null)" ||
 		    fail "prefix $p: $unit_dir is not in systemd's user unit path"
+	else
+		echo "INFO: no systemd-analyze: $unit_dir not checked against the user unit path"
 	fi
 
 	$INST_MAKE -C "$INST_BUILDDIR" uninstall DESTDIR="$d" prefix="$p" \
