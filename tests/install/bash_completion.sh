@@ -1,10 +1,11 @@
 # installcheck: the installed bash completion is contrib's launch.bash
 # under the name `launch` (bash-completion looks a completion up by the
-# command's name), it parses (bash -n), and bash-completion's own loader
-# finds it there and defines a completion for launch.  The loader looks
-# in $XDG_DATA_DIRS/bash-completion/completions, so it is pointed at
-# the installed data directory (the default one; tests/install/destdir.sh
-# checks that the default directories are the ones it searches).
+# command's name), it parses (bash -O extglob -n), and bash-completion's
+# own loader finds it there and defines a completion for launch.  The
+# loader looks in $XDG_DATA_DIRS/bash-completion/completions, so it is
+# pointed at the installed data directory (the default one;
+# tests/install/destdir.sh checks that the default directories are the
+# ones it searches).
 . "$(dirname "$0")/../lib.sh"
 [ -n "${INST_BASHCOMPDIR:-}" ] ||
     skip "configured --without-bash-completion-dir: nothing installed"
@@ -12,7 +13,9 @@ file=${INST_DESTDIR:-}$INST_BASHCOMPDIR/launch
 [ -f "$file" ] || fail "no bash completion at $file"
 cmp -s "$file" "$INST_SRCDIR/contrib/completion/launch.bash" ||
     fail "$file differs from contrib/completion/launch.bash"
-run_rc 0 "bash -n" bash -n "$file"
+# bash-completion turns extglob on before it sources a completion, which
+# may use @(...) patterns: parse it so too.
+run_rc 0 "bash -O extglob -n" bash -O extglob -n "$file"
 case $INST_BASHCOMPDIR in
 */bash-completion/completions) ;;
 *)	skip "installed in $INST_BASHCOMPDIR, which bash-completion does not search: loading not checked" ;;
