@@ -53,38 +53,56 @@ client_open(struct client *c, const struct cmd_ctx *ctx)
 }
 
 int
+client_connect(struct client *c, const struct sockpath *sp)
+{
+	struct sockaddr_un	sun;
+	int			saved;
+
+	memset(c, 0, sizeof *c);
+	c->next_id = 1;
+	snprintf(c->path, sizeof c->path, "%s", sp->path);
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, sp->path, strlen(sp->path) + 1);
+	if ((c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (connect(c->fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		saved = errno;
+		client_close(c);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+int
 client_open_local(struct client *c, const struct cmd_ctx *ctx)
 {
 	struct sockpath		sp;
-	struct sockaddr_un	sun;
 	struct ucred		cred;
 	socklen_t		len = sizeof cred;
 	char			err[512];
+	int			rc;
 
 	memset(c, 0, sizeof *c);
 	c->fd = -1;
-	c->next_id = 1;
 	if (sockpath_resolve(&sp, ctx->socket, err, sizeof err) == -1) {
 		fprintf(stderr, "launch: %s\n", err);
 		return EXIT_USAGE;
 	}
-	snprintf(c->path, sizeof c->path, "%s", sp.path);
-	memset(&sun, 0, sizeof sun);
-	sun.sun_family = AF_UNIX;
-	memcpy(sun.sun_path, sp.path, strlen(sp.path) + 1);
-	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c->fd == -1) {
-		fprintf(stderr, "launch: socket: %s\n", strerror(errno));
-		return EXIT_NODAEMON;
+	if (client_connect(c, &sp) == -1 && ctx->autostart &&
+	    (errno == ENOENT || errno == ECONNREFUSED)) {
+		if ((rc = autostart_daemon(ctx, &sp)) != 0)
+			return rc;
+		client_connect(c, &sp);
 	}
-	if (connect(c->fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+	if (c->fd == -1) {
 		if (errno == ENOENT || errno == ECONNREFUSED)
 			fprintf(stderr, "launch: no daemon at %s (start one "
 			    "with: launch serve)\n", sp.path);
 		else
 			fprintf(stderr, "launch: cannot connect to %s: %s\n",
 			    sp.path, strerror(errno));
-		client_close(c);
 		return EXIT_NODAEMON;
 	}
 	/* Talk only to a daemon of our own uid: anyone else could have put

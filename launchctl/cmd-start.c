@@ -46,6 +46,7 @@ const struct cmd_entry cmd_start_entry = {
 	    "\n"
 	    "Example:\n  launch start 'batch/*'\n",
 	.exec = cmd_start_exec,
+	.flags = CMD_AUTOSTART,
 };
 
 const struct cmd_entry cmd_restart_entry = {
@@ -65,6 +66,7 @@ const struct cmd_entry cmd_restart_entry = {
 	    "\n"
 	    "Example:\n  launch restart -s HUP web\n",
 	.exec = cmd_restart_exec,
+	.flags = CMD_AUTOSTART,
 };
 
 const struct cmd_entry cmd_remove_entry = {

@@ -454,4 +454,5 @@ const struct cmd_entry cmd_submit_entry = {
 	    "  launch -H a,b,c submit --place -l batch/7 -- ./crunch 7\n",
 	.exec = cmd_submit_exec,
 	.where = CMD_FANOUT,
+	.flags = CMD_AUTOSTART,
 };

@@ -262,9 +262,11 @@ cmd_subscribe_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (subscribe_parse_options(ctx, &o, argc, argv) == -1)
 		rc = EXIT_USAGE;
-	else if (o.serve)
+	else if (o.serve) {
+		/* A receiver does not start a daemon (autostart.c). */
+		ctx->autostart = 0;
 		rc = receiver_run(ctx, &o);
-	else
+	} else
 		rc = subscribe_only(ctx, &o);
 	proto_sub_free(&o.sub);
 	return rc;
@@ -341,4 +343,5 @@ const struct cmd_entry cmd_subscribe_entry = {
 	    "  ssh box launch subscribe -a me.example.net:9001 --token $TOKEN\n",
 	.exec = cmd_subscribe_exec,
 	.where = CMD_FANOUT,
+	.flags = CMD_AUTOSTART,
 };

@@ -45,6 +45,9 @@ struct cmd_ctx {
 	size_t		 nhosts;
 	int		 fanout;
 	int		 accept_new_host;
+	/* LAUNCH_AUTOSTART=1, for a command with CMD_AUTOSTART, locally:
+	 * start a daemon when none answers (autostart.c). */
+	int		 autostart;
 };
 
 /* Where a command may run. */
@@ -63,7 +66,11 @@ struct cmd_entry {
 	const char	*help;		/* options and an example */
 	int		(*exec)(struct cmd_ctx *, int argc, char **argv);
 	enum cmd_where	 where;
+	int		 flags;
 };
+/* The command creates or starts something: with LAUNCH_AUTOSTART=1 it
+ * starts a daemon when none answers (autostart.c says which and why). */
+#define CMD_AUTOSTART	0x1
 
 extern const struct cmd_entry cmd_submit_entry;
 extern const struct cmd_entry cmd_list_entry;
@@ -139,6 +146,10 @@ struct client {
  * printing why. */
 int	client_open(struct client *, const struct cmd_ctx *);
 int	client_open_local(struct client *, const struct cmd_ctx *);
+/* Connect c to the socket at sp, nothing else: 0, or -1 with errno (c
+ * closed). */
+struct sockpath;
+int	client_connect(struct client *, const struct sockpath *);
 void	client_close(struct client *);
 /* Send req (its id is assigned), wait for the reply.  0 with rep filled
  * (rep->is_error may be set), or an exit code after printing why. */
@@ -176,6 +187,14 @@ int	client_status(const struct cmd_ctx *, const char *label,
 /* Print a reply's error as "launch: message" and map it to an exit code. */
 int	client_report_error(const struct proto_error *);
 int	client_exit_code(enum proto_code);
+
+/* autostart.c */
+/* Read LAUNCH_AUTOSTART into ctx->autostart: 0, or an exit code after
+ * printing why. */
+int	autostart_enabled(struct cmd_ctx *);
+/* No daemon answers at sp: start one, under a lock, and wait until it
+ * answers.  0, or an exit code after printing why. */
+int	autostart_daemon(const struct cmd_ctx *, const struct sockpath *);
 
 /* remote.c */
 /* -H a,b,c and --hosts FILE into ctx->hosts; 0, or an exit code after

@@ -220,6 +220,10 @@ main(int argc, char **argv)
 		goto out;
 	if (ctx.nhosts == 1 && !ctx.fanout)
 		ctx.host = ctx.hosts[0];
+	/* Only the local daemon is ever started (autostart.c). */
+	if ((e->flags & CMD_AUTOSTART) && ctx.nhosts == 0 &&
+	    (rc = autostart_enabled(&ctx)) != 0)
+		goto out;
 	optind = 0;	/* reset getopt for the command */
 	if (ctx.fanout && e->where == CMD_DAEMON)
 		rc = remote_fanout_cmd(e, &ctx, argc, argv);

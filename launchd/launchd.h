@@ -189,6 +189,12 @@ struct job {
 	unsigned		 mark;		/* dedupe within a request */
 };
 
+/* activate.c: systemd socket activation.  *fd: the listening socket
+ * passed for path, or -1 when the daemon was not socket-activated.  0, or
+ * -1 with a message in err.  LISTEN_PID, LISTEN_FDS and LISTEN_FDNAMES
+ * are removed from the environment either way. */
+int	 activate_socket(const char *path, int *fd, char *err, size_t errlen);
+
 /* server.c */
 extern struct ev_loop	*server_loop;
 extern int		 server_shutting_down;

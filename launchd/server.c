@@ -5,7 +5,14 @@
  * with flock(2) for the daemon's life and holds its pid.  A daemon that
  * gets the lock owns the socket path, so any socket already there is stale
  * (its daemon died) and is replaced; a daemon that cannot get the lock
- * reports the holder's pid and exits SERVER_EXIT_RUNNING.
+ * reports the holder's pid and exits SERVER_EXIT_RUNNING.  A socket
+ * that something still listens on is not stale even so: launch.socket
+ * (systemd) holds one there with no daemon behind it until a client
+ * comes, and replacing it would leave systemd's socket unreachable; that
+ * too is SERVER_EXIT_RUNNING.
+ *
+ * Under socket activation (activate.c) the socket comes from systemd,
+ * which owns its path: the daemon serves it, and never unlinks it.
  *
  * Jobs run under shims (proc.c, shim/shim.c) that outlive the daemon;
  * the daemon reaps the shims it started and ignores their statuses (the
@@ -48,6 +55,7 @@ int		 server_shutting_down;
 
 static struct sockpath	 server_path;
 static int		 server_listen_fd = -1;
+static int		 server_activated;	/* the socket is systemd's */
 static ev_io		 server_accept_io;
 static ev_timer		 server_accept_pause;
 static unsigned		 server_accept_retries;	/* 0: not paused */
@@ -75,7 +83,8 @@ server_close_listener(void)
 		return;
 	ev_io_stop(server_loop, &server_accept_io);
 	ev_timer_stop(server_loop, &server_accept_pause);
-	unlink(server_path.path);
+	if (!server_activated)
+		unlink(server_path.path);
 	close(server_listen_fd);
 	server_listen_fd = -1;
 }
@@ -185,6 +194,30 @@ server_lock(void)
 	return SERVER_EXIT_OK;
 }
 
+/* Does something listen on the socket at our path?  (We hold the lock,
+ * so it is no daemon of ours.)  A non-blocking connect: a listener with
+ * a full backlog counts too. */
+static int
+server_socket_live(void)
+{
+	struct sockaddr_un	sun;
+	struct stat		st;
+	int			fd, rc;
+
+	if (lstat(server_path.path, &st) == -1 || !S_ISSOCK(st.st_mode))
+		return 0;
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, server_path.path, strlen(server_path.path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return 0;
+	rc = connect(fd, (struct sockaddr *)&sun, sizeof sun);
+	rc = rc == 0 || errno == EAGAIN;
+	close(fd);
+	return rc;
+}
+
 static int
 server_listen(void)
 {
@@ -234,16 +267,25 @@ int
 server_run(const struct server_options *opt)
 {
 	char	err[512];
-	int	rc;
+	int	rc, fd;
 
 	log_init(opt->level);
 	if (sockpath_resolve(&server_path, opt->socket, err, sizeof err) == -1 ||
-	    sockpath_check_dir(&server_path, 1, err, sizeof err) == -1) {
+	    sockpath_check_dir(&server_path, 1, err, sizeof err) == -1 ||
+	    activate_socket(server_path.path, &fd, err, sizeof err) == -1) {
 		fprintf(stderr, "launch: %s\n", err);
 		return SERVER_EXIT_FAILURE;
 	}
+	server_activated = fd != -1;
 	if ((rc = server_lock()) != SERVER_EXIT_OK)
 		return rc;
+	if (!server_activated && server_socket_live()) {
+		fprintf(stderr, "launch: something listens on %s but holds no "
+		    "lock (launch.socket, systemd's?): refusing to replace it; "
+		    "connect a client to start its daemon, or stop it first\n",
+		    server_path.path);
+		return SERVER_EXIT_RUNNING;
+	}
 	if ((rc = state_open(opt->state.dir,
 	    opt->state.log_size, opt->state.log_files, err, sizeof err)) != SERVER_EXIT_OK) {
 		fprintf(stderr, "launch: %s\n", err);
@@ -251,7 +293,10 @@ server_run(const struct server_options *opt)
 	}
 	job_set_history(opt->history);
 	capacity_set_max(opt->max_jobs);
-	if ((server_listen_fd = server_listen()) == -1)
+	if (server_activated) {
+		server_listen_fd = fd;
+		log_info("serving the socket passed by systemd (LISTEN_FDS)");
+	} else if ((server_listen_fd = server_listen()) == -1)
 		return SERVER_EXIT_FAILURE;
 
 	signal(SIGPIPE, SIG_IGN);
