@@ -11,18 +11,22 @@ command -v systemd-socket-activate >/dev/null ||
 
 # The activator passes on only TERM, PATH, USER, HOME and what -E names:
 # the state directory goes as an option, the sanitizers' options by -E.
+# Under valgrind (make check-valgrind) the activator runs under it, and
+# valgrind follows its exec into the daemon.
 activations=0
 activate() {
 	activations=$((activations + 1))
 	# shellcheck disable=SC2086
-	systemd-socket-activate ${LSAN_OPTIONS:+-E LSAN_OPTIONS="$LSAN_OPTIONS"} \
+	$VALGRIND systemd-socket-activate \
+	    ${LSAN_OPTIONS:+-E LSAN_OPTIONS="$LSAN_OPTIONS"} \
 	    ${ASAN_OPTIONS:+-E ASAN_OPTIONS="$ASAN_OPTIONS"} -l "$SOCK" \
-	    $VALGRIND "$LAUNCH" serve -v -S "$SOCK" --state-dir "$T/state" \
+	    "$LAUNCH" serve -v -S "$SOCK" --state-dir "$T/state" \
 	    >>"$T/daemon.log" 2>&1 &
 	DAEMON_PID=$!
 	wait_for 10 "activator $activations to listen" listening "$activations"
 	# Nothing has connected: no daemon yet, only the activator.
-	assert_eq "$(basename "$(readlink "/proc/$DAEMON_PID/exe")")" \
+	[ -n "$VALGRIND" ] ||
+	    assert_eq "$(basename "$(readlink "/proc/$DAEMON_PID/exe")")" \
 	    systemd-socket-activate "before the first client"
 }
 listening() { [ "$(grep -c "^Listening on $SOCK as 3" "$T/daemon.log")" -ge "$1" ]; }
