@@ -1,7 +1,9 @@
 /*
  * The client's side of the local socket: connect, check who is on the
  * other end, send one request and read its reply.  Blocking I/O is right
- * here: a client does one thing at a time.
+ * here: a client does one thing at a time.  With LAUNCH_AUTOSTART=1, a
+ * command that has CMD_AUTOSTART starts a daemon when the connect finds
+ * none (autostart.c), then connects again.
  */
 #include "config.h"
 
