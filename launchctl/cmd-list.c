@@ -56,7 +56,8 @@ list_print_labels(struct proto_job *jobs, size_t n)
 }
 
 static void
-list_print(struct proto_job *jobs, size_t n, int wide, enum list_format fmt)
+list_print(struct proto_job *jobs, size_t n, int wide, enum list_format fmt,
+    int color)
 {
 	char	*json;
 
@@ -71,7 +72,7 @@ list_print(struct proto_job *jobs, size_t n, int wide, enum list_format fmt)
 		break;
 	case LIST_TABLE:
 		if (n > 0)
-			output_jobs_table(jobs, n, wide);
+			output_jobs_table(jobs, n, wide, color);
 		break;
 	}
 }
@@ -126,7 +127,7 @@ list_fanout(struct cmd_ctx *ctx, struct list_args *a, int wide,
 		}
 		free(jobs);
 	}
-	list_print(all, n, wide, fmt);
+	list_print(all, n, wide, fmt, ctx->color);
 	for (size_t j = 0; j < n; j++)
 		proto_job_free(&all[j]);
 	free(all);
@@ -182,7 +183,7 @@ cmd_list_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if ((rc = client_list(ctx, argc, argv, optind, wide, &rep)) != 0)
 		return rc;
-	list_print(rep.jobs, rep.njobs, wide, fmt);
+	list_print(rep.jobs, rep.njobs, wide, fmt, ctx->color);
 	proto_reply_free(&rep);
 	return rc;
 }

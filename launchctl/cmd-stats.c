@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "human.h"
 #include "launch.h"
 #include "xmalloc.h"
 
@@ -62,12 +63,22 @@ stats_gather(const struct cmd_ctx *ctx, struct proto_stats *stats, int *rcs)
 	free(outs);
 }
 
+/* A figure in MB as a size ("23.5G"). */
+static char *
+stats_size(int64_t mb)
+{
+	char	buf[24];
+
+	human_size(mb * 1024, buf, sizeof buf);
+	return xstrdup(buf);
+}
+
 static void
 stats_table(const struct proto_stats *stats, const int *rcs,
-    char *const *hosts, size_t n)
+    char *const *hosts, size_t n, int color)
 {
-	static const char *const titles[] = { "HOST", "STATUS", "MEM_MB",
-	    "AVAIL_MB", "DISK_MB", "AVAIL_MB", "LOAD", "CPUS", "RUNNING",
+	static const char *const titles[] = { "HOST", "STATUS", "MEM",
+	    "MEM_AVAIL", "DISK", "DISK_AVAIL", "LOAD", "CPUS", "RUNNING",
 	    "JOBS", "MAX" };
 	size_t		 first = hosts != NULL ? 0 : 1, rows = 1, ncols;
 	char		***cells = xcalloc(n + 1, sizeof *cells);
@@ -86,11 +97,12 @@ stats_table(const struct proto_stats *stats, const int *rcs,
 		r = cells[rows++] = xcalloc(ncols, sizeof *r);
 		if (hosts != NULL)
 			r[c++] = xstrdup(hosts[i]);
-		r[c++] = xstrdup(s->full ? "FULL" : "READY");
-		xasprintf(&r[c++], "%lld", (long long)s->mem_total_mb);
-		xasprintf(&r[c++], "%lld", (long long)s->mem_available_mb);
-		xasprintf(&r[c++], "%lld", (long long)s->disk_total_mb);
-		xasprintf(&r[c++], "%lld", (long long)s->disk_available_mb);
+		r[c++] = output_paint(color, s->full ? OUTPUT_TONE_BAD :
+		    OUTPUT_TONE_GOOD, s->full ? "FULL" : "READY");
+		r[c++] = stats_size(s->mem_total_mb);
+		r[c++] = stats_size(s->mem_available_mb);
+		r[c++] = stats_size(s->disk_total_mb);
+		r[c++] = stats_size(s->disk_available_mb);
 		xasprintf(&r[c++], "%.2f", s->load1);
 		xasprintf(&r[c++], "%lld", (long long)s->cpus);
 		xasprintf(&r[c++], "%lld", (long long)s->jobs_running);
@@ -135,7 +147,7 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			free(json);
 		} else {
 			rc = 0;
-			stats_table(&one, &rc, NULL, 1);
+			stats_table(&one, &rc, NULL, 1, ctx->color);
 		}
 		return 0;
 	}
@@ -155,7 +167,8 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 		fputs("]\n", stdout);
 	} else {
-		stats_table(stats, rcs, ctx->hosts, ctx->nhosts);
+		stats_table(stats, rcs, ctx->hosts, ctx->nhosts,
+		    ctx->color);
 	}
 	rc = remote_exit_code(rcs, ctx->nhosts);
 	free(stats);
@@ -169,13 +182,14 @@ const struct cmd_entry cmd_stats_entry = {
 	.summary = "the daemon's machine and capacity",
 	.help =
 	    "Memory (available: MemFree + Active(file) + Inactive(file)), the\n"
-	    "state directory's disk, the 1-minute load, online CPUs, and the\n"
-	    "jobs running and in all against the daemon's limit (MAX; - for\n"
+	    "state directory's disk (in K, M, G, T: powers of 1024; --json\n"
+	    "has the MB), the 1-minute load, online CPUs, and the jobs\n"
+	    "running and in all against the daemon's limit (MAX; - for\n"
 	    "none).  STATUS is READY, or FULL when no job can be added.\n"
 	    "\n"
 	    "Options:\n"
-	    "  --json  one object (schema: docs/protocol.md, STATS); with\n"
-	    "          several hosts, an array whose objects carry \"host\"\n"
+	    "  --json  one object (schema: docs/json.md); with several\n"
+	    "          hosts, an array whose objects carry \"host\"\n"
 	    "\n"
 	    "Example:\n  launch -H a,b,c stats\n",
 	.exec = cmd_stats_exec,

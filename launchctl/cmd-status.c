@@ -35,7 +35,7 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		fputs(json, stdout);
 		free(json);
 	} else
-		output_job_detail(&rep.jobs[0]);
+		output_job_detail(&rep.jobs[0], ctx->color);
 	proto_reply_free(&rep);
 	return rc;
 }

@@ -18,6 +18,7 @@
 
 #include "launch.h"
 #include "event.h"
+#include "human.h"
 #include "subscribe.h"
 #include "xmalloc.h"
 
@@ -42,7 +43,7 @@ subscriptions_cell(const struct proto_sub *s, size_t col, int64_t now)
 		return xstrdup(proto_sub_state_name(s->state));
 	case 5:
 		if (s->since_ms > 0)
-			output_duration(now - s->since_ms, buf, sizeof buf);
+			human_duration(now - s->since_ms, buf, sizeof buf);
 		else
 			snprintf(buf, sizeof buf, "-");
 		break;

@@ -35,19 +35,29 @@
 #include "launch.h"
 #include "xmalloc.h"
 
+/* "[2/3] web failed (exit 2)": the outcome in colour when stderr takes
+ * it (the lines are for a person at a terminal). */
 static void
-wait_print_progress(const struct proto_wait_progress *p)
+wait_print_progress(const struct cmd_ctx *ctx,
+    const struct proto_wait_progress *p)
 {
-	char	outcome[600];
+	char	outcome[600], *how, *word;
 
 	if (p->succeeded) {
-		fprintf(stderr, "[%lld/%lld] %s succeeded\n",
-		    (long long)p->ended, (long long)p->total, p->job.label);
+		word = output_paint(ctx->color_err, OUTPUT_TONE_GOOD,
+		    "succeeded");
+		fprintf(stderr, "[%lld/%lld] %s %s\n", (long long)p->ended,
+		    (long long)p->total, p->job.label, word);
+		free(word);
 		return;
 	}
 	proto_wait_job_outcome(&p->job, outcome, sizeof outcome);
-	fprintf(stderr, "[%lld/%lld] %s failed (%s)\n", (long long)p->ended,
-	    (long long)p->total, p->job.label, outcome);
+	xasprintf(&how, "failed (%s)", outcome);
+	word = output_paint(ctx->color_err, OUTPUT_TONE_BAD, how);
+	fprintf(stderr, "[%lld/%lld] %s %s\n", (long long)p->ended,
+	    (long long)p->total, p->job.label, word);
+	free(word);
+	free(how);
 }
 
 /* req on ctx's daemon: 0 with rep holding its result, or an exit code
@@ -64,7 +74,7 @@ wait_call(const struct cmd_ctx *ctx, struct proto_request *req,
 	rc = client_send(&c, req);
 	while (rc == 0 && (rc = client_receive(&c, req, rep)) == 0 &&
 	    rep->is_progress) {
-		wait_print_progress(&rep->progress);
+		wait_print_progress(ctx, &rep->progress);
 		fflush(stderr);
 		proto_reply_free(rep);
 	}

@@ -36,6 +36,12 @@ struct cmd_ctx {
 	const char	*socket;	/* -S; NULL: default */
 	int		 verbose;
 	int		 quiet;
+	/* --color=WHEN and NO_COLOR, decided once in main.c (so that a
+	 * fan-out's children, whose stdout is a pipe, follow the parent's
+	 * terminal): colour what goes to stdout; colour wait's progress
+	 * lines on stderr. */
+	int		 color;
+	int		 color_err;
 	/* Remote use (remote.c).  host: the one host this process talks to
 	 * (NULL: the local daemon).  hosts: every host of -H a,b,c or
 	 * --hosts FILE; fanout: more than one, or a hosts file, so output
@@ -235,15 +241,32 @@ void	stats_gather(const struct cmd_ctx *, struct proto_stats *stats,
 	    int *rcs);
 
 /* output.c */
-void	output_duration(int64_t ms, char *buf, size_t len);
-/* "820K", "12.3M", "1.5G" */
-void	output_size(int64_t kb, char *buf, size_t len);
+/* --color=WHEN: an enum output_when, or -1; whether to colour fd (0 or
+ * 1) by that and NO_COLOR and TERM (output.c says why). */
+enum output_when {
+	OUTPUT_COLOR_AUTO,
+	OUTPUT_COLOR_ALWAYS,
+	OUTPUT_COLOR_NEVER
+};
+int	output_color_parse(const char *);
+int	output_color_wanted(int when, int fd);
+enum output_tone {
+	OUTPUT_TONE_NONE,
+	OUTPUT_TONE_GOOD,
+	OUTPUT_TONE_WARN,
+	OUTPUT_TONE_BAD
+};
+/* text in the tone's colour if color is set: a string to free. */
+char	*output_paint(int color, enum output_tone, const char *text);
+enum output_tone output_job_tone(const struct proto_job *);
 void	output_outcome(const struct proto_job *, char *buf, size_t len);
-/* Print rows of ncols cells (the first row: titles) aligned, the last
- * column unpadded; frees every cell, row and cells itself. */
+/* Print rows of ncols cells (the first row: titles) aligned on their
+ * visible width (colour escapes take none), the last column unpadded;
+ * frees every cell, row and cells itself. */
 void	output_table(char ***cells, size_t nrows, size_t ncols);
-void	output_jobs_table(const struct proto_job *, size_t n, int wide);
-void	output_job_detail(const struct proto_job *);
+void	output_jobs_table(const struct proto_job *, size_t n, int wide,
+	    int color);
+void	output_job_detail(const struct proto_job *, int color);
 int64_t	output_now_ms(void);
 
 /* docker-logs.c: `launch logs` for a docker job (its container's log,

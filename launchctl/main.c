@@ -3,7 +3,7 @@
  * cmd_table).  Adding a command is a new cmd-NAME.c and one line here.
  *
  *   launch [-S SOCKET] [-H HOSTS | --hosts FILE] [--accept-new-host]
- *          [-v] [-q] COMMAND [ARGS...]
+ *          [--color=WHEN] [-v] [-q] COMMAND [ARGS...]
  *
  * Where a command runs is decided here, from its entry's `where`: on the
  * local daemon, on one remote host (the command's client connects
@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "launch.h"
 #include "shim.h"
@@ -65,7 +66,7 @@ main_usage(FILE *f)
 	fprintf(f,
 	    "usage: launch [-S SOCKET] [-H HOSTS | --hosts FILE] "
 	    "[--accept-new-host]\n"
-	    "              [-v] [-q] COMMAND [ARGS...]\n"
+	    "              [--color=WHEN] [-v] [-q] COMMAND [ARGS...]\n"
 	    "\n"
 	    "A per-user process supervisor.  Start the daemon with `launch "
 	    "serve`,\nthen drive it with the other commands.\n"
@@ -86,6 +87,9 @@ main_usage(FILE *f)
 	    "  --hosts FILE  the hosts, one per line ('#' comments)\n"
 	    "  --accept-new-host  trust and record an unknown host key\n"
 	    "              (a changed key is always refused)\n"
+	    "  --color=WHEN  auto (default: when stdout is a terminal and\n"
+	    "              TERM is not dumb), always or never; a non-empty\n"
+	    "              NO_COLOR means never, whatever WHEN is\n"
 	    "  -v          more output (serve: debug logs)\n"
 	    "  -q          less output (serve: warnings only)\n"
 	    "  -h, --help  this help; `launch help COMMAND` for a command\n"
@@ -138,12 +142,13 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "hosts", required_argument, NULL, 'F' },
 		{ "accept-new-host", no_argument, NULL, 'A' },
+		{ "color", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cmd_ctx		 ctx;
 	const struct cmd_entry	*e;
 	const char		*hosts = NULL, *hosts_file = NULL;
-	int			 ch, rc;
+	int			 ch, rc, color = OUTPUT_COLOR_AUTO;
 
 	/* The per-job shim is an internal mode of the same binary. */
 	if (argc > 1 && strcmp(argv[1], "shim") == 0)
@@ -163,6 +168,13 @@ main(int argc, char **argv)
 			break;
 		case 'A':
 			ctx.accept_new_host = 1;
+			break;
+		case 'C':
+			if ((color = output_color_parse(optarg)) == -1) {
+				fprintf(stderr, "launch: --color=%s: expected "
+				    "auto, always or never\n", optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'v':
 			ctx.verbose++;
@@ -184,6 +196,8 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	ctx.color = output_color_wanted(color, STDOUT_FILENO);
+	ctx.color_err = output_color_wanted(color, STDERR_FILENO);
 	if (argc == 0) {
 		main_usage(stderr);
 		return EXIT_USAGE;

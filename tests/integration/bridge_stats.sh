@@ -34,5 +34,14 @@ d=$(($(jq -r .disk_total_mb "$T/stats") - df_mb))
 [ "${d#-}" -le 1 ] || fail "disk_total_mb $(jq .disk_total_mb "$T/stats") vs df $df_mb"
 "$LAUNCH" stats >"$T/table"
 assert_eq "$(head -n 1 "$T/table" | tr -s ' ')" \
-    "STATUS MEM_MB AVAIL_MB DISK_MB AVAIL_MB LOAD CPUS RUNNING JOBS MAX" "table header"
+    "STATUS MEM MEM_AVAIL DISK DISK_AVAIL LOAD CPUS RUNNING JOBS MAX" "table header"
 assert_eq "$(sed -n 2p "$T/table" | awk '{ print $1, $8, $9, $10 }')" "READY 1 2 -" "table row"
+# Memory and disk as sizes (the MB are in --json): the total memory in
+# G with one decimal, as human_size prints it, and the others sizes too.
+mem_g=$(jq -r '.mem_total_mb / 1024 | . * 10 | round / 10' "$T/stats")
+assert_eq "$(sed -n 2p "$T/table" | awk '{ print $2 }')" \
+    "$(printf '%.1fG' "$mem_g")" "MEM as a size"
+if sed -n 2p "$T/table" | awk '{ print $3; print $4; print $5 }' |
+    grep -qvE '^([0-9]+K|[0-9]+\.[0-9][MGT])$'; then
+	fail "sizes expected: $(sed -n 2p "$T/table")"
+fi
