@@ -46,6 +46,55 @@ client_report_error(const struct proto_error *err)
 	return client_exit_code(err->code);
 }
 
+/* An older daemon's message that names the job itself, in one of the
+ * forms it had ("web is already running (pid 9)", "web exists (exited);
+ * ...", "web: no such job", "no job matches web*", "web ended before it
+ * was ready").  Only these: a new message may begin with any word, a
+ * label too ("sleep: No such file or directory" for the job "sleep"). */
+static int
+client_names_label(const char *label, const char *message)
+{
+	static const char *const after[] = { " is already ", " exists (",
+	    ": no such job", " ended before it was ready" };
+	size_t	ll = strlen(label);
+
+	if (strncmp(message, "no job matches ", 15) == 0)
+		return strcmp(message + 15, label) == 0;
+	if (strncmp(message, label, ll) != 0)
+		return 0;
+	for (size_t i = 0; i < sizeof after / sizeof after[0]; i++)
+		if (strncmp(message + ll, after[i], strlen(after[i])) == 0)
+			return 1;
+	return 0;
+}
+
+int
+client_report_label_error(const char *label, enum proto_code code,
+    const char *message)
+{
+	if (client_names_label(label, message))
+		fprintf(stderr, "launch: %s\n", message);
+	else
+		fprintf(stderr, "launch: %s: %s\n", label, message);
+	return client_exit_code(code);
+}
+
+int
+client_report_job_error(const char *label, const struct proto_error *err)
+{
+	switch (err->code) {
+	case PROTO_E_INVALID_PAYLOAD:
+	case PROTO_E_PERMISSION_DENIED:
+	case PROTO_E_UNSUPPORTED_VERSION:
+	case PROTO_E_INTERNAL:
+		/* About the daemon or the connection, not the job. */
+		return client_report_error(err);
+	default:
+		return client_report_label_error(label, err->code,
+		    err->message);
+	}
+}
+
 int
 client_open(struct client *c, const struct cmd_ctx *ctx)
 {
@@ -362,5 +411,9 @@ client_status(const struct cmd_ctx *ctx, const char *label,
 	rc = client_request(ctx, &req, rep);
 	req.label = NULL;
 	proto_request_free(&req);
-	return client_result(rc, rep);
+	if (rc == 0 && rep->is_error) {
+		rc = client_report_job_error(label, &rep->error);
+		proto_reply_free(rep);
+	}
+	return rc;
 }

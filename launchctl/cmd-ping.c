@@ -1,20 +1,43 @@
+/*
+ * launch ping [--json]
+ *
+ * Whether a daemon answers (exit 3 if none), and what it is: its pid,
+ * version, protocol and number of jobs, and where it was reached (the
+ * socket, or the host through ssh).  The plain line is for people; -q
+ * prints nothing (a script's "is it up?"); --json is for programs
+ * (docs/json.md).
+ */
 #include "config.h"
 
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "launch.h"
 
 static int
 cmd_ping_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct proto_request	req;
-	struct proto_reply	rep;
-	struct client		c;
-	int			rc;
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct proto_request	 req;
+	struct proto_reply	 rep;
+	struct client		 c;
+	char			*json;
+	int			 ch, rc, as_json = 0;
 
-	if (argc != 1) {
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch != 'j') {
+			cmd_usage_error(&cmd_ping_entry, "bad option");
+			return EXIT_USAGE;
+		}
+		as_json = 1;
+	}
+	if (optind < argc) {
 		cmd_usage_error(&cmd_ping_entry, "unexpected argument \"%s\"",
-		    argv[1]);
+		    argv[optind]);
 		return EXIT_USAGE;
 	}
 	if ((rc = client_open(&c, ctx)) != 0)
@@ -26,7 +49,12 @@ cmd_ping_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (rep.is_error)
 		rc = client_report_error(&rep.error);
-	else if (!ctx->quiet)
+	else if (as_json) {
+		json = proto_ping_json(&rep.ping, ctx->host == NULL ? c.path :
+		    NULL, ctx->host);
+		fputs(json, stdout);
+		free(json);
+	} else if (!ctx->quiet)
 		printf("launch %s, pid %lld, protocol %d, %lld jobs, at %s\n",
 		    rep.ping.version, (long long)rep.ping.pid, rep.ping.proto,
 		    (long long)rep.ping.jobs, c.path);
@@ -36,8 +64,16 @@ cmd_ping_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_ping_entry = {
 	.name = "ping",
-	.usage = "",
+	.usage = "[--json]",
 	.summary = "check that a daemon answers (exit 3 if none)",
-	.help = "Example:\n  launch ping\n",
+	.help =
+	    "Prints the daemon's version, pid, protocol, number of jobs and\n"
+	    "where it was reached; nothing with -q.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --json  one object: pid, version, proto, jobs, socket, host\n"
+	    "          (docs/json.md)\n"
+	    "\n"
+	    "Example:\n  launch ping --json | jq .jobs\n",
 	.exec = cmd_ping_exec,
 };

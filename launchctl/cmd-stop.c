@@ -66,10 +66,9 @@ cmd_jobs_report(const struct cmd_ctx *ctx, const struct proto_reply *rep)
 	char			 outcome[64];
 	int			 rc = 0;
 
-	for (size_t i = 0; i < rep->nerrors; i++) {
-		fprintf(stderr, "launch: %s\n", rep->errors[i].message);
-		rc = client_exit_code(rep->errors[i].code);
-	}
+	for (size_t i = 0; i < rep->nerrors; i++)
+		rc = client_report_label_error(rep->errors[i].label,
+		    rep->errors[i].code, rep->errors[i].message);
 	if (ctx->verbose) {
 		for (size_t i = 0; i < rep->njobs; i++) {
 			j = &rep->jobs[i];
@@ -111,6 +110,16 @@ int
 cmd_jobs_args(const struct cmd_entry *e, struct proto_request *req, int argc,
     char **argv)
 {
+	/* wait prints JSON anyway: --json is accepted so that every
+	 * command that reads state takes it (docs/json.md). */
+	static const struct option wait_longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const struct option no_longopts[] = {
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct option *longopts = no_longopts;
 	const char	*opts;
 	long		 max = 86400;
 	int		 ch;
@@ -122,6 +131,7 @@ cmd_jobs_args(const struct cmd_entry *e, struct proto_request *req, int argc,
 		break;
 	case PROTO_OP_WAIT:
 		max = (long)(PROTO_WAIT_TIMEOUT_MAX_MS / 1000);
+		longopts = wait_longopts;
 		/* FALLTHROUGH */
 	case PROTO_OP_REMOVE:
 		opts = "t:";
@@ -130,8 +140,10 @@ cmd_jobs_args(const struct cmd_entry *e, struct proto_request *req, int argc,
 		opts = "";
 		break;
 	}
-	while ((ch = getopt(argc, argv, opts)) != -1) {
+	while ((ch = getopt_long(argc, argv, opts, longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'j':
+			break;
 		case 't':
 			if (cmd_parse_seconds(e, optarg, max,
 			    &req->timeout_ms) == -1)
@@ -179,7 +191,8 @@ cmd_shutdown_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct cmd_entry	*e = &cmd_shutdown_entry;
 	struct proto_request	 req;
-	int			 ch;
+	struct proto_reply	 rep;
+	int			 ch, rc;
 
 	proto_request_init(&req, PROTO_OP_SHUTDOWN);
 	while ((ch = getopt(argc, argv, "t:")) != -1) {
@@ -194,7 +207,15 @@ cmd_shutdown_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_usage_error(e, "unexpected argument \"%s\"", argv[optind]);
 		return EXIT_USAGE;
 	}
-	return cmd_jobs_call(ctx, &req);
+	if ((rc = client_request(ctx, &req, &rep)) != 0)
+		return rc;
+	if (rep.is_error)
+		rc = client_report_error(&rep.error);
+	else if ((rc = cmd_jobs_report(ctx, &rep)) == 0 && ctx->verbose)
+		/* Said even with no job: -v always tells what happened. */
+		printf("daemon shut down\n");
+	proto_reply_free(&rep);
+	return rc;
 }
 
 const struct cmd_entry cmd_stop_entry = {
@@ -223,7 +244,8 @@ const struct cmd_entry cmd_shutdown_entry = {
 	.help =
 	    "Stops every job as `launch stop` does (SIGTERM, SIGKILL after\n"
 	    "the timeout), removes the socket and exits the daemon.  Returns\n"
-	    "once the jobs are gone.\n"
+	    "once the jobs are gone.  Quiet on success unless -v (each job,\n"
+	    "then \"daemon shut down\").\n"
 	    "\n"
 	    "Options:\n"
 	    "  -t SECS  time before SIGKILL (default 10)\n"

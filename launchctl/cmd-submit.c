@@ -100,7 +100,7 @@ submit_one(struct cmd_ctx *ctx, struct proto_request *req)
 	if ((rc = client_request(ctx, req, &rep)) != 0)
 		return rc;
 	if (rep.is_error)
-		rc = client_report_error(&rep.error);
+		rc = client_report_job_error(req->submit.label, &rep.error);
 	else if (ctx->verbose)
 		submit_print(&rep.jobs[0]);
 	proto_reply_free(&rep);
@@ -145,21 +145,6 @@ submit_read_file(const char *file, struct buf *b)
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return -1;
-}
-
-/* The error of job label, prefixed with the label unless the daemon's
- * message already starts with it ("web is already running"). */
-static int
-submit_report_job_error(const char *label, const struct proto_error *err)
-{
-	size_t	len = strlen(label);
-
-	if (strncmp(err->message, label, len) == 0 &&
-	    (err->message[len] == ' ' || err->message[len] == ':'))
-		fprintf(stderr, "launch: %s\n", err->message);
-	else
-		fprintf(stderr, "launch: %s: %s\n", label, err->message);
-	return client_exit_code(err->code);
 }
 
 /*
@@ -236,7 +221,7 @@ submit_file(struct cmd_ctx *ctx, const struct proto_request *tmpl,
 			break;
 		}
 		if (rep.is_error) {
-			r = submit_report_job_error(label, &rep.error);
+			r = client_report_job_error(label, &rep.error);
 			if (rc == 0)
 				rc = r;
 		} else if (ctx->verbose)

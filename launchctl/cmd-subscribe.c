@@ -5,7 +5,10 @@
  *
  * Without --serve, only registers a subscription for a receiver that
  * listens elsewhere (the form used through ssh: `ssh box launch subscribe
- * -a me:9000 --token T`) and prints its id and token.  With --serve, is
+ * -a me:9000 --token T`) and prints its id and token: unlike the other
+ * commands that change something, it is not quiet on success, since the
+ * token it made up exists nowhere else (the daemon never shows it) and
+ * the id is what unsubscribe takes (-q silences it).  With --serve, is
  * that receiver (subscribe/receiver.c).  Options are checked here, all of
  * them before anything is sent.
  */
@@ -240,7 +243,7 @@ subscribe_only(const struct cmd_ctx *ctx, struct subscribe_opts *o)
 		printf("{\"subscription\":%.*s,\"token\":\"%s\"}\n",
 		    (int)strlen(view) - 1, view, o->sub.token);
 		free(view);
-	} else
+	} else if (!ctx->quiet)
 		printf("subscription %lld for %s, token %s\n",
 		    (long long)got.id, got.addr, o->sub.token);
 	proto_sub_free(&got);
@@ -285,6 +288,7 @@ const struct cmd_entry cmd_subscribe_entry = {
 	    "the events that match, and sends them again until they are\n"
 	    "acknowledged (from a queue that survives a daemon restart).\n"
 	    "Without --serve, prints \"subscription ID for ADDR, token TOKEN\"\n"
+	    "(even without -v: the token is known nowhere else; -q: nothing)\n"
 	    "for a receiver run elsewhere with that token.  With --serve,\n"
 	    "listens on ADDR, registers, prints\n"
 	    "\"launch: listening on ADDR, subscription ID (...)\" on stderr,\n"

@@ -3,7 +3,8 @@
  *
  * Every id is checked before anything is sent; then one request per id
  * on one connection.  An unknown id is reported and the others are still
- * removed (exit 1 at the end), as `stop` does with labels.
+ * removed (exit 1 at the end), as `stop` does with labels.  Quiet on
+ * success, as every command that changes something; -v says what went.
  */
 #include "config.h"
 
@@ -72,7 +73,7 @@ cmd_unsubscribe_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			rc = client_report_error(&rep.error);
 			if (rc > worst)
 				worst = rc;
-		} else if (!ctx->quiet)
+		} else if (ctx->verbose)
 			printf("unsubscribed %lld (%s)\n",
 			    (long long)rep.subs[0].id, rep.subs[0].addr);
 		proto_reply_free(&rep);
@@ -87,9 +88,10 @@ const struct cmd_entry cmd_unsubscribe_entry = {
 	.summary = "remove subscriptions, their queued events with them",
 	.help =
 	    "Removes each subscription (ids as `launch subscriptions` shows\n"
-	    "them) and prints \"unsubscribed ID (ADDRESS)\".  The daemon stops\n"
-	    "delivering to it at once; queued events are discarded.  An\n"
-	    "unknown id is reported and the rest are still removed (exit 1).\n"
+	    "them).  The daemon stops delivering to it at once; queued\n"
+	    "events are discarded.  An unknown id is reported and the rest\n"
+	    "are still removed (exit 1).  Quiet on success; with -v, prints\n"
+	    "\"unsubscribed ID (ADDRESS)\" for each.\n"
 	    "\n"
 	    "Example:\n  launch unsubscribe 3 4\n",
 	.exec = cmd_unsubscribe_exec,

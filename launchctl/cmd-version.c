@@ -1,23 +1,59 @@
+/*
+ * launch version [--json]: the client's own version and protocol (as
+ * launch --version), without asking a daemon: `launch ping` has the
+ * daemon's.
+ */
 #include "config.h"
 
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "launch.h"
 
 static int
 cmd_version_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	printf("launch %s (protocol %d)\n", PACKAGE_VERSION, PROTO_VERSION);
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char	*json;
+	int	 ch, as_json = 0;
+
+	(void)ctx;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch != 'j') {
+			cmd_usage_error(&cmd_version_entry, "bad option");
+			return EXIT_USAGE;
+		}
+		as_json = 1;
+	}
+	if (optind < argc) {
+		cmd_usage_error(&cmd_version_entry, "unexpected argument "
+		    "\"%s\"", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (as_json) {
+		json = proto_version_json(PACKAGE_VERSION);
+		fputs(json, stdout);
+		free(json);
+	} else
+		printf("launch %s (protocol %d)\n", PACKAGE_VERSION,
+		    PROTO_VERSION);
 	return 0;
 }
 
 const struct cmd_entry cmd_version_entry = {
 	.name = "version",
-	.usage = "",
+	.usage = "[--json]",
 	.summary = "print the client's version (as launch --version)",
 	.help = "The daemon's version is in `launch ping`.\n"
 	    "\n"
-	    "Example:\n  launch version\n",
+	    "Options:\n"
+	    "  --json  {\"version\": \"0.1.0\", \"proto\": 6} (docs/json.md)\n"
+	    "\n"
+	    "Example:\n  launch version --json\n",
 	.exec = cmd_version_exec,
 	.where = CMD_NODAEMON,
 };

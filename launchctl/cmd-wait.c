@@ -129,7 +129,8 @@ wait_errors(const struct proto_reply *rep, const char *host, int print,
 	for (size_t i = 0; i < rep->nerrors; i++) {
 		struct proto_wait_job *u = &(*unknown)[(*n)++];
 		if (print)
-			fprintf(stderr, "launch: %s\n", rep->errors[i].message);
+			client_report_label_error(rep->errors[i].label,
+			    rep->errors[i].code, rep->errors[i].message);
 		proto_wait_job_set(u, rep->errors[i].label, PROTO_STATE_EXITED,
 		    -1, 0, rep->errors[i].message);
 		u->host = host != NULL ? xstrdup(host) : NULL;
@@ -158,7 +159,8 @@ wait_host(struct cmd_ctx *ctx, void *arg)
 	if ((rc = wait_call(ctx, arg, &rep)) != 0)
 		return rc;
 	for (size_t i = 0; i < rep.nerrors; i++)
-		fprintf(stderr, "launch: %s\n", rep.errors[i].message);
+		client_report_label_error(rep.errors[i].label,
+		    rep.errors[i].code, rep.errors[i].message);
 	line = proto_reply_wait(rep.id, &rep.wait, rep.errors, rep.nerrors);
 	fputs(line, stdout);
 	free(line);
@@ -262,7 +264,7 @@ out:
 
 const struct cmd_entry cmd_wait_entry = {
 	.name = "wait",
-	.usage = "[-t SECS] LABEL|GLOB...",
+	.usage = "[-t SECS] [--json] LABEL|GLOB...",
 	.summary = "wait until jobs have ended; summarise what succeeded",
 	.help =
 	    "Waits until every job matched when the command starts has ended\n"
@@ -278,6 +280,8 @@ const struct cmd_entry cmd_wait_entry = {
 	    "Options:\n"
 	    "  -t SECS  give up after SECS (decimals allowed; at most 604800,\n"
 	    "           a week); the daemon keeps the time, also with -H\n"
+	    "  --json   accepted for uniformity: the summary is always JSON\n"
+	    "           (schema: docs/json.md)\n"
 	    "\n"
 	    "Exit codes: 0 every job succeeded; 1 a job failed or a name\n"
 	    "matched no job; 6 the timeout came first (jobs still running).\n"

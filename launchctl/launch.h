@@ -192,6 +192,15 @@ int	client_status(const struct cmd_ctx *, const char *label,
 	    struct proto_reply *);
 /* Print a reply's error as "launch: message" and map it to an exit code. */
 int	client_report_error(const struct proto_error *);
+/* An error about one job as "launch: LABEL: message" (the daemon's
+ * messages do not name the job; an older daemon's did, and is printed as
+ * it is): a LABEL_ERROR, or the error reply to a request that named
+ * label (submit, status), whose codes about the daemon rather than the
+ * job (internal, permission_denied, ...) go as client_report_error.
+ * The exit code. */
+int	client_report_label_error(const char *label, enum proto_code,
+	    const char *message);
+int	client_report_job_error(const char *label, const struct proto_error *);
 int	client_exit_code(enum proto_code);
 
 /* autostart.c */

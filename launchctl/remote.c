@@ -15,6 +15,15 @@
  * with its lines prefixed by the host, as pdsh does.  The exit code is 0
  * when every host succeeded, else the largest of theirs (3: a host was
  * unreachable).
+ *
+ * --json output stays JSON (docs/json.md): a command that prints one
+ * value per host (status, ping, subscriptions) has each host's output
+ * kept and merged into one array whose objects carry "host"; events,
+ * which streams JSON lines, has its lines printed unprefixed (each EVENT
+ * names its machine in its own "host").  stderr is always prefixed: a
+ * child's "launch: web: no such job" becomes "launch: HOST: web: no such
+ * job".  Colour is decided once, in the parent (cmd_ctx): a child's
+ * stdout is a pipe, yet its lines reach the parent's terminal.
  */
 #include "config.h"
 
@@ -222,6 +231,10 @@ remote_exec(const struct cmd_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
+/* remote_fanout_cmd of a streaming --json command: stdout lines as they
+ * are, without "HOST: ". */
+static int	remote_plain_stdout;
+
 /* One host's child as the parent sees it. */
 struct remote_child {
 	pid_t		 pid;
@@ -243,7 +256,9 @@ remote_print_lines(const char *host, struct buf *b, int is_err, int flush)
 			break;
 		line = buf_head(b);
 		len = nl != NULL ? (size_t)(nl - line) : buf_used(b);
-		if (!is_err)
+		if (!is_err && remote_plain_stdout)
+			fprintf(f, "%.*s\n", (int)len, line);
+		else if (!is_err)
 			fprintf(f, "%s: %.*s\n", host, (int)len, line);
 		else if (len > 8 + hl + 1 && strncmp(line, "launch: ", 8) ==
 		    0 && strncmp(line + 8, host, hl) == 0 &&
@@ -402,15 +417,63 @@ remote_cmd_one(struct cmd_ctx *ctx, void *arg)
 	return a->e->exec(ctx, a->argc, a->argv);
 }
 
+/* Does the command line (its name first) ask for --json?  Options end
+ * at "--". */
+static int
+remote_wants_json(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--json") == 0)
+			return 1;
+	return 0;
+}
+
+/* Every host's --json output as one array (proto_hosts_json). */
+static void
+remote_merge_json(const struct cmd_ctx *ctx, struct buf *outs, int *rcs)
+{
+	struct proto_hosts_json	*h = proto_hosts_json_new();
+	struct proto_error	 err;
+	char			*json;
+
+	for (size_t i = 0; i < ctx->nhosts; i++) {
+		if (buf_used(&outs[i]) > 0 && proto_hosts_json_add(h,
+		    ctx->hosts[i], buf_head(&outs[i]), buf_used(&outs[i]),
+		    &err) == -1) {
+			fprintf(stderr, "launch: %s: bad --json output: %s\n",
+			    ctx->hosts[i], err.message);
+			rcs[i] = EXIT_PROTOCOL;
+		}
+		buf_free(&outs[i]);
+	}
+	json = proto_hosts_json_finish(h);
+	fputs(json, stdout);
+	free(json);
+}
+
 int
 remote_fanout_cmd(const struct cmd_entry *e, struct cmd_ctx *ctx, int argc,
     char **argv)
 {
 	struct remote_cmd_arg	 a = { e, argc, argv };
+	struct buf		*outs = NULL;
 	int			*rcs = xcalloc(ctx->nhosts, sizeof *rcs);
-	int			 rc;
+	int			 rc, json;
 
-	remote_fanout(ctx, remote_cmd_one, &a, NULL, rcs);
+	/* The commands under this fan-out that take --json. */
+	json = (e == &cmd_status_entry || e == &cmd_ping_entry ||
+	    e == &cmd_subscriptions_entry || e == &cmd_events_entry) &&
+	    remote_wants_json(argc, argv);
+	if (json && e == &cmd_events_entry)
+		remote_plain_stdout = 1;
+	else if (json)
+		outs = xcalloc(ctx->nhosts, sizeof *outs);
+	remote_fanout(ctx, remote_cmd_one, &a, outs, rcs);
+	remote_plain_stdout = 0;
+	if (outs != NULL) {
+		remote_merge_json(ctx, outs, rcs);
+		free(outs);
+	}
 	rc = remote_exit_code(rcs, ctx->nhosts);
 	free(rcs);
 	return rc;

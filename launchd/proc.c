@@ -247,8 +247,8 @@ proc_start(struct job *j, char *why, size_t whylen)
 	 * the daemon could lose track of is not started. */
 	j->shim.pid = 0;
 	if (state_save(j) == -1) {
-		snprintf(why, whylen, "%s: cannot save its record: %s",
-		    j->spec.label, strerror(errno));
+		snprintf(why, whylen, "cannot save its record: %s",
+		    strerror(errno));
 		close(lfd);
 		return -1;
 	}

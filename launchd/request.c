@@ -1,6 +1,11 @@
 /*
  * Request handlers: one per operation, each given a decoded request
  * (proto/ did the parsing and validation; no cJSON here).
+ *
+ * An error about a job does not name it in its message ("no such job",
+ * "already running (pid 9)"): the LABEL_ERROR's label, or the label of
+ * the request, does, and the client prints "launch: LABEL: message"
+ * (docs/protocol.md lists the messages).
  */
 #include "config.h"
 
@@ -63,14 +68,21 @@ request_submit(struct peer *p, const struct proto_request *req)
 		return;
 	}
 	if ((j = job_find(s->label)) != NULL) {
-		if (job_live(j) || j->state == PROTO_STATE_BACKOFF) {
-			snprintf(msg, sizeof msg, "%s is already %s (pid %d)",
-			    s->label, proto_state_name(j->state), (int)j->pid);
+		/* No label in these messages: the client names the job
+		 * it asked for ("launch: web: already running (pid 9)"). */
+		if (j->state == PROTO_STATE_BACKOFF) {
+			snprintf(msg, sizeof msg, "already in backoff (it "
+			    "restarts by its policy)");
+			request_error(p, req->id, PROTO_E_ALREADY_RUNNING,
+			    "label", msg);
+		} else if (job_live(j)) {
+			snprintf(msg, sizeof msg, "already %s (pid %d)",
+			    proto_state_name(j->state), (int)j->pid);
 			request_error(p, req->id, PROTO_E_ALREADY_RUNNING,
 			    "label", msg);
 		} else {
-			snprintf(msg, sizeof msg, "%s exists (%s); start it, "
-			    "remove it, or choose another label", s->label,
+			snprintf(msg, sizeof msg, "exists (%s); start it, "
+			    "remove it, or choose another label",
 			    proto_state_name(j->state));
 			request_error(p, req->id, PROTO_E_INSTANCE_EXISTS,
 			    "label", msg);
@@ -134,11 +146,10 @@ request_status(struct peer *p, const struct proto_request *req)
 {
 	struct proto_job	 view;
 	struct job		*j;
-	char			 msg[300];
 
 	if ((j = job_find(req->label)) == NULL) {
-		snprintf(msg, sizeof msg, "%s: no such job", req->label);
-		request_error(p, req->id, PROTO_E_UNKNOWN_LABEL, "label", msg);
+		request_error(p, req->id, PROTO_E_UNKNOWN_LABEL, "label",
+		    "no such job");
 		return;
 	}
 	job_view(j, &view);
@@ -154,7 +165,6 @@ request_match(const struct proto_strv *match, size_t *np,
 {
 	struct job	**all;
 	size_t		  n, k = 0, found;
-	char		  msg[1100];
 	unsigned	  mark = ++request_mark;
 
 	all = job_all(&n);
@@ -169,12 +179,10 @@ request_match(const struct proto_strv *match, size_t *np,
 			found++;
 			j->mark = mark;
 		}
-		if (found == 0) {
-			snprintf(msg, sizeof msg, proto_is_glob(match->v[m]) ?
-			    "no job matches %s" : "%s: no such job",
-			    match->v[m]);
-			unknown(arg, match->v[m], msg);
-		}
+		/* The error's label names it: the message does not. */
+		if (found == 0)
+			unknown(arg, match->v[m], proto_is_glob(match->v[m]) ?
+			    "no job matches" : "no such job");
 	}
 	/* The marked ones, in label order, each once. */
 	for (size_t i = 0; i < n; i++) {

@@ -118,7 +118,7 @@ waiter_add_job(struct waiter *w, const struct job *j)
 		w->single_line = proto_reply_error(w->id, &err);
 	} else if (!job_live(j) && w->want_ready && j->ready_ms == 0) {
 		proto_error_set(&err, PROTO_E_LAUNCH_FAILURE, "ready_fd",
-		    "%s ended before it was ready", j->spec.label);
+		    "ended before it was ready");
 		w->single_line = proto_reply_error(w->id, &err);
 	} else
 		w->single_line = proto_reply_job(w->id, &view);

@@ -663,6 +663,20 @@ char	*proto_stats_json(const struct proto_stats *, const char *host);
 int	 proto_stats_decode(const char *text, size_t len,
 	    struct proto_stats *, struct proto_error *err);
 double	 proto_stats_room(const struct proto_stats *);
+/* proto-cli.c: JSON that `launch` prints and no daemon sends
+ * (docs/json.md).  ping --json: the reply and where it came from (socket
+ * or host, the other null); version --json.  A fan-out's merge: each
+ * host's --json output (an array of objects, or one object) added
+ * (0, or -1 with err when it is neither), then one array whose objects
+ * carry "host" first (the host as given), as one line. */
+char	*proto_ping_json(const struct proto_ping *, const char *socket,
+	    const char *host);
+char	*proto_version_json(const char *version);
+struct proto_hosts_json;
+struct proto_hosts_json *proto_hosts_json_new(void);
+int	 proto_hosts_json_add(struct proto_hosts_json *, const char *host,
+	    const char *text, size_t len, struct proto_error *);
+char	*proto_hosts_json_finish(struct proto_hosts_json *);
 /* The reverse: a JSON array of job views (`launch list --json`'s
  * output) into *jobs.  0, or -1 with err. */
 int	 proto_jobs_decode(const char *text, size_t len,

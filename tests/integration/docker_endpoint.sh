@@ -9,7 +9,7 @@ DOCKER_HOST=unix://$T/no-engine.sock
 export DOCKER_HOST
 start_daemon
 run_rc 1 "no engine" "$LAUNCH" submit -l far --docker "$IMAGE" -- true
-assert_eq "$ERR" "launch: cannot reach the container engine at unix://$T/no-engine.sock: No such file or directory" "names the socket"
+assert_eq "$ERR" "launch: far: cannot reach the container engine at unix://$T/no-engine.sock: No such file or directory" "names the socket"
 run_rc 0 "list" "$LAUNCH" list --json
 assert_eq "$OUT" "[]" "nothing left after an unreachable engine"
 raw '{"v":6,"id":1,"op":"submit","label":"far","kind":"docker","docker":{"image":"x"},"argv":[]}'

@@ -1,19 +1,29 @@
-# A live job's label is already_running; an ended job's is instance_exists.
+# A live job's label is already_running; an ended job's is instance_exists;
+# one in backoff is already_running too.  The daemon's messages do not
+# name the job: the client prints "launch: LABEL: message".
 . "$(dirname "$0")/../lib.sh"
 start_daemon
 
 "$LAUNCH" submit -l web -- sleep 1000
 pid=$(job_field web pid)
 run_rc 1 "second submit of a live label" "$LAUNCH" submit -l web -- sleep 5
-assert_contains "$ERR" "web is already running (pid $pid)" "message"
+assert_eq "$ERR" "launch: web: already running (pid $pid)" "message"
 raw '{"v":6,"id":1,"op":"submit","label":"web","argv":["true"]}'
 assert_eq "$(echo "$RAW" | jq -r .error.code)" already_running "code for a live job"
+assert_eq "$(echo "$RAW" | jq -r .error.message)" "already running (pid $pid)" \
+    "the daemon's message does not repeat the label"
 assert_eq "$(echo "$RAW" | jq -r .error.field)" label "field"
 assert_eq "$(job_field web pid)" "$pid" "the running job is untouched"
 
 "$LAUNCH" stop web
 run_rc 1 "submit of a stopped label" "$LAUNCH" submit -l web -- true
-assert_contains "$ERR" "web exists (exited)" "message"
+assert_eq "$ERR" "launch: web: exists (exited); start it, remove it, or choose another label" "message"
 raw '{"v":6,"id":2,"op":"submit","label":"web","argv":["true"]}'
 assert_eq "$(echo "$RAW" | jq -r .error.code)" instance_exists "code for an ended job"
 assert_eq "$(job_field web signal)" SIGTERM "the ended job keeps its status"
+
+"$LAUNCH" submit -l flaky --restart always -- sh -c 'sleep 0.3; exit 1'
+wait_for 10 "flaky in backoff" job_is flaky state backoff
+run_rc 1 "submit of a label in backoff" "$LAUNCH" submit -l flaky -- true
+assert_eq "$ERR" "launch: flaky: already in backoff (it restarts by its policy)" \
+    "backoff message"

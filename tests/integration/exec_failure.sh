@@ -4,7 +4,7 @@
 start_daemon
 
 run_rc 1 "missing command" "$LAUNCH" submit -l nope -- /nonexistent/cmd
-assert_eq "$ERR" "launch: /nonexistent/cmd: No such file or directory" "exec failure message"
+assert_eq "$ERR" "launch: nope: /nonexistent/cmd: No such file or directory" "exec failure message"
 run_rc 1 "missing command in PATH" "$LAUNCH" submit -l nope -- no-such-command-here
 assert_contains "$ERR" "no-such-command-here: No such file or directory" "PATH miss"
 
@@ -14,7 +14,7 @@ run_rc 1 "non-executable file" "$LAUNCH" submit -l nope -- "$T/noexec"
 assert_contains "$ERR" "Permission denied" "EACCES text"
 
 run_rc 1 "missing directory" "$LAUNCH" submit -l nope -d /nonexistent/dir -- true
-assert_eq "$ERR" "launch: chdir /nonexistent/dir: No such file or directory" "chdir failure"
+assert_eq "$ERR" "launch: nope: chdir /nonexistent/dir: No such file or directory" "chdir failure"
 run_rc 1 "unwritable stdout" "$LAUNCH" submit -l nope --stdout /nonexistent/out.log -- true
 assert_contains "$ERR" "open stdout /nonexistent/out.log: No such file or directory" "stdout failure"
 

@@ -94,7 +94,7 @@ assert_eq "$(labels)" "$before" "nothing was started by usage errors"
 apid=$(job_field $a pid)
 printf '[%s, {"label": "%s", "argv": ["true"]}, %s]\n' "$ok1" "$a" "$ok2" >"$T/partly.json"
 run_rc 1 "submit -f with a running label" "$LAUNCH" submit -f - <"$T/partly.json"
-assert_contains "$ERR" "$a is already running" "the refused job is reported"
+assert_contains "$ERR" "launch: $a: already running" "the refused job is reported"
 assert_eq "$(job_field new/one state) $(job_field new/two state)" "running running" "the other jobs were submitted"
 assert_eq "$(job_field $a pid)" "$apid" "the running job was left alone"
 alive "$apid" || fail "the running job died"

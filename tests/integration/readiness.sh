@@ -19,7 +19,7 @@ assert_contains "$ERR" "not ready after 0.5s" "timeout message"
 assert_eq "$(job_field never state)" starting "the job is still starting"
 
 run_rc 1 "exits before ready" "$LAUNCH" submit -l quitter --ready-fd 3 --wait-ready -- sh -c 'exit 2'
-assert_contains "$ERR" "quitter ended before it was ready" "message"
+assert_contains "$ERR" "launch: quitter: ended before it was ready" "message"
 
 run_rc 2 "wait-ready without ready-fd" "$LAUNCH" submit -l nofd --wait-ready -- true
 raw '{"v":6,"id":1,"op":"submit","label":"raw","argv":["true"],"wait_ready":true}'

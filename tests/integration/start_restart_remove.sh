@@ -96,7 +96,7 @@ for cmd in start restart remove; do
 	run_rc 1 "$cmd of an unknown label" "$LAUNCH" $cmd nosuch
 	assert_contains "$ERR" "nosuch: no such job" "$cmd of an unknown label"
 	run_rc 1 "$cmd of a glob matching nothing" "$LAUNCH" $cmd 'zz*'
-	assert_contains "$ERR" "no job matches zz*" "$cmd of a glob matching nothing"
+	assert_contains "$ERR" "launch: zz*: no job matches" "$cmd of a glob matching nothing"
 done
 # A name that matches nothing does not stop the others.
 pk=$(job_field keep pid)

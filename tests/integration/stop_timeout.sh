@@ -27,7 +27,7 @@ assert_contains "$ERR" "-t soon" "message names the option"
 "$LAUNCH" submit -l b1 -- sleep 1000
 run_rc 1 "stop with unknown names" "$LAUNCH" stop 'a*' ghost 'zz*' b1
 assert_contains "$ERR" "launch: ghost: no such job" "unknown label"
-assert_contains "$ERR" "launch: no job matches zz*" "glob matching nothing"
+assert_contains "$ERR" "launch: zz*: no job matches" "glob matching nothing"
 for l in a1 a2 b1; do
 	assert_eq "$(job_field $l state)" exited "$l stopped despite the unknown names"
 done

@@ -41,7 +41,7 @@ assert_eq "$(echo "$OUT" | jq -c '[.[] | has("token")] | any')" false \
     "no token in the views"
 
 # An unknown id is reported; the others are still removed.
-run_rc 1 "unsubscribe" "$LAUNCH" unsubscribe 99 1 2
+run_rc 1 "unsubscribe" "$LAUNCH" -v unsubscribe 99 1 2
 assert_eq "$OUT" "unsubscribed 1 (127.0.0.1:1)
 unsubscribed 2 ([::1]:1)" "unsubscribe's output"
 assert_eq "$ERR" "launch: subscription 99: no such subscription" "an unknown id"

@@ -64,7 +64,7 @@ assert_eq "$(summary "$T/out" .succeeded.labels)" '["c/d","ok"]' "by label"
 # for; nothing at all matching is the same, not a hard error.
 run_rc 1 "unknown names" "$LAUNCH" wait ok ghost 'zz*'
 assert_contains "$ERR" "launch: ghost: no such job" "unknown label"
-assert_contains "$ERR" "launch: no job matches zz*" "glob matching nothing"
+assert_contains "$ERR" "launch: zz*: no job matches" "glob matching nothing"
 assert_eq "$(summary "$T/out" '[.succeeded.labels, .unknown]')" \
     '[["ok"],{"count":2,"labels":["ghost","zz*"]}]' "unknown in the summary"
 run_rc 1 "nothing matches" "$LAUNCH" wait 'nothing*'

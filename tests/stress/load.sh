@@ -49,7 +49,7 @@ cli_loop() {
 }
 
 # race_loop submit|remove: one side of the race on load/race.  Allowed:
-# submit finds it taken (already_running: "is already running",
+# submit finds it taken (already_running: "already running",
 # "starting" or "stopping" while a remove stops it; instance_exists:
 # "exists"), remove finds nothing (unknown_label: "no such job").  Runs in the
 # background: its own shell, where a failing command must not exit.
@@ -103,12 +103,12 @@ cat "$T"/sh*.err 2>/dev/null | head -n 5 >"$T/cli.err"
 [ ! -s "$T/cli.err" ] || fail "CLI loops: $(cat "$T/cli.err")"
 [ ! -s "$T/ping.err" ] || fail "ping: $(cat "$T/ping.err")"
 echo "INFO: ping: $(wc -l <"$T/ping.ms") answered, slowest $(sort -n "$T/ping.ms" | tail -n 1) ms"
-unexpected=$(grep -vhE -e '^launch: load/race is already (running|starting|stopping) \(pid [0-9]+\)$' \
-    -e '^launch: load/race exists \(' -e '^launch: load/race: no such job$' \
+unexpected=$(grep -vhE -e '^launch: load/race: already (running|starting|stopping) \(pid [0-9]+\)$' \
+    -e '^launch: load/race: exists \(' -e '^launch: load/race: no such job$' \
     "$T/race-submit.err" "$T/race-remove.err" | head -n 3)
 [ -z "$unexpected" ] || fail "race: unexpected: $unexpected"
 echo "INFO: race: submit $(grep -c '^0$' "$T/race-submit.rc") ok," \
-    "$(grep -c 'is already' "$T/race-submit.err") already running," \
+    "$(grep -c ': already' "$T/race-submit.err") already running," \
     "$(grep -c 'exists' "$T/race-submit.err") exists;" \
     "remove $(grep -c '^0$' "$T/race-remove.rc") ok," \
     "$(grep -c 'no such job' "$T/race-remove.err") no such job"

@@ -151,7 +151,7 @@ START_TEST(test_reply_roundtrip)
 	struct proto_wait		w;
 	struct proto_wait_job		s[2], f[3], l[1];
 	struct proto_label_error	e = { "nothing", PROTO_E_UNKNOWN_LABEL,
-					    "nothing: no such job" };
+					    "no such job" };
 	struct proto_reply		rep;
 
 	memset(&w, 0, sizeof w);
@@ -195,7 +195,7 @@ START_TEST(test_reply_roundtrip)
 	ck_assert_uint_eq(rep.nerrors, 1);
 	ck_assert_str_eq(rep.errors[0].label, "nothing");
 	ck_assert_int_eq(rep.errors[0].code, PROTO_E_UNKNOWN_LABEL);
-	ck_assert_str_eq(rep.errors[0].message, "nothing: no such job");
+	ck_assert_str_eq(rep.errors[0].message, "no such job");
 	proto_reply_free(&rep);
 	for (int i = 0; i < 2; i++)
 		proto_wait_job_free(&s[i]);
@@ -415,7 +415,7 @@ START_TEST(test_summary)
 	proto_wait_job_set(&l[0], "d", PROTO_STATE_RUNNING, -1, 0, NULL);
 	proto_wait_job_set(&l[1], "e", PROTO_STATE_BACKOFF, -1, 0, NULL);
 	proto_wait_job_set(&u[0], "nothing*", PROTO_STATE_EXITED, -1, 0,
-	    "no job matches nothing*");
+	    "no job matches");
 	w.failed = f;
 	w.nfailed = 1;
 	w.left = l;
