@@ -85,7 +85,7 @@ assert_eq "$(job_field snap/2 state)" running "snap/2 runs on"
 n=$(wait_requests)
 run_rc 2 "-t abc" "$LAUNCH" wait -t abc a
 assert_contains "$ERR" "launch wait: -t abc: expected seconds from 0 to 604800" "names -t"
-assert_contains "$ERR" "usage: launch wait [-t SECS] LABEL|GLOB..." "usage"
+assert_contains "$ERR" "usage: launch wait [-t SECS] [--json] LABEL|GLOB..." "usage"
 run_rc 2 "-t -1" "$LAUNCH" wait -t -1 a
 assert_contains "$ERR" "-t -1" "a negative timeout"
 run_rc 2 "-t beyond a week" "$LAUNCH" wait -t 604800.5 a
@@ -99,6 +99,6 @@ run_rc 2 "an unknown option" "$LAUNCH" wait -x a
 assert_eq "$(wait_requests)" "$n" "no usage error reached the daemon"
 
 run_rc 0 "help" "$LAUNCH" wait --help
-assert_contains "$OUT" "usage: launch wait [-t SECS] LABEL|GLOB..." "help usage"
+assert_contains "$OUT" "usage: launch wait [-t SECS] [--json] LABEL|GLOB..." "help usage"
 assert_contains "$OUT" "launch wait -t 600 'batch/*'" "help example"
 run_rc 0 "ping" "$LAUNCH" ping
