@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "event.h"
+#include "human.h"
 #include "proto-json.h"
 #include "xmalloc.h"
 
@@ -189,6 +190,8 @@ proto_node_event_format(const struct proto_event *ev, char *buf,
     size_t len)
 {
 	const struct proto_stats	*s = &ev->stats;
+	char				 mem[24], mem_total[24];
+	char				 disk[24], disk_total[24];
 
 	if (ev->type == PROTO_EV_CAPACITY) {
 		snprintf(buf, len, "capacity: %s, %lld of at most %lld jobs "
@@ -196,10 +199,15 @@ proto_node_event_format(const struct proto_event *ev, char *buf,
 		    (long long)ev->jobs_active, (long long)ev->max_jobs);
 		return;
 	}
-	snprintf(buf, len, "stats: %s, memory %lld of %lld MB available, disk %lld "
-	    "of %lld MB, load %.2f on %lld CPUs, %lld of %lld jobs running",
-	    s->full ? "full" : "ready", (long long)s->mem_available_mb,
-	    (long long)s->mem_total_mb, (long long)s->disk_available_mb,
-	    (long long)s->disk_total_mb, s->load1, (long long)s->cpus,
-	    (long long)s->jobs_running, (long long)s->jobs_total);
+	/* Sizes for people, as `launch stats` shows them; the event's
+	 * JSON keeps the MB. */
+	human_size(s->mem_available_mb * 1024, mem, sizeof mem);
+	human_size(s->mem_total_mb * 1024, mem_total, sizeof mem_total);
+	human_size(s->disk_available_mb * 1024, disk, sizeof disk);
+	human_size(s->disk_total_mb * 1024, disk_total, sizeof disk_total);
+	snprintf(buf, len, "stats: %s, memory %s of %s available, disk %s of "
+	    "%s, load %.2f on %lld CPUs, %lld of %lld jobs running",
+	    s->full ? "full" : "ready", mem, mem_total, disk, disk_total,
+	    s->load1, (long long)s->cpus, (long long)s->jobs_running,
+	    (long long)s->jobs_total);
 }

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "human.h"
 #include "proto-json.h"
 #include "xmalloc.h"
 
@@ -294,8 +295,16 @@ proto_wait_job_outcome(const struct proto_wait_job *j, char *buf,
 void
 proto_wait_timeout_message(const struct proto_wait *w, char *buf, size_t len)
 {
-	snprintf(buf, len, "Timeout reached at %.1f s with %zu job%s left",
-	    (double)w->elapsed_ms / 1000., w->nleft, w->nleft == 1 ? "" : "s");
+	char	at[24];
+
+	/* Seconds with a decimal for a short wait; "1h05m" for a long
+	 * one, where the seconds would be hard to read. */
+	if (w->elapsed_ms < 60000)
+		snprintf(at, sizeof at, "%.1f s", (double)w->elapsed_ms / 1000.);
+	else
+		human_duration(w->elapsed_ms, at, sizeof at);
+	snprintf(buf, len, "Timeout reached at %s with %zu job%s left", at,
+	    w->nleft, w->nleft == 1 ? "" : "s");
 }
 
 /* The labels of v as strings, or as {"host", "label"} when tagged. */

@@ -244,8 +244,8 @@ START_TEST(test_stats_event)
 	ck_assert_int_eq(out.stats.full, 0);
 	proto_event_format(&out, line, sizeof line);
 	ck_assert_str_eq(strchr(line, ' ') + 1, "box: stats: ready, memory "
-	    "23862 of 24105 MB available, disk 81731 of 258019 MB, load 0.63 "
-	    "on 2 CPUs, 3 of 4 jobs running");
+	    "23.3G of 23.5G available, disk 79.8G of 252.0G, load 0.63 on 2 "
+	    "CPUs, 3 of 4 jobs running");
 	proto_event_free(&out);
 	/* Only for those that ask: not even in "all". */
 	ck_assert(proto_event_in_class(PROTO_EVENTS_STATS, &in));

@@ -380,6 +380,13 @@ START_TEST(test_outcome_and_timeout_text)
 	w.nleft = 1;
 	proto_wait_timeout_message(&w, buf, sizeof buf);
 	ck_assert_str_eq(buf, "Timeout reached at 0.2 s with 1 job left");
+	/* A minute or more: a human duration. */
+	w.elapsed_ms = 60000;
+	proto_wait_timeout_message(&w, buf, sizeof buf);
+	ck_assert_str_eq(buf, "Timeout reached at 1m00s with 1 job left");
+	w.elapsed_ms = 3900400;
+	proto_wait_timeout_message(&w, buf, sizeof buf);
+	ck_assert_str_eq(buf, "Timeout reached at 1h05m with 1 job left");
 }
 END_TEST
 
