@@ -47,8 +47,8 @@ _launch_options()
 	local o
 	case $1 in
 	'')
-		o='-S -H --hosts --accept-new-host -v -q -h --help -V
-		    --version'
+		o='-S -H --hosts --accept-new-host --color -v -q -h --help
+		    -V --version'
 		;;
 	serve)
 		o='-S -v -q --state-dir --history --log-size --log-files
@@ -63,11 +63,13 @@ _launch_options()
 		;;
 	list)
 		o='-l --long --json --labels --help' ;;
-	status | subscriptions | stats)
+	status | subscriptions | stats | ping | version | export)
 		o='--json --help' ;;
 	stop | restart)
 		o='-t -s --help' ;;
-	remove | wait | shutdown)
+	wait)
+		o='-t --json --help' ;;
+	remove | shutdown)
 		o='-t --help' ;;
 	logs)
 		o='-f --follow -n --lines --stderr --help' ;;
@@ -191,8 +193,6 @@ _launch_option_value()
 	subscribe:-H | subscribe:--host)
 		_known_hosts_real -a -- "$cur" ;;
 	:--color)
-		# The agreed --color=WHEN, once launch --help lists it (and
-		# _launch_options then offers it).
 		COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
 	submit:--restart)
 		COMPREPLY=($(compgen -W "no on-failure always" -- "$cur")) ;;
