@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -18,28 +17,15 @@
 static int
 cmd_ping_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct proto_request	 req;
 	struct proto_reply	 rep;
 	struct client		 c;
 	char			*json;
-	int			 ch, rc, as_json = 0;
+	int			 rc, as_json;
 
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (ch != 'j') {
-			cmd_usage_error(&cmd_ping_entry, "bad option");
-			return EXIT_USAGE;
-		}
-		as_json = 1;
-	}
-	if (optind < argc) {
-		cmd_usage_error(&cmd_ping_entry, "unexpected argument \"%s\"",
-		    argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((rc = cmd_json_args(&cmd_ping_entry, argc, argv, 1,
+	    &as_json)) != 0)
+		return rc;
 	if ((rc = client_open(&c, ctx)) != 0)
 		return rc;
 	proto_request_init(&req, PROTO_OP_PING);

@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,26 +117,13 @@ stats_table(const struct proto_stats *stats, const int *rcs,
 static int
 cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct proto_stats	*stats, one;
 	char			*json;
-	int			*rcs, ch, rc, as_json = 0;
+	int			*rcs, rc, as_json;
 
-	while ((ch = getopt_long(argc, argv, "j", longopts, NULL)) != -1) {
-		if (ch != 'j') {
-			cmd_usage_error(&cmd_stats_entry, "bad option");
-			return EXIT_USAGE;
-		}
-		as_json = 1;
-	}
-	if (optind < argc) {
-		cmd_usage_error(&cmd_stats_entry, "unexpected argument \"%s\"",
-		    argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((rc = cmd_json_args(&cmd_stats_entry, argc, argv, 1,
+	    &as_json)) != 0)
+		return rc;
 	if (!ctx->fanout) {
 		if ((rc = stats_one(ctx, &one)) != 0)
 			return rc;

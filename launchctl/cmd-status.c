@@ -9,21 +9,13 @@
 static int
 cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct proto_reply	 rep;
 	char			*json;
-	int			 ch, rc, as_json = 0;
+	int			 rc, as_json;
 
-	while ((ch = getopt_long(argc, argv, "j", longopts, NULL)) != -1) {
-		if (ch != 'j') {
-			cmd_usage_error(&cmd_status_entry, "bad option");
-			return EXIT_USAGE;
-		}
-		as_json = 1;
-	}
+	if ((rc = cmd_json_args(&cmd_status_entry, argc, argv, 0,
+	    &as_json)) != 0)
+		return rc;
 	if (argc - optind != 1) {
 		cmd_usage_error(&cmd_status_entry, "expected one LABEL");
 		return EXIT_USAGE;

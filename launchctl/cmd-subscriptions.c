@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,28 +102,12 @@ subscriptions_json(const struct proto_sub *subs, size_t n)
 static int
 cmd_subscriptions_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct proto_reply	rep;
-	int			ch, rc, as_json = 0;
+	int			rc, as_json;
 
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'j':
-			as_json = 1;
-			break;
-		default:
-			cmd_usage_error(&cmd_subscriptions_entry, "bad option");
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cmd_usage_error(&cmd_subscriptions_entry, "unexpected argument "
-		    "\"%s\"", argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((rc = cmd_json_args(&cmd_subscriptions_entry, argc, argv, 1,
+	    &as_json)) != 0)
+		return rc;
 	if ((rc = client_op(ctx, PROTO_OP_SUBSCRIPTIONS, &rep)) != 0)
 		return rc;
 	if (as_json)

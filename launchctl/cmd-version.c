@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -14,26 +13,13 @@
 static int
 cmd_version_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
 	char	*json;
-	int	 ch, as_json = 0;
+	int	 rc, as_json;
 
 	(void)ctx;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (ch != 'j') {
-			cmd_usage_error(&cmd_version_entry, "bad option");
-			return EXIT_USAGE;
-		}
-		as_json = 1;
-	}
-	if (optind < argc) {
-		cmd_usage_error(&cmd_version_entry, "unexpected argument "
-		    "\"%s\"", argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((rc = cmd_json_args(&cmd_version_entry, argc, argv, 1,
+	    &as_json)) != 0)
+		return rc;
 	if (as_json) {
 		json = proto_version_json(PACKAGE_VERSION);
 		fputs(json, stdout);

@@ -119,6 +119,11 @@ void	cmd_usage_error(const struct cmd_entry *, const char *fmt, ...)
 void	cmd_print_help(const struct cmd_entry *);
 /* getopt for a command: handles -h/--help (returns 'h'). */
 int	cmd_help_requested(int argc, char **argv);
+/* The options of a command whose only option is --json (status, stats,
+ * subscriptions, ping, version), and with noargs no argument after them:
+ * 0 with *as_json set, or EXIT_USAGE after saying why. */
+int	cmd_json_args(const struct cmd_entry *, int argc, char **argv,
+	    int noargs, int *as_json);
 
 /* cmd-stop.c, shared by the commands whose reply is {"jobs", "errors"}
  * (stop, shutdown, start, restart, remove).  The parsers return 0, or -1

@@ -122,6 +122,31 @@ cmd_usage_error(const struct cmd_entry *e, const char *fmt, ...)
 }
 
 int
+cmd_json_args(const struct cmd_entry *e, int argc, char **argv, int noargs,
+    int *as_json)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	ch;
+
+	*as_json = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch != 'j') {
+			cmd_usage_error(e, "bad option");
+			return EXIT_USAGE;
+		}
+		*as_json = 1;
+	}
+	if (noargs && optind < argc) {
+		cmd_usage_error(e, "unexpected argument \"%s\"", argv[optind]);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int
 cmd_help_requested(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {

@@ -25,6 +25,14 @@ run_rc 2 "bad list option" "$LAUNCH" list -Z
 run_rc 2 "status without a label" "$LAUNCH" status
 run_rc 2 "stop without a label" "$LAUNCH" stop
 run_rc 2 "serve with an argument" "$LAUNCH" serve extra
+# --json where it is the only option: anything else is a usage error.
+run_rc 2 "version with an argument" "$LAUNCH" version extra
+assert_contains "$ERR" 'launch version: unexpected argument "extra"' "version's message"
+run_rc 2 "ping with a bad option" "$LAUNCH" ping --bogus
+assert_contains "$ERR" "usage: launch ping [--json]" "ping's usage"
+run_rc 2 "stats with a bad option" "$LAUNCH" stats -j
+run_rc 0 "version --json" "$LAUNCH" version --json
+assert_eq "$(echo "$OUT" | jq -c 'keys')" '["proto","version"]' "version --json"
 # No daemon: a distinct exit code, for every client command.
 for cmd in "list" "ping" "status x" "stop x" "shutdown" "submit -l x -- true"; do
 	run_rc 3 "$cmd without a daemon" "$LAUNCH" $cmd

@@ -24,18 +24,17 @@ assert_eq "$ERR" "" "submit -v: stderr"
 "$LAUNCH" remove a
 quiet "submit -f" "$LAUNCH" submit -f "$T/a.json"
 
-quiet "stop" "$LAUNCH" stop a
-run_rc 0 "stop -v" "$LAUNCH" -v stop b
-assert_eq "$OUT" "b: exited, SIGTERM" "stop -v"
-quiet "start" "$LAUNCH" start a
-run_rc 0 "start -v" "$LAUNCH" -v start b
-assert_eq "$OUT" "b: running, pid $(job_field b pid)" "start -v"
-quiet "restart" "$LAUNCH" restart a
-run_rc 0 "restart -v" "$LAUNCH" -v restart b
-assert_eq "$OUT" "b: running, pid $(job_field b pid)" "restart -v"
-quiet "remove" "$LAUNCH" remove a
-run_rc 0 "remove -v" "$LAUNCH" -v remove b
-assert_eq "$OUT" "b: exited, SIGTERM" "remove -v"
+# Each on a (quiet), then with -v on b, which it says how it left.
+for cmd in stop start restart remove; do
+	quiet "$cmd" "$LAUNCH" $cmd a
+	run_rc 0 "$cmd -v" "$LAUNCH" -v $cmd b
+	case $cmd in
+	start | restart) want="b: running, pid $(job_field b pid)" ;;
+	*) want="b: exited, SIGTERM" ;;
+	esac
+	assert_eq "$OUT" "$want" "$cmd -v"
+	assert_eq "$ERR" "" "$cmd -v: stderr"
+done
 
 run_rc 0 "subscribe" "$LAUNCH" subscribe -a 127.0.0.1:1 \
     --token 0123456789abcdef0123456789abcdef
