@@ -13,25 +13,19 @@
 #include "human.h"
 #include "check-run.h"
 
+/* fmt(n) must print want; unit names n in the message. */
 static void
-duration_is(int64_t ms, const char *want)
+prints(void (*fmt)(int64_t, char *, size_t), const char *unit, int64_t n,
+    const char *want)
 {
 	char	buf[24];
 
-	human_duration(ms, buf, sizeof buf);
-	ck_assert_msg(strcmp(buf, want) == 0, "%lld ms: \"%s\", expected "
-	    "\"%s\"", (long long)ms, buf, want);
+	fmt(n, buf, sizeof buf);
+	ck_assert_msg(strcmp(buf, want) == 0, "%lld %s: \"%s\", expected "
+	    "\"%s\"", (long long)n, unit, buf, want);
 }
-
-static void
-size_is(int64_t kb, const char *want)
-{
-	char	buf[24];
-
-	human_size(kb, buf, sizeof buf);
-	ck_assert_msg(strcmp(buf, want) == 0, "%lld KiB: \"%s\", expected "
-	    "\"%s\"", (long long)kb, buf, want);
-}
+#define duration_is(ms, want)	prints(human_duration, "ms", (ms), (want))
+#define size_is(kb, want)	prints(human_size, "KiB", (kb), (want))
 
 START_TEST(test_duration_boundaries)
 {
