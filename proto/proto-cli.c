@@ -2,9 +2,10 @@
  * JSON that `launch` prints and no daemon sends (docs/json.md): ping
  * --json, version --json, and a fan-out's merge, which turns each host's
  * --json output (one value: an array of objects, or an object) into one
- * array whose objects carry "host" first, as `list --json` does with
- * several hosts.  A host's "host" member, if it has one, is replaced:
- * in a merge "host" is always the host as given to -H.
+ * array whose objects carry "host" (put first, where a reader looks),
+ * as `list --json` does with several hosts.  A host's "host" member, if
+ * it has one, is replaced: in a merge "host" is always the host as given
+ * to -H.
  */
 #include "config.h"
 
