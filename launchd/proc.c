@@ -121,14 +121,16 @@ proc_ctl_cb(struct ev_loop *loop, ev_io *w, int revents)
 	char		*nl;
 
 	n = read(j->ctl, buf_reserve(&j->ctl_in, 4096), 4096);
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0 || buf_used(&j->ctl_in) > 65536) {
+	if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
+		/* Nothing new: fed for lines already buffered (below). */
+		if (buf_used(&j->ctl_in) == 0)
+			buf_free(&j->ctl_in);
+	} else if (n <= 0 || buf_used(&j->ctl_in) > 65536) {
 		proc_disconnect(j);
 		job_shim_gone(j);
 		return;
-	}
-	j->ctl_in.len += (size_t)n;
+	} else
+		j->ctl_in.len += (size_t)n;
 	while (j->ctl != -1 && (nl = memchr(buf_head(&j->ctl_in), '\n',
 	    buf_used(&j->ctl_in))) != NULL) {
 		char				*line = buf_head(&j->ctl_in);
@@ -145,9 +147,16 @@ proc_ctl_cb(struct ev_loop *loop, ev_io *w, int revents)
 			 * the daemon's 5 kB per job: docs/bench.md). */
 			if (buf_used(&j->ctl_in) == 0)
 				buf_free(&j->ctl_in);
+			/* One read can hold several reports ("launched" and
+			 * "ready" at once): the next comes on the next loop
+			 * turn, as the job may be gone after this one (a
+			 * failed first launch frees it, and stopping its
+			 * watcher then drops the fed event). */
+			else if (memchr(buf_head(&j->ctl_in), '\n',
+			    buf_used(&j->ctl_in)) != NULL)
+				ev_feed_event(loop, &j->ctl_io, EV_READ);
 			job_shim_status(j, &st, 0);
 			free(st.error);
-			/* The job may be gone (a failed first launch). */
 			return;
 		}
 		log_warnx("%s: bad message from the shim", j->spec.label);
