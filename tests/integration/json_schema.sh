@@ -88,11 +88,8 @@ wait_for 10 "a stats event on the stream" grep -q '"event":"stats"' "$T/events.o
 "$LAUNCH" submit -l flaky --restart on-failure --max-restarts 1 -- false
 wait_for 10 "flaky to give up" job_is flaky state failed
 wait_for 10 "bad to end" job_is bad state exited
-# Ready a second after it starts: a job that writes to its ready fd at
-# once can have its readiness held back until it exits (a shim race
-# reported apart; readiness.sh waits a second too).
 "$LAUNCH" submit -l web --ready-fd 3 -e MODE=demo --umask 027 \
-    --rlimit nofile=512:1024 -- sh -c 'sleep 1; echo >&3; exec sleep 100'
+    --rlimit nofile=512:1024 -- sh -c 'echo >&3; exec sleep 100'
 wait_for 10 "web to be ready" job_is web state running
 "$LAUNCH" submit -l sig --stdout "$T/sig.log" -- sleep 100
 "$LAUNCH" submit -l more -- sleep 100
