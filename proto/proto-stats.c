@@ -102,10 +102,10 @@ pj_stats_decode(const cJSON *o, struct proto_stats *s,
 	    err) == -1)
 		return -1;
 	load = cJSON_GetObjectItemCaseSensitive(o, "load1");
-	if (!cJSON_IsNumber(load) || !isfinite(load->valuedouble) ||
-	    load->valuedouble < 0) {
+	if (!cJSON_IsNumber(load) || !(load->valuedouble >= 0) ||
+	    load->valuedouble > PROTO_FIGURE_MAX) {
 		proto_error_set(err, PROTO_E_INVALID_DATA, "load1",
-		    "load1: must be a number >= 0");
+		    "load1: must be a number from 0 to 1e9");
 		return -1;
 	}
 	s->load1 = load->valuedouble;

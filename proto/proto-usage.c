@@ -55,10 +55,10 @@ pj_usage_decode(const cJSON *job, struct proto_usage *u,
 		return -1;
 	}
 	cpu = cJSON_GetObjectItemCaseSensitive(o, "cpu_pct");
-	if (!cJSON_IsNumber(cpu) || !isfinite(cpu->valuedouble) ||
-	    cpu->valuedouble < 0) {
+	if (!cJSON_IsNumber(cpu) || !(cpu->valuedouble >= 0) ||
+	    cpu->valuedouble > PROTO_FIGURE_MAX) {
 		proto_error_set(err, PROTO_E_INVALID_DATA, "usage.cpu_pct",
-		    "usage.cpu_pct: must be a number >= 0");
+		    "usage.cpu_pct: must be a number from 0 to 1e9");
 		return -1;
 	}
 	u->cpu_pct = cpu->valuedouble;

@@ -211,6 +211,11 @@
 #define PROTO_MATCH_MAX		4096	/* labels or globs in a match */
 #define PROTO_JOBFILE_JOBS_MAX	10000	/* jobs in one job file */
 #define PROTO_ID_MAX		(((int64_t)1 << 53) - 1)
+/* A measured figure sent as a JSON number with decimals (usage.cpu_pct,
+ * stats' load1): at most this, so that its rounding to one or two
+ * decimals (x * 100) stays finite and encodes again as a number (1e308
+ * became infinity, and cJSON writes that as null). */
+#define PROTO_FIGURE_MAX	1e9
 #define PROTO_STOP_TIMEOUT_MS	10000
 #define PROTO_WAIT_TIMEOUT_MAX_MS	(INT64_C(7) * 86400000)	/* a week */
 

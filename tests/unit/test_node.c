@@ -129,6 +129,10 @@ START_TEST(test_usage_errors)
 	    "usage.cpu_pct");
 	jobs_fail(JOB(",\"usage\":{\"cpu_pct\":\"5\",\"rss_kb\":1,"
 	    "\"procs\":1}"), "usage.cpu_pct");
+	/* Found by the decoders fuzz target: x 10 is infinite, which
+	 * encodes as null and no longer decodes. */
+	jobs_fail(JOB(",\"usage\":{\"cpu_pct\":1e308,\"rss_kb\":1,"
+	    "\"procs\":1}"), "usage.cpu_pct");
 	jobs_fail(JOB(",\"usage\":{\"cpu_pct\":1,\"procs\":1}"),
 	    "usage.rss_kb");
 	jobs_fail(JOB(",\"usage\":{\"cpu_pct\":1,\"rss_kb\":-2,\"procs\":1}"),

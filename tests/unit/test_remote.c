@@ -106,6 +106,9 @@ START_TEST(test_stats_decode_bad)
 	    "load1");
 	stats_fails("{" STATS_OK ",\"load1\":\"high\",\"status\":\"ready\"}",
 	    "load1");
+	/* Rounded to two decimals it would be infinite, encoded as null. */
+	stats_fails("{" STATS_OK ",\"load1\":1e308,\"status\":\"ready\"}",
+	    "load1");
 	stats_fails("{" STATS_OK ",\"status\":\"ready\"}", "load1");
 	stats_fails("{\"mem_total_mb\":-5,\"load1\":0,\"status\":\"ready\"}",
 	    "mem_total_mb");
