@@ -168,9 +168,11 @@ output_table(char ***cells, size_t nrows, size_t ncols)
 	size_t	*width = xcalloc(ncols, sizeof *width);
 
 	for (size_t r = 0; r < nrows; r++)
-		for (size_t c = 0; c < ncols; c++)
-			if (human_width(cells[r][c]) > width[c])
-				width[c] = human_width(cells[r][c]);
+		for (size_t c = 0; c < ncols; c++) {
+			size_t w = human_width(cells[r][c]);
+			if (w > width[c])
+				width[c] = w;
+		}
 	for (size_t r = 0; r < nrows; r++) {
 		for (size_t c = 0; c < ncols; c++) {
 			fputs(cells[r][c], stdout);

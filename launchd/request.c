@@ -70,12 +70,11 @@ request_submit(struct peer *p, const struct proto_request *req)
 	if ((j = job_find(s->label)) != NULL) {
 		/* No label in these messages: the client names the job
 		 * it asked for ("launch: web: already running (pid 9)"). */
-		if (j->state == PROTO_STATE_BACKOFF) {
-			snprintf(msg, sizeof msg, "already in backoff (it "
-			    "restarts by its policy)");
+		if (j->state == PROTO_STATE_BACKOFF)
 			request_error(p, req->id, PROTO_E_ALREADY_RUNNING,
-			    "label", msg);
-		} else if (job_live(j)) {
+			    "label", "already in backoff (it restarts by its "
+			    "policy)");
+		else if (job_live(j)) {
 			snprintf(msg, sizeof msg, "already %s (pid %d)",
 			    proto_state_name(j->state), (int)j->pid);
 			request_error(p, req->id, PROTO_E_ALREADY_RUNNING,
