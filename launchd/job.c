@@ -264,6 +264,7 @@ job_new(const struct proto_submit *spec, int64_t id)
 	j->state = PROTO_STATE_EXITED;
 	j->exit_code = -1;
 	j->ctl = -1;
+	j->spawn_fd = j->spawn_mfd = -1;
 	job_fail_code(j, PROTO_E_LAUNCH_FAILURE, "argv");
 	if (spec->stdout_path != NULL)
 		j->stdout_log = xstrdup(spec->stdout_path);
@@ -298,7 +299,8 @@ job_destroy(struct job *j, int forget)
 		if (j->driver->forget != NULL)
 			j->driver->forget(j);
 		state_forget(j);
-	}
+	} else
+		state_drop(j);
 	proto_submit_free(&j->spec);
 	proto_strv_free(&j->exec);
 	free(j->qmp);

@@ -159,6 +159,9 @@ struct job {
 	int			 fresh;		/* never launched: submit */
 	int			 unsaved;	/* its record's last write
 						 * failed (state.c retries) */
+	size_t			 dirty;		/* in this turn's writes:
+						 * its index + 1 (state.c) */
+	size_t			 record_len;	/* its last line's size */
 	int			 launched;	/* this generation's exec ok */
 	int			 launch_failed;	/* this generation's did not */
 	int			 user_stopped;	/* no restart by policy */
@@ -170,7 +173,18 @@ struct job {
 
 	/* the shim (proc.c) */
 	struct proto_shim_ref	 shim;
+	int			 spawn_fd;	/* its listening socket until
+						 * the spawner has it; -1 */
+	int			 spawn_mfd;	/* its record for the shim */
+	int			 spawn_queued;	/* in proc.c's send queue */
+	int			 spawning;	/* the spawner has not
+						 * answered yet */
+	int			 ctl_eof;	/* ...and the shim's socket
+						 * closed meanwhile */
+	int			 status_file;	/* jobs/ID.status may be
+						 * there (a previous run's) */
 	int			 ctl;		/* control connection */
+	int			 ctl_owed;	/* its shim waits for an ack */
 	ev_io			 ctl_io;
 	struct buf		 ctl_in;
 
@@ -306,10 +320,23 @@ void	 stats_collect(struct proto_stats *);
 const char *state_boot_id(void);
 int64_t	 state_log_size(void);
 int	 state_log_files(void);
-/* Write the job's record; -1 (logged, errno set) if it could not. */
+/* The job's record is to be written (at the end of this turn); 0. */
 int	 state_save(struct job *);
 void	 state_save_unsaved(void);
+/* Remove the job's record and files (a forget line is written). */
 void	 state_forget(struct job *);
+/* The job is being freed: out of this turn's writes. */
+void	 state_drop(struct job *);
+/* The job's record as its journal line (malloc'd, no newline). */
+char	*state_record_line(const struct job *);
+/* Remove jobs/ID.status (a previous run's end). */
+void	 state_remove_status(const struct job *);
+/* Send line to p once this turn's writes are synced (takes line). */
+void	 state_reply_durable(struct peer *, char *line);
+/* After recovery: compact, start the writer thread and the commits. */
+void	 state_start(void);
+/* At exit: write and sync what is left. */
+void	 state_close(void);
 /* The shim's status file: 0, or -1 (absent or garbled). */
 int	 state_read_status(const struct job *, struct proto_shim_status *);
 void	 state_log_path(const struct job *, const char *stream, char *buf,
@@ -360,6 +387,10 @@ int	 proc_start(struct job *, char *why, size_t whylen);
 void	 proc_stop(struct job *, int sig, int64_t timeout_ms);
 int	 proc_adopt(struct job *);
 void	 proc_cleanup(struct job *);
+/* state.c's commit: anything waiting for this turn's write?  Then the
+ * write is done (ok) or failed (failure: its strerror). */
+int	 proc_commit_pending(void);
+void	 proc_committed(int ok, const char *failure);
 
 /* qemu.c, docker.c */
 extern const struct driver qemu_driver;

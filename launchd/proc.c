@@ -4,9 +4,17 @@
  * their control sockets, and reattaches to them after a restart.
  *
  * Starting: the daemon creates the shim's listening socket itself (an
- * abstract Unix socket with a random name, recorded in the job's state
- * file before the fork), passes it as fd 3, and connects at once, so
- * there is no window in which the shim is not yet listening.
+ * abstract Unix socket with a random name, recorded in the job's record)
+ * and connects to it at once, so there is no window in which the shim is
+ * not yet listening.  The job's record is written to the journal at the
+ * end of the loop's turn (state.c); then, for every job started in that
+ * turn, the socket and a memfd with the record go to the spawner
+ * (shim/spawner.c), a small process exec'd once, which forks the shim:
+ * a fork from a process with four descriptors, whatever the number of
+ * jobs, and no exec.  The spawner answers with the shim's pid or the
+ * fork's errno.  No descriptor of the daemon's reaches a shim or a job.
+ * If the spawner dies, the next start starts another; shims do not
+ * depend on it.
  *
  * Reattaching: connect to the recorded name and check with SO_PEERCRED
  * that the listener is of our uid.  (SO_PEERCRED reports whoever called
@@ -16,20 +24,25 @@
  * unreaped child's group.  So a stale record whose pid now belongs to a
  * stranger can neither be adopted nor signalled.
  *
- * The shim sends its status record ("status JSON") on every change and
- * on every new connection.  When the connection closes before the shim
- * reported an end, one read of its status file tells whether the job
- * ended (the shim wrote why) or was lost (the shim died).
+ * The shim sends its status ("status JSON") on every change and on every
+ * new connection.  Its end (an exit, or a launch failure) is
+ * acknowledged ("ack") once it is written to the journal: the shim
+ * keeps it until then, and writes jobs/ID.status only when it gets no
+ * ack (shim.c).  When the connection closes before the shim reported an
+ * end, one read of that file tells whether the job ended (the shim
+ * wrote why) or was lost (the shim died).
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -39,10 +52,29 @@
 
 #include "launchd.h"
 #include "log.h"
+#include "spawner.h"
 #include "xmalloc.h"
 
 static struct rlimit	proc_nofile;	/* the limit shims and jobs get */
 static char		proc_shim[PATH_MAX];	/* "": launch shim */
+
+/* The spawner: its socket (-1: none running), pid and reply watcher. */
+static int		proc_spawner = -1;
+static pid_t		proc_spawner_pid;
+static ev_io		proc_spawner_io;
+
+/* Jobs whose shims are forked once this turn's records are written
+ * (NULL: gone since). */
+static struct job	**proc_spawns;
+static size_t		  proc_nspawns, proc_spawns_cap;
+
+/* Jobs whose records are written, for the spawner (NULL: gone). */
+static struct job	**proc_sendq;
+static size_t		  proc_nsendq, proc_sendq_head;
+
+/* Control connections owed an "ack" once this turn is written. */
+static int		 *proc_acks;
+static size_t		  proc_nacks;
 
 /* launch-shim next to our binary, else installed; else our own `launch
  * shim` mode (see shim/main.c for why a program of its own). */
@@ -102,13 +134,24 @@ proc_sockaddr(const char *name, struct sockaddr_un *sun)
 	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len);
 }
 
+static void	proc_spawn_cancel(struct job *);
+
 static void
 proc_disconnect(struct job *j)
 {
+	proc_spawn_cancel(j);
 	if (j->ctl == -1)
 		return;
 	ev_io_stop(server_loop, &j->ctl_io);
-	close(j->ctl);
+	if (j->ctl_owed) {
+		/* Its shim waits for the ack of its end: the fd is closed
+		 * after this turn's write (proc_committed). */
+		proc_acks = xreallocarray(proc_acks, proc_nacks + 1,
+		    sizeof *proc_acks);
+		proc_acks[proc_nacks++] = j->ctl;
+		j->ctl_owed = 0;
+	} else
+		close(j->ctl);
 	j->ctl = -1;
 	buf_free(&j->ctl_in);
 }
@@ -126,7 +169,13 @@ proc_ctl_cb(struct ev_loop *loop, ev_io *w, int revents)
 		if (buf_used(&j->ctl_in) == 0)
 			buf_free(&j->ctl_in);
 	} else if (n <= 0 || buf_used(&j->ctl_in) > 65536) {
+		j->ctl_owed = 0;
 		proc_disconnect(j);
+		if (j->spawning) {
+			/* The spawner's answer says why (a failed fork). */
+			j->ctl_eof = 1;
+			return;
+		}
 		job_shim_gone(j);
 		return;
 	} else
@@ -155,6 +204,18 @@ proc_ctl_cb(struct ev_loop *loop, ev_io *w, int revents)
 			else if (memchr(buf_head(&j->ctl_in), '\n',
 			    buf_used(&j->ctl_in)) != NULL)
 				ev_feed_event(loop, &j->ctl_io, EV_READ);
+			/* An end: the shim waits for our ack, sent once it
+			 * is written (the fd outlives the job's cleanup,
+			 * which this end brings). */
+			if (st.ended_ms > 0 || st.error != NULL) {
+				j->ctl_owed = 1;
+				if (!job_live(j)) {
+					/* Nothing left to change. */
+					free(st.error);
+					proc_disconnect(j);
+					return;
+				}
+			}
 			job_shim_status(j, &st, 0);
 			free(st.error);
 			return;
@@ -195,32 +256,352 @@ proc_connect(struct job *j)
 	return 0;
 }
 
-static void __attribute__((noreturn))
-proc_exec_shim(struct job *j, int listen_fd)
+/* ---- the spawner ---- */
+
+static void	proc_spawner_cb(struct ev_loop *, ev_io *, int);
+static void	proc_sendq_flush(void);
+
+static void
+proc_spawner_close(void)
 {
-	char		 id[32], size[32], files[16];
+	if (proc_spawner == -1)
+		return;
+	ev_io_stop(server_loop, &proc_spawner_io);
+	close(proc_spawner);
+	proc_spawner = -1;
+}
+
+/* Exec the spawner: 0, or -1 with why. */
+static int
+proc_spawner_start(char *why, size_t whylen)
+{
+	char		 size[32], files[16];
 	struct sigaction sa;
 	sigset_t	 empty;
+	pid_t		 pid;
+	int		 sv[2];
 
-	if (dup2(listen_fd, 3) == -1)
-		_exit(127);
-	close_range(4, ~0U, 0);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_DFL;
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL);
-	sigemptyset(&empty);
-	sigprocmask(SIG_SETMASK, &empty, NULL);
-	setrlimit(RLIMIT_NOFILE, &proc_nofile);
-	snprintf(id, sizeof id, "%lld", (long long)j->id);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
+		snprintf(why, whylen, "cannot start the shim: socketpair: %s",
+		    strerror(errno));
+		return -1;
+	}
 	snprintf(size, sizeof size, "%lld", (long long)state_log_size());
 	snprintf(files, sizeof files, "%d", state_log_files());
-	if (proc_shim[0] != '\0')
-		execl(proc_shim, "launch-shim", state_dir(), id, size, files,
-		    (char *)NULL);
-	execl("/proc/self/exe", "launch", "shim", state_dir(), id, size,
-	    files, (char *)NULL);
-	_exit(127);
+	if ((pid = fork()) == -1) {
+		snprintf(why, whylen, "cannot start the shim: fork: %s",
+		    strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		/* Once per daemon (and after a spawner's death): the one
+		 * place a descriptor table of the daemon's is closed. */
+		if (dup2(sv[1], SPAWNER_FD) == -1)
+			_exit(127);
+		close_range(SPAWNER_FD + 1, ~0U, 0);
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = SIG_DFL;
+		for (int sig = 1; sig < NSIG; sig++)
+			sigaction(sig, &sa, NULL);
+		sigemptyset(&empty);
+		sigprocmask(SIG_SETMASK, &empty, NULL);
+		setrlimit(RLIMIT_NOFILE, &proc_nofile);
+		if (proc_shim[0] != '\0')
+			execl(proc_shim, "launch-shim", SPAWNER_ARG,
+			    state_dir(), size, files, (char *)NULL);
+		execl("/proc/self/exe", "launch", "shim", SPAWNER_ARG,
+		    state_dir(), size, files, (char *)NULL);
+		_exit(127);
+	}
+	close(sv[1]);
+	proc_spawner = sv[0];
+	proc_spawner_pid = pid;
+	fcntl(proc_spawner, F_SETFL, O_NONBLOCK);
+	ev_io_init(&proc_spawner_io, proc_spawner_cb, proc_spawner, EV_READ);
+	ev_io_start(server_loop, &proc_spawner_io);
+	log_debug("spawner started, pid %d", (int)pid);
+	return 0;
+}
+
+/* A job by id among those whose spawns are unanswered (few). */
+static struct job *
+proc_spawning(int64_t id)
+{
+	struct job	**all, *found = NULL;
+	size_t		  n;
+
+	all = job_all(&n);
+	for (size_t i = 0; i < n && found == NULL; i++)
+		if (all[i]->spawning && all[i]->id == id)
+			found = all[i];
+	free(all);
+	return found;
+}
+
+static void
+proc_spawn_answered(struct job *j, const struct spawn_reply *rep)
+{
+	char	why[256];
+
+	j->spawning = 0;
+	if (rep->pid > 0) {
+		if (j->shim.pid == 0)
+			j->shim.pid = rep->pid;
+		if (j->ctl_eof) {
+			j->ctl_eof = 0;
+			job_shim_gone(j);
+		}
+		return;
+	}
+	j->ctl_eof = 0;
+	snprintf(why, sizeof why, "cannot start the shim: fork: %s",
+	    strerror(rep->err));
+	log_warnx("%s: cannot start: %s", j->spec.label, why);
+	proc_disconnect(j);
+	if (job_live(j) && !j->launched) {
+		job_set_error(j, why);
+		job_event(j, JOB_EV_LAUNCH_FAILED);
+	}
+}
+
+/* The spawner is gone: the spawns it did not answer failed. */
+static void
+proc_spawner_lost(void)
+{
+	struct spawn_reply	 rep;
+	struct job		**all;
+	size_t			  n;
+
+	log_warnx("the spawner (pid %d) went away; the next start starts "
+	    "another", (int)proc_spawner_pid);
+	proc_spawner_close();
+	all = job_all(&n);
+	for (size_t i = 0; i < n; i++) {
+		if (!all[i]->spawning)
+			continue;
+		rep.id = all[i]->id;
+		rep.pid = 0;
+		rep.err = ECHILD;
+		proc_spawn_answered(all[i], &rep);
+	}
+	free(all);
+}
+
+static void
+proc_spawner_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct spawn_reply	 rep;
+	struct job		*j;
+	ssize_t			 n;
+
+	if (revents & EV_WRITE) {
+		proc_sendq_flush();
+		if (proc_spawner == -1)
+			return;
+	}
+	for (;;) {
+		n = recv(proc_spawner, &rep, sizeof rep, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			return;
+		if (n != (ssize_t)sizeof rep) {
+			proc_spawner_lost();
+			return;
+		}
+		if ((j = proc_spawning(rep.id)) != NULL)
+			proc_spawn_answered(j, &rep);
+	}
+}
+
+/* Hand one job to the spawner: 0, 1 when its queue is full (try again
+ * when it is writable), or -1 with why. */
+static int
+proc_spawn_send(struct job *j, char *why, size_t whylen)
+{
+	struct spawn_request	 req;
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(2 * sizeof(int))];
+	} ctl;
+	struct iovec		 iov = { &req, sizeof req };
+	struct msghdr		 msg;
+	struct cmsghdr		*c;
+	char			*line;
+	size_t			 len;
+	ssize_t			 n;
+	int			 fds[2];
+
+	if (proc_spawner == -1 && proc_spawner_start(why, whylen) == -1)
+		return -1;
+	if (j->spawn_mfd == -1) {
+		if ((j->spawn_mfd = memfd_create("launch-record",
+		    MFD_CLOEXEC)) == -1) {
+			snprintf(why, whylen, "cannot start the shim: "
+			    "memfd_create: %s", strerror(errno));
+			return -1;
+		}
+		line = state_record_line(j);
+		len = strlen(line);
+		n = write(j->spawn_mfd, line, len);
+		free(line);
+		if (n != (ssize_t)len) {
+			snprintf(why, whylen, "cannot start the shim: writing "
+			    "its record: %s", n == -1 ? strerror(errno) :
+			    "short write");
+			return -1;
+		}
+	}
+	memset(&req, 0, sizeof req);
+	req.id = j->id;
+	memset(&msg, 0, sizeof msg);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = ctl.buf;
+	msg.msg_controllen = sizeof ctl.buf;
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(2 * sizeof(int));
+	fds[0] = j->spawn_fd;
+	fds[1] = j->spawn_mfd;
+	memcpy(CMSG_DATA(c), fds, sizeof fds);
+	do
+		n = sendmsg(proc_spawner, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (n == -1 && errno == EINTR);
+	if (n == -1 && errno == EAGAIN)
+		return 1;	/* it forks as fast as it can */
+	if (n != (ssize_t)sizeof req) {
+		int e = n == -1 ? errno : EPIPE;
+		proc_spawner_lost();
+		snprintf(why, whylen, "cannot start the shim: the spawner: "
+		    "%s", strerror(e));
+		return -1;
+	}
+	/* A previous run's end, written when no daemon listened, is in the
+	 * journal now: it must not pass for this run's. */
+	if (j->status_file) {
+		state_remove_status(j);
+		j->status_file = 0;
+	}
+	close(j->spawn_fd);
+	close(j->spawn_mfd);
+	j->spawn_fd = j->spawn_mfd = -1;
+	j->spawning = 1;
+	return 0;
+}
+
+static void
+proc_spawn_fail(struct job *j, const char *why)
+{
+	log_warnx("%s: cannot start: %s", j->spec.label, why);
+	proc_disconnect(j);
+	job_set_error(j, why);
+	job_event(j, JOB_EV_LAUNCH_FAILED);
+}
+
+/* Send what waits for the spawner, as far as its queue takes. */
+static void
+proc_sendq_flush(void)
+{
+	char	why[512];
+	int	r;
+
+	while (proc_sendq_head < proc_nsendq) {
+		struct job *j = proc_sendq[proc_sendq_head];
+		if (j == NULL) {
+			proc_sendq_head++;
+			continue;
+		}
+		if ((r = proc_spawn_send(j, why, sizeof why)) == 1) {
+			ev_io_stop(server_loop, &proc_spawner_io);
+			ev_io_set(&proc_spawner_io, proc_spawner,
+			    EV_READ | EV_WRITE);
+			ev_io_start(server_loop, &proc_spawner_io);
+			return;
+		}
+		proc_sendq[proc_sendq_head++] = NULL;
+		j->spawn_queued = 0;
+		if (r == -1)
+			proc_spawn_fail(j, why);
+	}
+	proc_nsendq = proc_sendq_head = 0;
+	if (proc_spawner != -1 && (proc_spawner_io.events & EV_WRITE)) {
+		ev_io_stop(server_loop, &proc_spawner_io);
+		ev_io_set(&proc_spawner_io, proc_spawner, EV_READ);
+		ev_io_start(server_loop, &proc_spawner_io);
+	}
+}
+
+static void
+proc_spawn_cancel(struct job *j)
+{
+	if (j->spawn_fd == -1)
+		return;
+	for (size_t i = 0; i < proc_nspawns; i++)
+		if (proc_spawns[i] == j)
+			proc_spawns[i] = NULL;
+	if (j->spawn_queued)
+		for (size_t i = proc_sendq_head; i < proc_nsendq; i++)
+			if (proc_sendq[i] == j)
+				proc_sendq[i] = NULL;
+	j->spawn_queued = 0;
+	close(j->spawn_fd);
+	j->spawn_fd = -1;
+	if (j->spawn_mfd != -1) {
+		close(j->spawn_mfd);
+		j->spawn_mfd = -1;
+	}
+}
+
+int
+proc_commit_pending(void)
+{
+	return proc_nspawns > 0 || proc_nacks > 0;
+}
+
+/*
+ * This turn's records are written (ok), or could not be (why): the
+ * shims of the jobs started in it are forked, or their launches fail;
+ * the ends heard are acknowledged, or wait for a later write.
+ */
+void
+proc_committed(int ok, const char *failure)
+{
+	struct job	**spawns = proc_spawns;
+	size_t		  n = proc_nspawns;
+	char		  why[512];
+
+	if (ok) {
+		for (size_t i = 0; i < proc_nacks; i++) {
+			if (send(proc_acks[i], "ack\n", 4, MSG_NOSIGNAL |
+			    MSG_DONTWAIT) != 4)
+				log_debug("a shim went before its ack");
+			close(proc_acks[i]);
+		}
+		proc_nacks = 0;
+	}
+	proc_spawns = NULL;
+	proc_nspawns = proc_spawns_cap = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct job *j = spawns[i];
+		if (j == NULL)
+			continue;
+		if (ok) {
+			proc_sendq = xreallocarray(proc_sendq, proc_nsendq + 1,
+			    sizeof *proc_sendq);
+			proc_sendq[proc_nsendq++] = j;
+			j->spawn_queued = 1;
+			continue;
+		}
+		snprintf(why, sizeof why, "cannot save its record: %s",
+		    failure);
+		proc_spawn_fail(j, why);
+	}
+	free(spawns);
+	proc_sendq_flush();
 }
 
 int
@@ -229,7 +610,6 @@ proc_start(struct job *j, char *why, size_t whylen)
 	struct sockaddr_un	 sun;
 	socklen_t		 alen;
 	unsigned char		 rnd[12];
-	pid_t			 pid;
 	int			 lfd;
 
 	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
@@ -251,37 +631,28 @@ proc_start(struct job *j, char *why, size_t whylen)
 			close(lfd);
 		return -1;
 	}
-	/* The record names the socket before the shim exists, so a crash
-	 * right after the fork still finds it.  No record, no job: a job
-	 * the daemon could lose track of is not started. */
-	j->shim.pid = 0;
-	if (state_save(j) == -1) {
-		snprintf(why, whylen, "cannot save its record: %s",
-		    strerror(errno));
-		close(lfd);
-		return -1;
-	}
-	/* Connected before the fork (the socket listens already; the
-	 * shim accepts what waits in its backlog): once a shim runs, no
+	/* Connected before the shim exists (the socket listens already;
+	 * the shim accepts what waits in its backlog): once a shim runs, no
 	 * failure is left that would have to kill it, and a shim killed
 	 * after it forked the job would leave the job unsupervised. */
+	j->shim.pid = 0;
 	if (proc_connect(j) == -1) {
 		snprintf(why, whylen, "connecting to the shim's socket: %s",
 		    strerror(errno));
 		close(lfd);
 		return -1;
 	}
-	if ((pid = fork()) == -1) {
-		snprintf(why, whylen, "cannot start the shim: fork: %s",
-		    strerror(errno));
-		proc_disconnect(j);
-		close(lfd);
-		return -1;
+	/* The record names the socket before the shim exists, so a crash
+	 * right after the fork still finds it: the fork waits for the
+	 * record's write at the end of this turn (proc_committed). */
+	j->spawn_fd = lfd;
+	state_save(j);
+	if (proc_nspawns == proc_spawns_cap) {
+		proc_spawns_cap = proc_spawns_cap ? 2 * proc_spawns_cap : 64;
+		proc_spawns = xreallocarray(proc_spawns, proc_spawns_cap,
+		    sizeof *proc_spawns);
 	}
-	if (pid == 0)
-		proc_exec_shim(j, lfd);
-	j->shim.pid = pid;
-	close(lfd);
+	proc_spawns[proc_nspawns++] = j;
 	return 0;
 }
 
@@ -368,6 +739,7 @@ job_shim_gone(struct job *j)
 {
 	struct proto_shim_status	st;
 
+	j->status_file = 1;
 	if (state_read_status(j, &st) == -1) {
 		memset(&st, 0, sizeof st);
 		st.wstatus = -1;

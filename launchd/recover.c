@@ -63,6 +63,8 @@ job_recover_one(struct proto_record *st)
 	j->fresh = st->fresh;
 	j->generation = 1;
 	j->launched = j->pid > 0;
+	/* Its shim may have left its end in jobs/ID.status. */
+	j->status_file = j->driver->shim;
 	job_index(j);
 
 	was_live = job_live(j);

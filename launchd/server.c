@@ -325,9 +325,11 @@ server_run(const struct server_options *opt)
 	if (event_init(state_dir()) == -1 || sub_init(state_dir()) == -1)
 		return SERVER_EXIT_FAILURE;
 	job_recover();
+	state_start();
 	event_stats_update();
 	ev_run(server_loop, 0);
 
+	state_close();
 	server_close_listener();
 	peer_close_all();
 	sub_close_all();

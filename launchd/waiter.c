@@ -158,9 +158,9 @@ waiter_arm(struct waiter *w)
 void
 waiter_reply_to_peer(struct waiter *w, char *line)
 {
-	if (w->peer != NULL) {
-		peer_send(w->peer, line);
-		peer_done(w->peer);
-	} else
+	/* What it reports is on disk before the client hears of it. */
+	if (w->peer != NULL)
+		state_reply_durable(w->peer, line);
+	else
 		free(line);
 }

@@ -111,6 +111,46 @@ out:
 	return rc;
 }
 
+char *
+proto_forget_encode(int64_t id)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	pj_add_int(o, "v", PROTO_STATE_VERSION);
+	pj_add_int(o, "forget", id);
+	return pj_line(o);
+}
+
+int
+proto_journal_line_decode(const char *text, size_t len,
+    struct proto_record *st, int64_t *forget, struct proto_error *err)
+{
+	cJSON	*o;
+	int	 rc = -1;
+
+	*forget = 0;
+	memset(st, 0, sizeof *st);
+	memset(err, 0, sizeof *err);
+	if ((o = pj_parse(text, len, err)) == NULL)
+		return -1;
+	if (cJSON_GetObjectItemCaseSensitive(o, "forget") == NULL) {
+		cJSON_Delete(o);
+		return proto_record_decode(text, len, st, err);
+	}
+	if (state_version(o, err) == -1 ||
+	    pj_int(o, "forget", 1, 1, INT64_MAX, forget, err) == -1)
+		goto out;
+	if (cJSON_GetArraySize(o) != 2) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "forget",
+		    "forget: a line with other members");
+		goto out;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(o);
+	return rc;
+}
+
 void
 proto_record_free(struct proto_record *st)
 {

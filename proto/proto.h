@@ -612,6 +612,11 @@ void	 proto_job_free(struct proto_job *);
  *   [str,...] (the command line the shim runs) and "qmp": path (the
  *   socket the shim stops the VM through).  Both optional, so the
  *   records of earlier versions still load.
+ * jobs/journal, the daemon's journal (launchd/journal.c): one line per
+ *   change, each a record as above, or {"v", "forget": ID} when the
+ *   job is removed; the last line of an id wins.  (jobs/ID.json, one
+ *   file per record, is what versions before the journal wrote; they
+ *   are read once and folded into the journal.)
  * jobs/ID.status, the shim's record: {"v", "shim_pid", "pid",
  *   "started_at", "ready_at", "ended_at", "wstatus": int|null,
  *   "stopping": bool, "error": str|null}.
@@ -652,6 +657,11 @@ char	*proto_record_encode(const struct proto_record *);
 int	 proto_record_decode(const char *, size_t, struct proto_record *,
 	    struct proto_error *);
 void	 proto_record_free(struct proto_record *);
+char	*proto_forget_encode(int64_t id);
+/* A journal line: a record (0, *forget 0), a forget line (0, *forget the
+ * id, st empty), or -1 with err set. */
+int	 proto_journal_line_decode(const char *, size_t, struct proto_record *,
+	    int64_t *forget, struct proto_error *);
 char	*proto_shim_status_encode(const struct proto_shim_status *);
 int	 proto_shim_status_decode(const char *, size_t,
 	    struct proto_shim_status *, struct proto_error *);

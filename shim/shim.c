@@ -1,19 +1,21 @@
 /*
- * `launch shim`: the small per-job parent that outlives the daemon (as
- * podman's conmon and s6-supervise do).  Internal; started by the daemon
- * as `launch shim STATE_DIR ID LOG_SIZE LOG_FILES` with fd 3 a listening
- * Unix socket (abstract, random name) that the daemon already created.
+ * The shim: the small per-job parent that outlives the daemon (as
+ * podman's conmon and s6-supervise do).  Internal.  The spawner
+ * (spawner.c) forks it for each job, with fd 3 a listening Unix socket
+ * (abstract, random name) that the daemon created and is already
+ * connected to, and the job's record in a memfd.
  *
- * It reads the job's spec from STATE_DIR/jobs/ID.json, starts the job as
- * its child, and then, whether or not a daemon is connected:
+ * It starts the job as its child, and then, whether or not a daemon is
+ * connected:
  * - reaps the job and keeps its wait status (the pid cannot be reused
  *   while unreaped, so nobody can signal a stranger through it);
  * - is a child subreaper, so the job's orphaned descendants come back to
  *   it, and the job ends only when its main process is reaped AND its
  *   process group is empty;
- * - copies the job's stdout and stderr into STATE_DIR/logs/ID/, rotating
- *   by size, so output keeps flowing while the daemon is down; a write
- *   error (a full disk) drops output, never blocks the job;
+ * - copies the job's stdout and stderr into STATE_DIR/logs/ID/ (made at
+ *   the first output: a job that prints nothing costs no inode),
+ *   rotating by size, so output keeps flowing while the daemon is down;
+ *   a write error (a full disk) drops output, never blocks the job;
  * - holds the read end of the readiness pipe (--ready-fd), so a job that
  *   reports readiness while the daemon is down does not die of SIGPIPE;
  * - runs stop escalation itself (signal, timeout, SIGKILL), so a stop
@@ -24,16 +26,20 @@
  *   group with the same escalation (as systemd does), so a restart never
  *   overlaps leftovers.
  *
- * Its only record is STATE_DIR/jobs/ID.status (proto_shim_status),
- * replaced atomically at every change.  The control socket carries two
- * one-line messages: the daemon sends "stop SIGNUM TIMEOUT_MS", the shim
- * sends "status JSON" (the same record) on every change and to every new
- * connection.  A daemon that restarts reconnects to the socket, whose
- * name is in the job's state file, and reads the file only for what it
- * could not hear; the shim accepts only its own uid.
+ * The control socket carries one-line messages: the daemon sends "stop
+ * SIGNUM TIMEOUT_MS" and "ack"; the shim sends "status JSON"
+ * (proto_shim_status) at every change and to every new connection.
  *
- * Cost: one process per job (its private memory is what the benchmark
- * reports), one extra exec per start, and one fsync'd file per change.
+ * The end (an exit status, or a launch failure) is never lost, without
+ * an fsync per job: the shim tells the daemon and waits for its "ack",
+ * which the daemon sends once the end is written to its journal
+ * (launchd/journal.c).  Only when no daemon is connected, or the
+ * connection breaks before the ack, does the shim write its status to
+ * STATE_DIR/jobs/ID.status (replaced atomically, not fsynced: the file
+ * is read only in the boot that wrote it), for the next daemon; then it
+ * exits.  What it says while the job runs (pid, ready, stopping) is
+ * only told: a daemon that connects later is told at once, and a shim
+ * that dies takes its job's supervision with it anyway.
  */
 #include "config.h"
 
@@ -60,14 +66,16 @@
 #include "file.h"
 #include "proto.h"
 #include "shim.h"
+#include "spawner.h"
 #include "xmalloc.h"
 
-#define SHIM_LISTEN_FD		3
+#define SHIM_LISTEN_FD		SPAWNER_FD
 #define SHIM_KILL_GRACE_MS	5000
 #define SHIM_QUIT_GRACE_MS	3000	/* after QMP quit, then SIGKILL */
 #define SHIM_CHUNK		65536
 
 struct shim_log {
+	const char *dir;	/* made at the first write */
 	char	*path;
 	int	 fd;		/* -1: not open */
 	off_t	 size;
@@ -98,6 +106,8 @@ struct shim {
 	int			 killed;
 	int64_t			 deadline;	/* monotonic ms; 0: none */
 	struct proto_shim_status st;
+	int			 final;		/* the end is told: waiting
+						 * for the daemon's ack */
 };
 
 
@@ -120,34 +130,59 @@ shim_tell(struct shim *s)
 	free(msg);
 }
 
-/* Record the status and tell the daemon.  The daemon believes what it is
- * told; the file is for a daemon that was not there to hear it (and a
- * full disk that refuses the file does not mislead a listening one). */
+/* For the next daemon: the end, when no daemon acknowledged it. */
 static void
-shim_publish(struct shim *s)
+shim_write_status(struct shim *s)
 {
 	char	*line = proto_shim_status_encode(&s->st);
-	int	 final = s->st.ended_ms > 0 || s->st.error != NULL;
 
-	/* Told first, then written, then made durable: no file system wait
-	 * (ext4 stalls a rename behind another process's fsync) is on the
-	 * path of the news.  The file is written before the shim exits, and
-	 * the daemon reads it only after the shim's connection closes or
-	 * when the daemon itself restarts.  Except the last status: once
-	 * told the job ended, the daemon may remove it and delete its files
-	 * at once, and a file written after that would outlive the job; so
-	 * the last one is written (not yet made durable) before it is told. */
-	if (!final)
-		shim_tell(s);
 	if (file_replace_sync(s->jobs_dir, s->status_name, line, strlen(line),
 	    0) == -1)
 		fprintf(stderr, "launch shim %lld: writing status: %s\n", s->id,
 		    strerror(errno));
-	if (final)
-		shim_tell(s);
-	sched_yield();	/* let the daemon run on this CPU: see above */
 	free(line);
-	file_sync(s->jobs_dir, s->status_name);
+}
+
+static void
+shim_publish(struct shim *s)
+{
+	shim_tell(s);
+}
+
+static void	shim_accept(struct shim *);
+static void	shim_ctl_read(struct shim *);
+
+/*
+ * The end: tell it, and stay until the daemon says it is in its journal
+ * ("ack").  With no daemon to tell, or when the connection breaks first,
+ * the status file keeps it for the next one.  A new daemon that connects
+ * meanwhile is told on accept and acknowledges in turn.
+ */
+static void __attribute__((noreturn))
+shim_conclude(struct shim *s)
+{
+	struct pollfd	pfd[2];
+
+	s->final = 1;
+	shim_tell(s);
+	for (;;) {
+		if (s->ctl == -1) {
+			shim_write_status(s);
+			exit(s->st.error != NULL ? 1 : 0);
+		}
+		pfd[0] = (struct pollfd){ SHIM_LISTEN_FD, POLLIN, 0 };
+		pfd[1] = (struct pollfd){ s->ctl, POLLIN, 0 };
+		if (poll(pfd, 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			s->ctl = -1;
+			continue;
+		}
+		if (pfd[0].revents & POLLIN)
+			shim_accept(s);
+		if (pfd[1].revents != 0 && s->ctl != -1)
+			shim_ctl_read(s);
+	}
 }
 
 /* ---- logs ---- */
@@ -184,6 +219,11 @@ shim_log_write(struct shim *s, struct shim_log *l, const char *data, size_t n)
 		if (l->fd == -1) {
 			l->fd = file_open_own(l->path, O_WRONLY | O_CREAT |
 			    O_APPEND);
+			/* The directory is made at the first output. */
+			if (l->fd == -1 && errno == ENOENT &&
+			    file_dir_own(l->dir, 1) == 0)
+				l->fd = file_open_own(l->path, O_WRONLY |
+				    O_CREAT | O_APPEND);
 			if (l->fd == -1)
 				goto fail;
 			l->size = fstat(l->fd, &st) == 0 ? st.st_size : 0;
@@ -212,7 +252,8 @@ fail:
 	l->failing = 1;
 }
 
-/* Move what the pipe has into the log; 0 at EOF. */
+/* Move what the pipe has into the log; 1 if there may be more, 0 at
+ * EOF, 2 when the pipe is empty for now. */
 static int
 shim_log_pump(struct shim *s, struct shim_log *l)
 {
@@ -220,8 +261,10 @@ shim_log_pump(struct shim *s, struct shim_log *l)
 	ssize_t	n;
 
 	n = read(l->pipe, buf, sizeof buf);
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+	if (n == -1 && errno == EINTR)
 		return 1;
+	if (n == -1 && errno == EAGAIN)
+		return 2;
 	if (n <= 0) {
 		close(l->pipe);
 		l->pipe = -1;
@@ -280,17 +323,18 @@ shim_reap(struct shim *s)
 	}
 }
 
-static void
+static void __attribute__((noreturn))
 shim_finish(struct shim *s)
 {
-	/* Whatever the job wrote last is still in the pipes. */
-	while (s->out.pipe != -1 && shim_log_pump(s, &s->out))
+	/* Whatever the job wrote last is still in the pipes.  Up to what
+	 * is there now: a process that left the job's group may hold the
+	 * pipe open for ever (issue 18 is about following those). */
+	while (s->out.pipe != -1 && shim_log_pump(s, &s->out) == 1)
 		;
-	while (s->err.pipe != -1 && shim_log_pump(s, &s->err))
+	while (s->err.pipe != -1 && shim_log_pump(s, &s->err) == 1)
 		;
 	s->st.ended_ms = clock_real_ms();
-	shim_publish(s);
-	exit(0);
+	shim_conclude(s);
 }
 
 static void
@@ -299,8 +343,12 @@ shim_ctl_command(struct shim *s, const char *line)
 	int		sig;
 	long long	timeout;
 
-	if (sscanf(line, "stop %d %lld", &sig, &timeout) == 2 && sig > 0 &&
-	    sig < NSIG && timeout >= 0)
+	if (strcmp(line, "ack") == 0) {
+		/* The daemon has the end in its journal. */
+		if (s->final)
+			exit(s->st.error != NULL ? 1 : 0);
+	} else if (sscanf(line, "stop %d %lld", &sig, &timeout) == 2 &&
+	    sig > 0 && sig < NSIG && timeout >= 0 && !s->final)
 		shim_stop(s, sig, timeout);
 }
 
@@ -443,6 +491,7 @@ static void
 shim_log_init(struct shim *s, struct shim_log *l, const char *dir,
     const char *name)
 {
+	l->dir = dir;
 	xasprintf(&l->path, "%s/%s.log", dir, name);
 	l->fd = -1;
 	l->pipe = -1;
@@ -459,39 +508,61 @@ shim_fail(struct shim *s, const char *fmt, ...)
 	va_end(ap);
 	s->st.error = xstrdup(msg);
 	s->st.ended_ms = clock_real_ms();
-	/* The daemon learns of it from the status file, when the control
-	 * connection closes. */
-	shim_publish(s);
-	exit(1);
+	shim_conclude(s);
 }
 
-int
-shim_main(int argc, char **argv)
+/* The job's record, from the memfd the daemon filled. */
+static char *
+shim_read_record(int fd, size_t *len)
 {
-	struct shim		 s;
+	struct buf	b;
+	ssize_t		n;
+
+	memset(&b, 0, sizeof b);
+	for (;;) {
+		n = pread(fd, buf_reserve(&b, 65536), 65536,
+		    (off_t)buf_used(&b));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		b.len += (size_t)n;
+	}
+	close(fd);
+	if (n == -1 || buf_used(&b) == 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	*buf_reserve(&b, 1) = '\0';
+	*len = buf_used(&b);
+	return buf_head(&b);
+}
+
+void
+shim_run(const struct shim_start *a)
+{
+	static struct shim	 s;
 	struct proto_record	 state;
 	struct proto_error	 err;
 	struct shim_child	 child;
-	char			 path[4200], logdir[4200], *text;
+	static char		 logdir[4200];
+	char			*text;
 	size_t			 len;
 	sigset_t		 mask;
 
-	if (argc != 5) {
-		fprintf(stderr, "launch shim: internal; started by the "
-		    "daemon\n");
-		return 2;
-	}
 	memset(&s, 0, sizeof s);
-	s.state_dir = argv[1];
-	s.id = strtoll(argv[2], NULL, 10);
-	s.log_size = (off_t)strtoll(argv[3], NULL, 10);
-	s.log_files = atoi(argv[4]);
+	s.state_dir = a->state_dir;
+	s.id = a->id;
+	s.log_size = a->log_size;
+	s.log_files = a->log_files;
 	s.ctl = s.ready = -1;
 	s.st.wstatus = -1;
 	s.st.shim_pid = getpid();
 	snprintf(s.jobs_dir, sizeof s.jobs_dir, "%s/jobs", s.state_dir);
 	snprintf(s.status_name, sizeof s.status_name, "%lld.status", s.id);
 
+	/* The spawner ignores SIGCHLD (the kernel reaps shims); we reap. */
+	signal(SIGCHLD, SIG_DFL);
 	/* Our own session: the daemon's terminal is not ours. */
 	setsid();
 	signal(SIGPIPE, SIG_IGN);
@@ -501,15 +572,19 @@ shim_main(int argc, char **argv)
 	sigaddset(&mask, SIGCHLD);
 	sigaddset(&mask, SIGTERM);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
+	/* The daemon connected before handing us over: take it now, so
+	 * that even a failure below is told, not only written down. */
+	fcntl(SHIM_LISTEN_FD, F_SETFL, O_NONBLOCK);
+	shim_accept(&s);
 	if ((s.sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
 		shim_fail(&s, "signalfd: %s", strerror(errno));
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 
-	snprintf(path, sizeof path, "%s/%lld.json", s.jobs_dir, s.id);
-	if ((text = file_read_own(path, &len)) == NULL)
-		shim_fail(&s, "reading %s: %s", path, file_strerror(errno));
+	if ((text = shim_read_record(a->record_fd, &len)) == NULL)
+		shim_fail(&s, "reading the job's record: %s",
+		    strerror(errno != 0 ? errno : EIO));
 	if (proto_record_decode(text, len, &state, &err) == -1)
-		shim_fail(&s, "%s: %s", path, err.message);
+		shim_fail(&s, "the job's record: %s", err.message);
 	free(text);
 	proto_submit_copy(&s.spec, &state.job.spec);
 	if (state.exec.n > 0) {
@@ -522,9 +597,6 @@ shim_main(int argc, char **argv)
 	proto_record_free(&state);
 
 	snprintf(logdir, sizeof logdir, "%s/logs/%lld", s.state_dir, s.id);
-	if (file_dir_own(logdir, 1) == -1)
-		shim_fail(&s, "log directory %s: %s", logdir,
-		    file_strerror(errno));
 	shim_log_init(&s, &s.out, logdir, "stdout");
 	shim_log_init(&s, &s.err, logdir, "stderr");
 
@@ -541,5 +613,14 @@ shim_main(int argc, char **argv)
 	s.st.started_ms = clock_real_ms();
 	shim_publish(&s);
 	shim_loop(&s);
-	return 0;
+	exit(0);
+}
+
+int
+shim_main(int argc, char **argv)
+{
+	if (argc == 5 && strcmp(argv[1], SPAWNER_ARG) == 0)
+		return spawner_main(argc, argv);
+	fprintf(stderr, "launch shim: internal; started by the daemon\n");
+	return 2;
 }

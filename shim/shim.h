@@ -18,8 +18,20 @@ struct shim_child {
 	char				 error[512];
 };
 
-/* `launch shim STATE_DIR ID LOG_SIZE LOG_FILES`. */
+/* What the spawner gives a shim it forked (spawner.c). */
+struct shim_start {
+	const char	*state_dir;
+	long long	 id;
+	off_t		 log_size;
+	int		 log_files;
+	int		 record_fd;	/* memfd: the job's record */
+};
+
+/* `launch-shim --spawner STATE_DIR LOG_SIZE LOG_FILES` (spawner.h). */
 int	shim_main(int argc, char **argv);
+int	spawner_main(int argc, char **argv);
+/* The shim, in a child of the spawner, its listening socket on fd 3. */
+void	shim_run(const struct shim_start *) __attribute__((noreturn));
 /* qmp.c: send a QMP command (system_powerdown, quit) to the socket at
  * path and wait, bounded, for its answer; 0 or -1. */
 int	shim_qmp(const char *path, const char *command);
