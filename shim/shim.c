@@ -511,31 +511,41 @@ shim_fail(struct shim *s, const char *fmt, ...)
 	shim_conclude(s);
 }
 
-/* The job's record, from the memfd the daemon filled. */
+/* The job's record, from the memfd the daemon filled: one allocation of
+ * its size (every page a shim dirties is its own for the job's life). */
 static char *
 shim_read_record(int fd, size_t *len)
 {
-	struct buf	b;
-	ssize_t		n;
+	struct stat	 st;
+	char		*text;
+	size_t		 off = 0;
+	ssize_t		 n;
 
-	memset(&b, 0, sizeof b);
-	for (;;) {
-		n = pread(fd, buf_reserve(&b, 65536), 65536,
-		    (off_t)buf_used(&b));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		b.len += (size_t)n;
-	}
-	close(fd);
-	if (n == -1 || buf_used(&b) == 0) {
-		buf_free(&b);
+	if (fstat(fd, &st) == -1 || st.st_size <= 0 ||
+	    st.st_size > FILE_READ_MAX) {
+		if (errno == 0)
+			errno = EINVAL;
+		close(fd);
 		return NULL;
 	}
-	*buf_reserve(&b, 1) = '\0';
-	*len = buf_used(&b);
-	return buf_head(&b);
+	text = xmalloc((size_t)st.st_size + 1);
+	while (off < (size_t)st.st_size) {
+		n = pread(fd, text + off, (size_t)st.st_size - off,
+		    (off_t)off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			free(text);
+			close(fd);
+			errno = n == 0 ? EIO : errno;
+			return NULL;
+		}
+		off += (size_t)n;
+	}
+	close(fd);
+	text[off] = '\0';
+	*len = off;
+	return text;
 }
 
 void
