@@ -19,6 +19,9 @@
  *   streams are printed, each to its own descriptor, as `docker logs`
  *   does (a process job's logs show stdout unless --stderr).
  * - Blocking is fine here: this is the client.
+ * - libcurl is loaded here (common/curlload.c, $LAUNCH_LIBCURL of the
+ *   client's environment), as no other client command uses it; a
+ *   library that cannot be loaded is an error naming it (exit 1).
  */
 #include "config.h"
 
@@ -27,9 +30,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
 #include "buf.h"
+#include "curlload.h"
 #include "dockerhost.h"
 #include "launch.h"
 
@@ -44,6 +46,8 @@ struct dlogs {
 	CURL		*easy;
 };
 
+static const struct curlload	*curl;	/* loaded by docker_logs */
+
 static size_t
 dlogs_write_cb(char *p, size_t size, size_t n, void *arg)
 {
@@ -51,7 +55,7 @@ dlogs_write_cb(char *p, size_t size, size_t n, void *arg)
 	size_t		 used = 0, k;
 
 	if (d->status == 0)
-		curl_easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &d->status);
+		curl->easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &d->status);
 	if (d->status != 200) {
 		if (buf_used(&d->err) < 65536)
 			buf_add(&d->err, p, n);
@@ -107,28 +111,31 @@ docker_logs(const char *label, const char *container, long long lines,
 	    "stdout=%d&stderr=1&follow=%d&tail=%lld", DOCKERHOST_API,
 	    container, !stderr_only, follow, lines);
 	memset(&d, 0, sizeof d);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 ||
-	    (d.easy = curl_easy_init()) == NULL) {
+	if ((curl = curlload_get(why, sizeof why)) == NULL) {
+		fprintf(stderr, "launch: %s: %s\n", label, why);
+		return EXIT_NO;
+	}
+	if ((d.easy = curl->easy_init()) == NULL) {
 		fprintf(stderr, "launch: cannot initialise libcurl\n");
 		return EXIT_NO;
 	}
-	curl_easy_setopt(d.easy, CURLOPT_URL, url);
-	curl_easy_setopt(d.easy, CURLOPT_UNIX_SOCKET_PATH, sock);
-	curl_easy_setopt(d.easy, CURLOPT_WRITEFUNCTION, dlogs_write_cb);
-	curl_easy_setopt(d.easy, CURLOPT_WRITEDATA, &d);
-	curl_easy_setopt(d.easy, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(d.easy, CURLOPT_NOSIGNAL, 1L);
-	rc = curl_easy_perform(d.easy);
+	curl->easy_setopt(d.easy, CURLOPT_URL, url);
+	curl->easy_setopt(d.easy, CURLOPT_UNIX_SOCKET_PATH, sock);
+	curl->easy_setopt(d.easy, CURLOPT_WRITEFUNCTION, dlogs_write_cb);
+	curl->easy_setopt(d.easy, CURLOPT_WRITEDATA, &d);
+	curl->easy_setopt(d.easy, CURLOPT_ERRORBUFFER, errbuf);
+	curl->easy_setopt(d.easy, CURLOPT_NOSIGNAL, 1L);
+	rc = curl->easy_perform(d.easy);
 	if (d.status == 0)
-		curl_easy_getinfo(d.easy, CURLINFO_RESPONSE_CODE, &d.status);
+		curl->easy_getinfo(d.easy, CURLINFO_RESPONSE_CODE, &d.status);
 	if (d.failed)
 		;	/* said why */
 	else if (rc != CURLE_OK && d.status == 0) {
-		curl_easy_getinfo(d.easy, CURLINFO_OS_ERRNO, &oserr);
+		curl->easy_getinfo(d.easy, CURLINFO_OS_ERRNO, &oserr);
 		fprintf(stderr, "launch: cannot reach the container engine at "
 		    "unix://%s: %s\n", sock, rc == CURLE_COULDNT_CONNECT &&
 		    oserr != 0 ? strerror((int)oserr) : errbuf[0] != '\0' ?
-		    errbuf : curl_easy_strerror(rc));
+		    errbuf : curl->easy_strerror(rc));
 	} else if (d.status == 404)
 		fprintf(stderr, "launch: %s: its container %.12s is gone\n",
 		    label, container);
@@ -140,11 +147,10 @@ docker_logs(const char *label, const char *container, long long lines,
 		    label, why);
 	} else if (rc != CURLE_OK)
 		fprintf(stderr, "launch: %s: reading its logs: %s\n", label,
-		    errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
+		    errbuf[0] != '\0' ? errbuf : curl->easy_strerror(rc));
 	else
 		ret = 0;
 	buf_free(&d.err);
-	curl_easy_cleanup(d.easy);
-	curl_global_cleanup();
+	curl->easy_cleanup(d.easy);
 	return ret;
 }

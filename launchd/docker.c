@@ -64,6 +64,11 @@
  *   job is lost (a failure for the restart policy).  A container that
  *   still runs then is found again by `launch start` (its start answers
  *   "already started").
+ * - libcurl is loaded at the first start, adoption or removal
+ *   (http_setup, common/curlload.c), not linked.  When it cannot be
+ *   loaded, a start fails (launch_failure on docker, saying which
+ *   library and why), an adoption loses the job and a removal leaves
+ *   the container, each saying so; the next one tries again.
  */
 #include "config.h"
 
@@ -566,7 +571,8 @@ docker_start(struct job *j, char *why, size_t whylen)
 	struct docker_job	*dj;
 	char			 sock[DOCKERHOST_MAX];
 
-	if (dockerhost_socket(sock, sizeof sock, why, whylen) == -1) {
+	if (dockerhost_socket(sock, sizeof sock, why, whylen) == -1 ||
+	    http_setup(why, whylen) == -1) {
 		job_fail_code(j, PROTO_E_LAUNCH_FAILURE, "docker");
 		return -1;
 	}
@@ -606,7 +612,8 @@ docker_adopt(struct job *j)
 	struct docker_job	*dj;
 	char			 sock[DOCKERHOST_MAX], why[512];
 
-	if (dockerhost_socket(sock, sizeof sock, why, sizeof why) == -1) {
+	if (dockerhost_socket(sock, sizeof sock, why, sizeof why) == -1 ||
+	    http_setup(why, sizeof why) == -1) {
 		free(j->error);
 		xasprintf(&j->error, "lost: %s", why);
 		return -1;
@@ -651,7 +658,8 @@ docker_forget(struct job *j)
 
 	if (j->container == NULL)
 		return;
-	if (dockerhost_socket(sock, sizeof sock, why, sizeof why) == -1) {
+	if (dockerhost_socket(sock, sizeof sock, why, sizeof why) == -1 ||
+	    http_setup(why, sizeof why) == -1) {
 		log_warnx("%s: its container %.12s is left: %s",
 		    j->spec.label, j->container, why);
 		return;

@@ -33,9 +33,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <curl/curl.h>
-
 #include "buf.h"
+#include "curlload.h"
 #include "http.h"
 #include "launchd.h"
 #include "log.h"
@@ -56,6 +55,7 @@ struct http_sock {
 	ev_io	io;
 };
 
+static const struct curlload *curl;	/* loaded by http_setup */
 static CURLM	*http_multi;
 static ev_timer	 http_timer;
 static size_t	 http_inflight;
@@ -72,7 +72,7 @@ http_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 	if (revents & EV_WRITE)
 		action |= CURL_CSELECT_OUT;
 	/* w may be freed in there (CURL_POLL_REMOVE): not touched after. */
-	curl_multi_socket_action(http_multi, w->fd, action, &running);
+	curl->multi_socket_action(http_multi, w->fd, action, &running);
 	http_check();
 }
 
@@ -81,7 +81,7 @@ http_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	int	running;
 
-	curl_multi_socket_action(http_multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	curl->multi_socket_action(http_multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	http_check();
 }
 
@@ -95,7 +95,7 @@ http_socket_cb(CURL *e, curl_socket_t s, int what, void *userp,
 	if (what == CURL_POLL_REMOVE) {
 		if (hs != NULL) {
 			ev_io_stop(server_loop, &hs->io);
-			curl_multi_assign(http_multi, s, NULL);
+			curl->multi_assign(http_multi, s, NULL);
 			free(hs);
 		}
 		return 0;
@@ -103,7 +103,7 @@ http_socket_cb(CURL *e, curl_socket_t s, int what, void *userp,
 	if (hs == NULL) {
 		hs = xcalloc(1, sizeof *hs);
 		ev_init(&hs->io, http_io_cb);
-		curl_multi_assign(http_multi, s, hs);
+		curl->multi_assign(http_multi, s, hs);
 	} else
 		ev_io_stop(server_loop, &hs->io);
 	if (what & CURL_POLL_IN)
@@ -146,8 +146,8 @@ http_write_cb(char *p, size_t size, size_t n, void *arg)
 static void
 http_free(struct http_req *r)
 {
-	curl_easy_cleanup(r->easy);
-	curl_slist_free_all(r->hdrs);
+	curl->easy_cleanup(r->easy);
+	curl->slist_free_all(r->hdrs);
 	buf_free(&r->body);
 	free(r);
 	http_inflight--;
@@ -161,18 +161,18 @@ http_finish(struct http_req *r, CURLcode rc)
 	char		 why[CURL_ERROR_SIZE + 64];
 	long		 oserr = 0;
 
-	curl_multi_remove_handle(http_multi, r->easy);
+	curl->multi_remove_handle(http_multi, r->easy);
 	memset(&res, 0, sizeof res);
 	buf_add(&r->body, "", 1);
 	res.body = buf_head(&r->body);
 	res.len = buf_used(&r->body) - 1;
 	if (rc == CURLE_OK)
-		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &res.status);
+		curl->easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &res.status);
 	else {
 		/* Connecting to a Unix socket fails with an errno that says
 		 * it all (ENOENT, ECONNREFUSED, EACCES); curl's own text
 		 * would talk of "localhost port 80". */
-		curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &oserr);
+		curl->easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &oserr);
 		if (rc == CURLE_COULDNT_CONNECT && oserr != 0)
 			snprintf(why, sizeof why, "%s", strerror((int)oserr));
 		else if (rc == CURLE_WRITE_ERROR)
@@ -180,7 +180,7 @@ http_finish(struct http_req *r, CURLcode rc)
 			    "bytes", HTTP_BODY_MAX);
 		else
 			snprintf(why, sizeof why, "%s", r->errbuf[0] != '\0' ?
-			    r->errbuf : curl_easy_strerror(rc));
+			    r->errbuf : curl->easy_strerror(rc));
 		res.error = why;
 	}
 	r->cb(r->arg, &res);
@@ -194,10 +194,10 @@ http_check(void)
 	CURLMsg		*msg;
 	int		 left;
 
-	while ((msg = curl_multi_info_read(http_multi, &left)) != NULL) {
+	while ((msg = curl->multi_info_read(http_multi, &left)) != NULL) {
 		if (msg->msg != CURLMSG_DONE)
 			continue;
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &r);
+		curl->easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &r);
 		http_finish(r, msg->data.result);
 	}
 }
@@ -209,22 +209,26 @@ http_init(void)
 }
 
 /*
- * libcurl is set up at the first request, not at start: its global init
- * initialises its TLS libraries (OpenSSL, gnutls), which costs a daemon
- * that never talks to a container engine about 4.5 MB of resident memory
- * (docs/bench.md).  The daemon is single-threaded, so a late
+ * libcurl is loaded and set up at the first request, not at start
+ * (common/curlload.c): launch does not link it, so a daemon that never
+ * talks to a container engine never maps it, nor OpenSSL and GnuTLS,
+ * whose global init alone cost such a daemon about 4.5 MB of resident
+ * memory (docs/bench.md).  The daemon is single-threaded, so a late
  * curl_global_init is safe.
  */
-static void
-http_setup(void)
+int
+http_setup(char *why, size_t whylen)
 {
 	if (http_multi != NULL)
-		return;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 ||
-	    (http_multi = curl_multi_init()) == NULL)
-		fatalx("cannot initialise libcurl");
-	curl_multi_setopt(http_multi, CURLMOPT_SOCKETFUNCTION, http_socket_cb);
-	curl_multi_setopt(http_multi, CURLMOPT_TIMERFUNCTION, http_timer_cb);
+		return 0;
+	if ((curl = curlload_get(why, whylen)) == NULL)
+		return -1;
+	if ((http_multi = curl->multi_init()) == NULL)
+		fatalx("cannot initialise libcurl's multi interface");
+	curl->multi_setopt(http_multi, CURLMOPT_SOCKETFUNCTION,
+	    http_socket_cb);
+	curl->multi_setopt(http_multi, CURLMOPT_TIMERFUNCTION, http_timer_cb);
+	return 0;
 }
 
 struct http_req *
@@ -235,8 +239,9 @@ http_request(const char *sock, const char *method, const char *json,
 	char		*path, *url;
 	va_list		 ap;
 
-	http_setup();
-	if ((r->easy = curl_easy_init()) == NULL)
+	if (http_multi == NULL)
+		fatalx("http_request before http_setup");
+	if ((r->easy = curl->easy_init()) == NULL)
 		fatalx("curl_easy_init failed");
 	r->cb = cb;
 	r->arg = arg;
@@ -245,31 +250,31 @@ http_request(const char *sock, const char *method, const char *json,
 		fatalx("out of memory");
 	va_end(ap);
 	xasprintf(&url, "http://localhost%s", path);
-	curl_easy_setopt(r->easy, CURLOPT_URL, url);
+	curl->easy_setopt(r->easy, CURLOPT_URL, url);
 	free(path);
 	free(url);
-	curl_easy_setopt(r->easy, CURLOPT_UNIX_SOCKET_PATH, sock);
-	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
-	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, http_write_cb);
-	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
-	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(r->easy, CURLOPT_FORBID_REUSE, 1L);
-	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-	curl_easy_setopt(r->easy, CURLOPT_OPENSOCKETFUNCTION,
+	curl->easy_setopt(r->easy, CURLOPT_UNIX_SOCKET_PATH, sock);
+	curl->easy_setopt(r->easy, CURLOPT_PRIVATE, r);
+	curl->easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, http_write_cb);
+	curl->easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
+	curl->easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
+	curl->easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
+	curl->easy_setopt(r->easy, CURLOPT_FORBID_REUSE, 1L);
+	curl->easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+	curl->easy_setopt(r->easy, CURLOPT_OPENSOCKETFUNCTION,
 	    http_open_socket);
 	/* No "Expect: 100-continue" round trip for larger bodies. */
-	r->hdrs = curl_slist_append(r->hdrs, "Expect:");
+	r->hdrs = curl->slist_append(r->hdrs, "Expect:");
 	if (strcmp(method, "POST") == 0) {
-		curl_easy_setopt(r->easy, CURLOPT_COPYPOSTFIELDS,
+		curl->easy_setopt(r->easy, CURLOPT_COPYPOSTFIELDS,
 		    json != NULL ? json : "");
 		if (json != NULL)
-			r->hdrs = curl_slist_append(r->hdrs,
+			r->hdrs = curl->slist_append(r->hdrs,
 			    "Content-Type: application/json");
 	} else if (strcmp(method, "GET") != 0)
-		curl_easy_setopt(r->easy, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->hdrs);
-	if (curl_multi_add_handle(http_multi, r->easy) != CURLM_OK)
+		curl->easy_setopt(r->easy, CURLOPT_CUSTOMREQUEST, method);
+	curl->easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->hdrs);
+	if (curl->multi_add_handle(http_multi, r->easy) != CURLM_OK)
 		fatalx("curl_multi_add_handle failed");
 	http_inflight++;
 	return r;
@@ -280,7 +285,7 @@ http_cancel(struct http_req *r)
 {
 	if (r == NULL)
 		return;
-	curl_multi_remove_handle(http_multi, r->easy);
+	curl->multi_remove_handle(http_multi, r->easy);
 	http_free(r);
 }
 

@@ -26,6 +26,10 @@ struct http_res {
 typedef void	(*http_cb)(void *arg, const struct http_res *);
 
 void		 http_init(void);
+/* Load and set up libcurl (common/curlload.c), once: 0, or -1 with why
+ * (the library cannot be loaded; a later call tries again).  Before the
+ * first http_request. */
+int		 http_setup(char *why, size_t whylen);
 /* method "GET", "POST" or "DELETE"; json: a body to send, or NULL; the
  * path (and query) is formatted as printf does. */
 struct http_req	*http_request(const char *sock, const char *method,

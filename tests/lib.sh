@@ -242,6 +242,12 @@ sub_settled() {
 # labels FILE: the "label" of each JSON line of FILE, sorted, on one line.
 labels() { jq -r .label "$1" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
+# maps_curl PID: PID's mappings of libcurl, libssl and GnuTLS (nothing if
+# none), matched by file name, as the build tree's path may hold "curl".
+maps_curl() {
+	grep -E '/lib(curl|ssl|gnutls)[.-][^/]*$' "/proc/$1/maps" || true
+}
+
 if [ -n "${LAUNCH_VALGRIND:-}" ]; then
 	. "$(dirname "$0")/../valgrind-lib.sh"
 fi

@@ -6,11 +6,17 @@
 . "$(dirname "$0")/../containers/docker-lib.sh"
 start_podman
 start_daemon
+# libcurl is loaded at the first container request, not before
+# (common/curlload.c; docker_libcurl.sh checks the first half without an
+# engine).
+assert_eq "$(maps_curl "$DAEMON_PID")" "" "no libcurl before a container job"
 
 # Prints, exits 3.
 run_rc 0 "submit a container" "$LAUNCH" submit -l app/one --docker "$IMAGE" \
     --memory 64 --cpus 0.5 -e GREETING=hello -- \
     sh -c 'echo "$GREETING from the container"; echo second line; exit 3'
+maps_curl "$DAEMON_PID" | grep -q '/libcurl[.-]' ||
+    fail "the daemon does not map libcurl after a container job"
 wait_for 20 "app/one to exit" job_is app/one state exited
 assert_eq "$(job_field app/one exit_code)" 3 "exit code"
 assert_eq "$(job_field app/one signal)" null "no signal"
