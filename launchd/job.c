@@ -46,6 +46,9 @@
 
 static void	*job_by_label;
 static size_t	 job_total;
+/* Ended jobs (exited or failed), oldest end first: the history. */
+static TAILQ_HEAD(, job) job_ended = TAILQ_HEAD_INITIALIZER(job_ended);
+static size_t	 job_nended;
 static size_t	 job_history = 1000;
 static int64_t	 job_next_id = 1;
 
@@ -148,6 +151,61 @@ job_set_error(struct job *j, const char *msg)
 	j->error = msg != NULL ? xstrdup(msg) : NULL;
 }
 
+static int
+job_state_ended(enum proto_state s)
+{
+	return s == PROTO_STATE_EXITED || s == PROTO_STATE_FAILED;
+}
+
+/* In the history list while, and only while, ended. */
+static void
+job_history_note(struct job *j)
+{
+	if (job_state_ended(j->state) && !j->in_history) {
+		TAILQ_INSERT_TAIL(&job_ended, j, ended_entry);
+		j->in_history = 1;
+		job_nended++;
+	} else if (!job_state_ended(j->state) && j->in_history) {
+		TAILQ_REMOVE(&job_ended, j, ended_entry);
+		j->in_history = 0;
+		job_nended--;
+	}
+}
+
+static int
+job_cmp_ended(const void *a, const void *b)
+{
+	const struct job	*x = *(struct job *const *)a;
+	const struct job	*y = *(struct job *const *)b;
+
+	if (x->ended_ms != y->ended_ms)
+		return (x->ended_ms > y->ended_ms) - (x->ended_ms < y->ended_ms);
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* After recovery: the history in the order the jobs ended. */
+void
+job_history_rebuild(void)
+{
+	struct job	**all;
+	size_t		  n, k = 0;
+
+	all = job_all(&n);
+	for (size_t i = 0; i < n; i++) {
+		if (all[i]->in_history) {
+			TAILQ_REMOVE(&job_ended, all[i], ended_entry);
+			all[i]->in_history = 0;
+			job_nended--;
+		}
+		if (job_state_ended(all[i]->state))
+			all[k++] = all[i];
+	}
+	qsort(all, k, sizeof *all, job_cmp_ended);
+	for (size_t i = 0; i < k; i++)
+		job_history_note(all[i]);
+	free(all);
+}
+
 /* Every state change after creation goes through here (for events). */
 void
 job_set_state(struct job *j, enum proto_state state)
@@ -155,6 +213,7 @@ job_set_state(struct job *j, enum proto_state state)
 	enum proto_state	from = j->state;
 
 	j->state = state;
+	job_history_note(j);
 	/* A new job's first launch is its "start" event, not a change
 	 * from the placeholder state it was created in. */
 	if (from != state && !(j->fresh && j->generation <= 1 &&
@@ -292,6 +351,11 @@ job_destroy(struct job *j, int forget)
 	}
 	tdelete(j, &job_by_label, job_cmp_label);
 	job_total--;
+	if (j->in_history) {
+		TAILQ_REMOVE(&job_ended, j, ended_entry);
+		j->in_history = 0;
+		job_nended--;
+	}
 	capacity_note(j->state, PROTO_STATE_EXITED);
 	ev_timer_stop(server_loop, &j->backoff_timer);
 	j->driver->cleanup(j);
@@ -312,40 +376,23 @@ job_destroy(struct job *j, int forget)
 	free(j);
 }
 
-/* Forget the oldest ended jobs beyond the history bound. */
+/* Forget the oldest ended jobs beyond the history bound: from the head
+ * of the list of ended jobs, so that ending N jobs costs N steps, not N
+ * walks of the table (docs/bench.md, stop at 10,000).  A job someone
+ * still waits for is passed over this time. */
 static void
 job_trim_history(void)
 {
-	struct job	**all, *oldest;
-	size_t		  n, ended;
+	struct job	*j, *next;
 
-	/* A bound first, without a walk: the ended jobs are at most all but
-	 * the active ones (capacity.c counts those at every change).  So
-	 * ending N jobs is not N walks of the table until the history is
-	 * full. */
-	if (job_total - (size_t)capacity_active() <= job_history)
-		return;
-	for (;;) {
-		all = job_all(&n);
-		ended = 0;
-		oldest = NULL;
-		for (size_t i = 0; i < n; i++) {
-			struct job *j = all[i];
-			if (job_live(j) || j->state == PROTO_STATE_BACKOFF ||
-			    j->nwaits > 0)
-				continue;
-			ended++;
-			if (oldest == NULL || j->ended_ms < oldest->ended_ms ||
-			    (j->ended_ms == oldest->ended_ms &&
-			    j->id < oldest->id))
-				oldest = j;
-		}
-		free(all);
-		if (ended <= job_history || oldest == NULL)
-			return;
+	for (j = TAILQ_FIRST(&job_ended); j != NULL &&
+	    job_nended > job_history; j = next) {
+		next = TAILQ_NEXT(j, ended_entry);
+		if (j->nwaits > 0)
+			continue;
 		log_info("%s: forgotten (history holds %zu ended jobs)",
-		    oldest->spec.label, job_history);
-		job_destroy(oldest, 1);
+		    j->spec.label, job_history);
+		job_destroy(j, 1);
 	}
 }
 

@@ -200,6 +200,8 @@ struct job {
 
 	struct job_wait		*waits;
 	size_t			 nwaits;
+	int			 in_history;	/* ended: in job.c's list */
+	TAILQ_ENTRY(job)	 ended_entry;
 	unsigned		 mark;		/* dedupe within a request */
 };
 
@@ -260,6 +262,8 @@ void		 job_restart(struct job *, int sig, int64_t timeout_ms,
 void		 job_remove(struct job *, int64_t timeout_ms,
 		    struct waiter *);
 void		 job_event(struct job *, enum job_event);
+/* After recovery: the list of ended jobs, oldest end first. */
+void		 job_history_rebuild(void);
 void		 job_view(const struct job *, struct proto_job *);
 /* The shim's status changed (eof: its connection closed). */
 void		 job_shim_status(struct job *,

@@ -128,5 +128,6 @@ void
 job_recover(void)
 {
 	state_load(job_recover_one);
+	job_history_rebuild();
 	log_info("%zu jobs loaded from %s", job_count(), state_dir());
 }
