@@ -382,6 +382,7 @@ size_t	 sub_unacked(void);
 #define SUB_DRAIN_SECONDS	2.
 void	 sub_drain(double seconds, void (*done)(void));
 void	 sub_close_all(void);
+int	 sub_any(void);
 
 /* proc.c */
 extern const struct driver proc_driver;

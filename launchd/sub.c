@@ -602,6 +602,13 @@ sub_offer(const struct proto_event *ev, const char *body)
 			subq_journal(&s->q);
 }
 
+/* Is any subscription there to be offered events? */
+int
+sub_any(void)
+{
+	return !TAILQ_EMPTY(&subs);
+}
+
 int
 sub_register(const struct proto_sub *req, struct proto_sub *view,
     struct proto_error *err)
