@@ -329,6 +329,8 @@ int	 state_save(struct job *);
 void	 state_save_unsaved(void);
 /* Remove the job's record and files (a forget line is written). */
 void	 state_forget(struct job *);
+/* Are records waiting for room on the disk? */
+int	 state_has_unsaved(void);
 /* The job is being freed: out of this turn's writes. */
 void	 state_drop(struct job *);
 /* The job's record as its journal line (malloc'd, no newline). */

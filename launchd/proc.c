@@ -574,7 +574,9 @@ proc_committed(int ok, const char *failure)
 	size_t		  n = proc_nspawns;
 	char		  why[512];
 
-	if (ok) {
+	/* An end is acknowledged only once every record is written: one
+	 * that a full disk kept out may be the end the shim is holding. */
+	if (ok && !state_has_unsaved()) {
 		for (size_t i = 0; i < proc_nacks; i++) {
 			if (send(proc_acks[i], "ack\n", 4, MSG_NOSIGNAL |
 			    MSG_DONTWAIT) != 4)

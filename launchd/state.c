@@ -237,6 +237,12 @@ state_add_dirty(struct job *j)
 }
 
 int
+state_has_unsaved(void)
+{
+	return state_unsaved > 0;
+}
+
+int
 state_save(struct job *j)
 {
 	state_add_dirty(j);
@@ -319,6 +325,9 @@ state_commit(void)
 	memset(&b, 0, sizeof b);
 	while ((state_ndirty > 0 || state_nforgets > 0 ||
 	    proc_commit_pending()) && rounds++ < 8) {
+		/* Records a full disk kept out go with the next write. */
+		if (state_ndirty > 0 && state_unsaved > 0)
+			state_dirty_unsaved();
 		buf_consume(&b, buf_used(&b));
 		for (size_t i = 0; i < state_ndirty; i++) {
 			struct job *j = state_dirty[i];
