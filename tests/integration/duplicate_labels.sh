@@ -22,8 +22,12 @@ raw '{"v":6,"id":2,"op":"submit","label":"web","argv":["true"]}'
 assert_eq "$(echo "$RAW" | jq -r .error.code)" instance_exists "code for an ended job"
 assert_eq "$(job_field web signal)" SIGTERM "the ended job keeps its status"
 
-"$LAUNCH" submit -l flaky --restart always -- sh -c 'sleep 0.3; exit 1'
-wait_for 10 "flaky in backoff" job_is flaky state backoff
+# A failure in a row doubles the delay (100 ms first): from the fifth
+# on it is 1.6 s or more, time enough for the next command on a loaded
+# machine.
+"$LAUNCH" submit -l flaky --restart always -- sh -c 'exit 1'
+wait_for 20 "flaky in a backoff of 1.6 s or more" sh -c \
+    "[ \"\$('$LAUNCH' status --json flaky | jq -r '.[0] | \"\(.state) \(.restarts >= 4)\"')\" = 'backoff true' ]"
 run_rc 1 "submit of a label in backoff" "$LAUNCH" submit -l flaky -- true
 assert_eq "$ERR" "launch: flaky: already in backoff (it restarts by its policy)" \
     "backoff message"
