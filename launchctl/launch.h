@@ -13,7 +13,8 @@
  *   3  no daemon reachable at the socket (temporary: start one)
  *   4  `serve`: another daemon already serves the socket
  *   5  the daemon refused us or broke the protocol (permission_denied,
- *      unsupported_version, internal, a malformed or missing reply)
+ *      unsupported_version, internal, a malformed or missing reply);
+ *      -H without the ssh helper, launch-ssh
  *   6  `wait`: the timeout came before every job had ended
  */
 #ifndef LAUNCH_LAUNCH_H
