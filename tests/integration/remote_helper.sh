@@ -6,7 +6,9 @@
 # - the helper gets only stdin and stdout (one socketpair), stderr and
 #   its TCP connection: no fd of launch's;
 # - it goes when launch is killed, and launch reaps it when done;
-# - a session that breaks mid-stream is reported by the host, exit 3.
+# - a session that breaks mid-stream is reported by the host, exit 3;
+# - a helper that breaks the contract (fake ones, shell scripts) is
+#   reported, and is given the contract's arguments.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../ssh-lib.sh"
 ssh_setup
@@ -60,6 +62,44 @@ wait_for 10 "no helper left" sh -c "! pgrep -P $ev launch-ssh"
 # A command's helper is reaped: none is left once launch is done.
 run_rc 0 "remote ping" rlaunch -H "$H" ping
 run_rc 0 "remote logs of nothing" rlaunch -H "$H" logs --help
+
+# A helper that breaks the contract, next to a copy of launch: each is
+# reported by the host, exit 5 (a logs -H killed by SIGPIPE: launch
+# dies of it too, as a writer to a closed pipe does).
+mkdir "$T/fake"
+cp "$LAUNCH" "$T/fake/launch"
+fake() { printf '#!/bin/sh\n%s\n' "$1" >"$T/fake/launch-ssh"; chmod 755 "$T/fake/launch-ssh"; }
+fake 'echo hello'
+run_rc 5 "a helper that does not say ready" "$T/fake/launch" -H box1 list
+assert_eq "$ERR" 'launch: box1: launch-ssh said "hello" instead of "ready ADDRESS"' \
+    "a helper that does not say ready"
+fake 'exit 0'
+run_rc 5 "a helper that ends at once" "$T/fake/launch" -H box1 list
+assert_eq "$ERR" "launch: box1: launch-ssh ended without a connection" \
+    "a helper that ends at once"
+fake 'exit 3'
+run_rc 3 "a helper's own exit code" "$T/fake/launch" -H box1 list
+assert_eq "$ERR" "" "the helper's code alone: it said why itself"
+fake 'kill -SEGV $$'
+run_rc 5 "a helper that crashes" "$T/fake/launch" -H box1 list
+assert_eq "$ERR" "launch: box1: launch-ssh was killed by SIGSEGV" "a helper that crashes"
+fake 'kill -PIPE $$'
+run_rc 141 "logs -H whose helper dies of SIGPIPE" sh -c '"$0" -H box1 logs web; exit $?' \
+    "$T/fake/launch"
+assert_eq "$ERR" "" "SIGPIPE, silently"
+# Run with the arguments of the contract.
+fake 'printf "%s|" "$@" >"$0.args"; echo "ready 192.0.2.1"'
+run_rc 5 "a helper that says ready, then ends" "$T/fake/launch" -v -H box1 -S /r/sock \
+    --accept-new-host list
+assert_eq "$(cat "$T/fake/launch-ssh.args")" \
+    "-v|--accept-new-host|--ready|--|box1|$LAUNCH_REMOTE '-S' '/r/sock' 'bridge'|" \
+    "the helper's arguments"
+assert_contains "$ERR" "launch: box1: the remote end closed the connection without a reply" \
+    "a helper that ends after ready"
+printf 'not a program\n' >"$T/fake/launch-ssh"
+run_rc 5 "a helper that cannot run" "$T/fake/launch" -H box1 list
+assert_eq "$ERR" "launch: box1: cannot run $T/fake/launch-ssh: Exec format error" \
+    "a helper that cannot run"
 
 # launch alone: no launch-ssh next to it, and none installed.
 mkdir "$T/alone"
