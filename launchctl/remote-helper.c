@@ -94,9 +94,13 @@ remote_helper_exec(const char *host, const char *path, char *const argv[],
 	/* launch gone before this line: no signal will come. */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)
 		_exit(EXIT_PROTOCOL);
-	in = io != -1 ? io : open("/dev/null", O_RDONLY | O_CLOEXEC);
+	in = io != -1 ? io : open("/dev/null", O_RDONLY);
+	/* F_SETFD: a dup2 onto itself (launch started without fds 0 or
+	 * 1) would leave the socket's close-on-exec. */
 	if (in == -1 || dup2(in, STDIN_FILENO) == -1 ||
-	    (io != -1 && dup2(io, STDOUT_FILENO) == -1)) {
+	    fcntl(STDIN_FILENO, F_SETFD, 0) == -1 || (io != -1 &&
+	    (dup2(io, STDOUT_FILENO) == -1 ||
+	    fcntl(STDOUT_FILENO, F_SETFD, 0) == -1))) {
 		fprintf(stderr, "launch: %s: cannot start %s: %s\n", host,
 		    path, strerror(errno));
 		_exit(EXIT_PROTOCOL);

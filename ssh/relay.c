@@ -163,7 +163,7 @@ ssh_link_relay(struct ssh_link *l)
 			rc = relay_broken(l);
 			goto out;
 		}
-		if (pfd[2].revents & (POLLERR | POLLHUP)) {
+		if (pfd[2].revents & (POLLERR | POLLHUP | POLLNVAL)) {
 			rc = SSH_RELAY_GONE;
 			goto out;
 		}
