@@ -17,7 +17,6 @@
 
 #include "launch.h"
 #include "sockpath.h"
-#include "ssh.h"
 #include "xmalloc.h"
 
 /* Replies can be large (a list of 10,000 jobs); a request cannot. */
@@ -172,14 +171,13 @@ client_open_local(struct client *c, const struct cmd_ctx *ctx)
 void
 client_close(struct client *c)
 {
-	if (c->ssh != NULL) {
-		ssh_link_close(c->ssh);
-		free(c->ssh);
-		c->ssh = NULL;
-	}
 	if (c->fd != -1)
 		close(c->fd);
 	c->fd = -1;
+	/* launch-ssh sees its socket closed and drops the session at once;
+	 * what it says then no longer matters. */
+	if (c->helper > 0)
+		remote_client_end(c);
 	buf_free(&c->in);
 }
 
@@ -206,14 +204,6 @@ client_write_fd(int fd, const char *s, size_t n)
 	return 0;
 }
 
-static int
-client_write_all(struct client *c, const char *s, size_t n)
-{
-	if (c->ssh != NULL)
-		return ssh_link_write(c->ssh, s, n);
-	return client_write_fd(c->fd, s, n);
-}
-
 ssize_t
 client_read_line(struct client *c)
 {
@@ -232,11 +222,7 @@ client_read_line(struct client *c)
 			errno = EMSGSIZE;
 			return -1;
 		}
-		if (c->ssh != NULL)
-			n = ssh_link_read(c->ssh, buf_reserve(&c->in, 65536),
-			    65536);
-		else
-			n = read(c->fd, buf_reserve(&c->in, 65536), 65536);
+		n = read(c->fd, buf_reserve(&c->in, 65536), 65536);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -248,14 +234,16 @@ client_read_line(struct client *c)
 	}
 }
 
-/* The remote bridge ended before answering: what it said, and its exit
- * code (no daemon there: 3). */
+/* The remote bridge ended before answering: launch-ssh has printed
+ * what it said; its exit code (no daemon there: 3). */
 static int
 client_remote_gone(struct client *c)
 {
-	int	rc = ssh_link_finish(c->ssh);
+	int	rc;
 
-	if (rc != 0)
+	close(c->fd);
+	c->fd = -1;
+	if ((rc = remote_client_end(c)) != 0)
 		return rc;
 	fprintf(stderr, "launch: %s: the remote end closed the connection "
 	    "without a reply\n", c->path);
@@ -270,9 +258,9 @@ client_send(struct client *c, struct proto_request *req)
 
 	req->id = c->next_id++;
 	line = proto_request_encode(req);
-	rc = client_write_all(c, line, strlen(line));
+	rc = client_write_fd(c->fd, line, strlen(line));
 	free(line);
-	if (rc == -1 && c->ssh != NULL)
+	if (rc == -1 && c->helper > 0)
 		return client_remote_gone(c);
 	if (rc == -1) {
 		fprintf(stderr, "launch: writing to the daemon at %s: %s\n",
@@ -290,7 +278,7 @@ client_receive(struct client *c, const struct proto_request *req,
 	ssize_t			 len;
 	int			 rc;
 
-	if ((len = client_read_line(c)) == -1 && c->ssh != NULL)
+	if ((len = client_read_line(c)) == -1 && c->helper > 0)
 		return client_remote_gone(c);
 	if (len == -1) {
 		fprintf(stderr, "launch: no reply from the daemon at %s: %s\n",

@@ -45,6 +45,7 @@ events_stream(struct client *c, int as_json)
 	char			 text[8192], *line;
 	ssize_t			 n;
 	size_t			 len;
+	int			 rc;
 
 	for (;;) {
 		if ((n = client_read_line(c)) == -1) {
@@ -53,6 +54,10 @@ events_stream(struct client *c, int as_json)
 				    strerror(errno));
 				return EXIT_PROTOCOL;
 			}
+			/* Through ssh, the end may be the connection's:
+			 * launch-ssh has said so, and its code says how. */
+			if (c->helper > 0 && (rc = remote_client_end(c)) != 0)
+				return rc;
 			fprintf(stderr, "launch: the daemon closed the "
 			    "stream\n");
 			return 0;

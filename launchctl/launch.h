@@ -3,7 +3,8 @@
  * and output helpers.  Each command lives in its own cmd-NAME.c and
  * exports one const struct cmd_entry; the table in main.c lists them all.
  *
- * Exit codes (a contract, documented in README.md):
+ * Exit codes (a contract, documented in README.md; the values are in
+ * common/exits.h, which the helper programs share):
  *   0  success
  *   1  a label failed or was not found (unknown_label, already_running,
  *      instance_exists, launch_failure, ...)
@@ -12,7 +13,8 @@
  *   3  no daemon reachable at the socket (temporary: start one)
  *   4  `serve`: another daemon already serves the socket
  *   5  the daemon refused us or broke the protocol (permission_denied,
- *      unsupported_version, internal, a malformed or missing reply)
+ *      unsupported_version, internal, a malformed or missing reply);
+ *      -H without the ssh helper, launch-ssh
  *   6  `wait`: the timeout came before every job had ended
  */
 #ifndef LAUNCH_LAUNCH_H
@@ -23,14 +25,8 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "exits.h"
 #include "proto.h"
-
-#define EXIT_NO		1
-#define EXIT_USAGE	2
-#define EXIT_NODAEMON	3
-#define EXIT_RUNNING	4
-#define EXIT_PROTOCOL	5
-#define EXIT_TIMEOUT	6
 
 struct cmd_ctx {
 	const char	*socket;	/* -S; NULL: default */
@@ -145,10 +141,12 @@ int	cmd_jobs_args(const struct cmd_entry *, struct proto_request *,
 	    int argc, char **argv);
 
 /* client.c */
-struct ssh_link;
 struct client {
-	int		 fd;		/* the local socket; -1 when remote */
-	struct ssh_link	*ssh;		/* remote: the bridge's channel */
+	/* The local socket, or remote: launch-ssh's end of a socketpair
+	 * (its stdin and stdout, relayed to the remote bridge). */
+	int		 fd;
+	pid_t		 helper;	/* remote: launch-ssh; 0 when local */
+	char		 local[48];	/* remote: this side's address, or "" */
 	struct buf	 in;
 	int64_t		 next_id;
 	char		 path[128];	/* the socket or the host, for messages */
@@ -222,8 +220,12 @@ int	autostart_daemon(const struct cmd_ctx *, const struct sockpath *);
 int	remote_hosts_add(struct cmd_ctx *, const char *list);
 int	remote_hosts_file(struct cmd_ctx *, const char *path);
 void	remote_hosts_free(struct cmd_ctx *);
-/* client_open through ssh to ctx->host's `launch bridge`. */
+/* client_open through ssh to ctx->host's `launch bridge`: launch-ssh
+ * runs as c->helper, its stdin and stdout c->fd. */
 int	remote_client_open(struct client *, const struct cmd_ctx *);
+/* The end of c's launch-ssh, once c->fd is closed: reaped, its exit
+ * code (see remote_helper_status). */
+int	remote_client_end(struct client *);
 /* This side's address of the client's ssh connection, as text (no
  * port); -1 for a local client. */
 int	remote_local_address(const struct client *, char *buf, size_t len);

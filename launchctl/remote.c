@@ -1,11 +1,11 @@
 /*
  * Remote and many machines (docs/remote.md).
  *
- * One host: client_open runs `launch bridge` on it through ssh (ssh.c)
- * and the command speaks the ordinary protocol over the channel, so every
- * command works remotely without knowing it.  The few that read the
- * daemon machine's files (logs) run themselves there instead
- * (remote_exec).
+ * One host: client_open runs `launch bridge` on it through ssh (the
+ * launch-ssh helper, remote-helper.c) and the command speaks the
+ * ordinary protocol over it, so every command works remotely without
+ * knowing it.  The few that read the daemon machine's files (logs) run
+ * themselves there instead (remote_exec).
  *
  * Many hosts: one child process per host, all started at once, so ten
  * hosts take as long as the slowest (each child makes its own ssh
@@ -28,8 +28,6 @@
 #include "config.h"
 
 #include <sys/wait.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,8 +38,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hostlines.h"
 #include "launch.h"
-#include "ssh.h"
+#include "sshconfig.h"
 #include "xmalloc.h"
 
 #define REMOTE_HOSTS_MAX	4096
@@ -150,87 +149,6 @@ remote_hosts_free(struct cmd_ctx *ctx)
 	ctx->nhosts = 0;
 }
 
-/* launch [-S SOCKET] args... on the remote. */
-static struct ssh_link *
-remote_open(const struct cmd_ctx *ctx, const char *const *args, int *rc)
-{
-	const char	*argv[64];
-	struct ssh_link	*l = xcalloc(1, sizeof *l);
-	char		*command;
-	size_t		 n = 0;
-
-	if (ctx->socket != NULL) {
-		argv[n++] = "-S";
-		argv[n++] = ctx->socket;
-	}
-	for (; *args != NULL && n < 63; args++)
-		argv[n++] = *args;
-	argv[n] = NULL;
-	command = ssh_remote_command(argv);
-	*rc = ssh_link_open(l, ctx->host, command, ctx->accept_new_host,
-	    ctx->verbose);
-	free(command);
-	if (*rc != 0) {
-		free(l);
-		return NULL;
-	}
-	return l;
-}
-
-int
-remote_client_open(struct client *c, const struct cmd_ctx *ctx)
-{
-	static const char *const bridge[] = { "bridge", NULL };
-	int			 rc;
-
-	memset(c, 0, sizeof *c);
-	c->fd = -1;
-	c->next_id = 1;
-	snprintf(c->path, sizeof c->path, "%s", ctx->host);
-	if ((c->ssh = remote_open(ctx, bridge, &rc)) == NULL)
-		return rc;
-	return 0;
-}
-
-int
-remote_local_address(const struct client *c, char *buf, size_t len)
-{
-	const struct sockaddr_storage	*ss;
-
-	if (c->ssh == NULL || c->ssh->locallen == 0)
-		return -1;
-	ss = &c->ssh->local;
-	if (ss->ss_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr,
-		    buf, (socklen_t)len);
-	else if (ss->ss_family == AF_INET6)
-		inet_ntop(AF_INET6,
-		    &((const struct sockaddr_in6 *)ss)->sin6_addr, buf,
-		    (socklen_t)len);
-	else
-		return -1;
-	return 0;
-}
-
-int
-remote_exec(const struct cmd_ctx *ctx, int argc, char **argv)
-{
-	struct ssh_link	*l;
-	const char	**args = xcalloc((size_t)argc + 1, sizeof *args);
-	int		  rc;
-
-	for (int i = 0; i < argc; i++)
-		args[i] = argv[i];
-	l = remote_open(ctx, args, &rc);
-	free(args);
-	if (l == NULL)
-		return rc;
-	rc = ssh_link_relay(l);
-	ssh_link_close(l);
-	free(l);
-	return rc;
-}
-
 /* remote_fanout_cmd of a streaming --json command: stdout lines as they
  * are, without "HOST: ". */
 static int	remote_plain_stdout;
@@ -245,33 +163,9 @@ struct remote_child {
 void
 remote_print_lines(const char *host, struct buf *b, int is_err, int flush)
 {
-	const char	*line;
-	char		*nl;
-	size_t		 len, hl = strlen(host);
-	FILE		*f = is_err ? stderr : stdout;
-
-	while (buf_used(b) > 0) {
-		nl = memchr(buf_head(b), '\n', buf_used(b));
-		if (nl == NULL && !flush)
-			break;
-		line = buf_head(b);
-		len = nl != NULL ? (size_t)(nl - line) : buf_used(b);
-		if (!is_err && remote_plain_stdout)
-			fprintf(f, "%.*s\n", (int)len, line);
-		else if (!is_err)
-			fprintf(f, "%s: %.*s\n", host, (int)len, line);
-		else if (len > 8 + hl + 1 && strncmp(line, "launch: ", 8) ==
-		    0 && strncmp(line + 8, host, hl) == 0 &&
-		    line[8 + hl] == ':')
-			fprintf(f, "%.*s\n", (int)len, line);
-		else if (len >= 8 && strncmp(line, "launch: ", 8) == 0)
-			fprintf(f, "launch: %s: %.*s\n", host, (int)len - 8,
-			    line + 8);
-		else
-			fprintf(f, "launch: %s: %.*s\n", host, (int)len, line);
-		buf_consume(b, nl != NULL ? len + 1 : len);
-	}
-	fflush(f);
+	hostlines_print(is_err ? stderr : stdout, host, b, is_err ?
+	    HOSTLINES_ERR : remote_plain_stdout ? HOSTLINES_PLAIN :
+	    HOSTLINES_OUT, flush);
 }
 
 static pid_t

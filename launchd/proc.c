@@ -51,6 +51,7 @@
 #include <unistd.h>
 
 #include "launchd.h"
+#include "libexec.h"
 #include "log.h"
 #include "spawner.h"
 #include "xmalloc.h"
@@ -81,29 +82,13 @@ static size_t		  proc_nacks;
 static void
 proc_find_shim(void)
 {
-	char	 self[PATH_MAX], *slash;
-	ssize_t	 n;
-
-	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL &&
-		    (size_t)(slash - self) + sizeof "/launch-shim" <=
-		    sizeof proc_shim) {
-			memcpy(proc_shim, self, (size_t)(slash - self));
-			strcpy(proc_shim + (slash - self), "/launch-shim");
-			if (access(proc_shim, X_OK) == 0)
-				goto found;
-		}
+	if (libexec_find("launch-shim", proc_shim, sizeof proc_shim, NULL,
+	    0) == 0) {
+		log_debug("shim: %s", proc_shim);
+		return;
 	}
-	snprintf(proc_shim, sizeof proc_shim, "%s/launch-shim",
-	    PKGLIBEXECDIR);
-	if (access(proc_shim, X_OK) == 0)
-		goto found;
 	log_info("no launch-shim program: jobs run under `launch shim`");
 	proc_shim[0] = '\0';
-	return;
-found:
-	log_debug("shim: %s", proc_shim);
 }
 
 void

@@ -35,6 +35,7 @@ check_prefix() {
 	{
 		echo "$p/bin/launch"
 		echo "$p/libexec/launch/launch-shim"
+		echo "$p/libexec/launch/launch-ssh"
 		echo "$share/man/man1/launch.1"
 		echo "$share/doc/launch/README.md"
 		for f in "$INST_SRCDIR"/docs/*.md; do
@@ -55,7 +56,7 @@ check_prefix() {
 	    fail "prefix $p: the files under DESTDIR are not the expected ones (-expected +found)"
 	while read -r f; do
 		case $f in
-		*/bin/launch|*/launch-shim)
+		*/bin/launch|*/launch-shim|*/launch-ssh)
 			mode=755 ;;
 		*)	mode=644 ;;
 		esac

@@ -6,6 +6,7 @@
 # none beside it, so the one found must be $(pkglibexecdir)/launch-shim.
 # With DESTDIR that path does not exist yet (the files are staged), and
 # the daemon falls back to `launch shim`: that part is then skipped.
+# launch -H runs launch-ssh, found the same way (checked without sshd).
 . "$(dirname "$0")/../lib.sh"
 : "${INST_BINDIR:?}" "${INST_PKGLIBEXECDIR:?}" "${INST_VERSION:?}"
 assert_eq "$LAUNCH" "${INST_DESTDIR:-}$INST_BINDIR/launch" "the binary tested"
@@ -28,6 +29,25 @@ if [ -z "${INST_DESTDIR:-}" ]; then
 	    "$INST_PKGLIBEXECDIR/launch-shim" "the job's parent"
 else
 	echo "INFO: DESTDIR install: the shim check needs the files in place"
+fi
+# The ssh helper: launch -H finds the installed launch-ssh (none is next
+# to the installed launch), which connects, finds nothing listening on
+# port 1 and says so as launch did (no sshd needed).  Under DESTDIR it is
+# not in place yet: the message names where it was looked for.
+helper=$INST_PKGLIBEXECDIR/launch-ssh
+if [ -z "${INST_DESTDIR:-}" ]; then
+	run_rc 0 "the installed launch-ssh --version" "$helper" --version
+	assert_eq "$OUT" "launch-ssh $INST_VERSION" "launch-ssh --version"
+	run_rc 3 "-H through the installed helper" "$LAUNCH" -H nobody@127.0.0.1:1 ping
+	assert_eq "$ERR" "launch: nobody@127.0.0.1:1: cannot connect to 127.0.0.1 port 1: Connection refused" \
+	    "the installed helper's message"
+elif [ -e "$helper" ]; then
+	echo "INFO: DESTDIR install over an installed $helper: the lookup is not checked"
+else
+	run_rc 0 "the staged launch-ssh --version" "$INST_DESTDIR$helper" --version
+	run_rc 5 "-H before the helper is in place" "$LAUNCH" -H box1 ping
+	assert_eq "$ERR" "launch: box1: no ssh helper: $INST_DESTDIR$INST_BINDIR/launch-ssh, $helper: No such file or directory" \
+	    "the helper's places"
 fi
 run_rc 0 "list" "$LAUNCH" list
 assert_contains "$OUT" "installed/hello" "list"

@@ -1,7 +1,8 @@
 /*
  * One ssh session and one exec channel, with libssh2, in blocking mode:
- * a client does one thing at a time, and the fan-out to many hosts runs
- * one process per host (remote.c), so nothing here needs an event loop.
+ * launch-ssh serves one connection, and the fan-out to many hosts runs
+ * one launch-ssh per host (launchctl/remote.c), so nothing here needs an
+ * event loop (relay.c polls once the channel is open).
  *
  * Order of a connection: resolve the spec through ~/.ssh/config
  * (sshconfig.c), connect (10 s deadline per address), handshake with the
@@ -32,12 +33,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "launch.h"
+#include "exits.h"
 #include "ssh.h"
 #include "xmalloc.h"
 
 #define SSH_CONNECT_MS		10000
-#define SSH_SETUP_MS		20000
 #define SSH_CONFIG_MAX		(1024 * 1024)
 
 static void
@@ -391,129 +391,6 @@ fail:
 	return rc;
 }
 
-ssize_t
-ssh_link_read(struct ssh_link *l, char *buf, size_t len)
-{
-	ssize_t	n;
-
-	for (;;) {
-		n = libssh2_channel_read(l->channel, buf, len);
-		/* Blocking: 0 is the end (libssh2_channel_eof would still
-		 * say no while unread stderr is queued). */
-		if (n >= 0)
-			return n;
-		if (n != LIBSSH2_ERROR_EAGAIN) {
-			errno = ECONNRESET;
-			return -1;
-		}
-	}
-}
-
-int
-ssh_link_write(struct ssh_link *l, const char *s, size_t len)
-{
-	ssize_t	n;
-
-	while (len > 0) {
-		n = libssh2_channel_write(l->channel, s, len);
-		if (n == LIBSSH2_ERROR_EAGAIN)
-			continue;
-		if (n < 0) {
-			errno = EPIPE;
-			return -1;
-		}
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* The remote's stderr, line by line, as "launch: SPEC: ..."; part
- * holds an unfinished line between calls. */
-static void
-ssh_print_stderr(struct ssh_link *l, struct buf *part, const char *s,
-    size_t n)
-{
-	buf_add(part, s, n);
-	remote_print_lines(l->spec, part, 1, 0);
-}
-
-static int
-ssh_exit_status(struct ssh_link *l)
-{
-	libssh2_channel_send_eof(l->channel);
-	libssh2_channel_close(l->channel);
-	libssh2_channel_wait_closed(l->channel);
-	return libssh2_channel_get_exit_status(l->channel);
-}
-
-int
-ssh_link_finish(struct ssh_link *l)
-{
-	struct buf	part;
-	char		buf[4096];
-	ssize_t		n;
-
-	if (l->channel == NULL)
-		return 0;
-	memset(&part, 0, sizeof part);
-	libssh2_session_set_timeout(l->session, SSH_SETUP_MS);
-	while ((n = libssh2_channel_read_stderr(l->channel, buf,
-	    sizeof buf)) > 0)
-		ssh_print_stderr(l, &part, buf, (size_t)n);
-	remote_print_lines(l->spec, &part, 1, 1);
-	buf_free(&part);
-	return ssh_exit_status(l);
-}
-
-int
-ssh_link_relay(struct ssh_link *l)
-{
-	struct buf	 part;
-	struct pollfd	 pfd;
-	char		 buf[65536];
-	ssize_t		 n;
-	int		 dir, busy;
-
-	memset(&part, 0, sizeof part);
-	libssh2_session_set_blocking(l->session, 0);
-	for (;;) {
-		busy = 0;
-		while ((n = libssh2_channel_read(l->channel, buf,
-		    sizeof buf)) > 0) {
-			busy = 1;
-			if (client_write_fd(STDOUT_FILENO, buf, (size_t)n) ==
-			    -1)
-				goto out;
-		}
-		if (n < 0 && n != LIBSSH2_ERROR_EAGAIN)
-			break;
-		while ((n = libssh2_channel_read_stderr(l->channel, buf,
-		    sizeof buf)) > 0) {
-			busy = 1;
-			ssh_print_stderr(l, &part, buf, (size_t)n);
-		}
-		if (libssh2_channel_eof(l->channel))
-			break;
-		if (busy)
-			continue;
-		dir = libssh2_session_block_directions(l->session);
-		pfd.fd = l->sock;
-		pfd.events = ((dir & LIBSSH2_SESSION_BLOCK_INBOUND) ? POLLIN :
-		    0) | ((dir & LIBSSH2_SESSION_BLOCK_OUTBOUND) ? POLLOUT : 0);
-		if (pfd.events == 0)
-			pfd.events = POLLIN;
-		if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
-			break;
-	}
-out:
-	remote_print_lines(l->spec, &part, 1, 1);
-	buf_free(&part);
-	libssh2_session_set_blocking(l->session, 1);
-	libssh2_session_set_timeout(l->session, SSH_SETUP_MS);
-	return ssh_exit_status(l);
-}
-
 void
 ssh_link_close(struct ssh_link *l)
 {
@@ -534,30 +411,4 @@ ssh_link_close(struct ssh_link *l)
 		close(l->sock);
 	l->sock = -1;
 	ssh_target_free(&l->t);
-}
-
-char *
-ssh_remote_command(const char *const *args)
-{
-	const char	*remote = getenv("LAUNCH_REMOTE");
-	struct buf	 b;
-	char		*s;
-
-	memset(&b, 0, sizeof b);
-	if (remote == NULL || *remote == '\0')
-		remote = "launch";
-	buf_add(&b, remote, strlen(remote));
-	for (; *args != NULL; args++) {
-		buf_add(&b, " '", 2);
-		for (const char *p = *args; *p != '\0'; p++)
-			if (*p == '\'')
-				buf_add(&b, "'\\''", 4);
-			else
-				buf_add(&b, p, 1);
-		buf_add(&b, "'", 1);
-	}
-	buf_add(&b, "", 1);
-	s = xstrdup(buf_head(&b));
-	buf_free(&b);
-	return s;
 }

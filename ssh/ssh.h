@@ -1,8 +1,10 @@
 /*
- * The client's ssh transport (libssh2): one authenticated session to a
- * host, one exec channel on it.  `launch -H HOST CMD` runs `launch bridge`
- * on HOST through it and speaks the ordinary protocol over the channel;
- * `launch -H HOST logs` runs `launch logs` there and relays its output.
+ * launch-ssh's transport (libssh2): one authenticated session to a host,
+ * one exec channel on it, relayed to launch-ssh's stdin and stdout
+ * (main.c has the contract with launch).  `launch -H HOST CMD` runs
+ * `launch bridge` on HOST through it and speaks the ordinary protocol
+ * over the channel; `launch -H HOST logs` runs `launch logs` there and
+ * lets launch-ssh write its output.
  *
  * What is trusted (docs/remote.md has the whole story):
  * - the host key must match ~/.ssh/known_hosts ($HOME's): an unknown key
@@ -27,6 +29,9 @@
 
 #include "sshconfig.h"
 
+/* Handshake and authentication, and the channel's close at the end. */
+#define SSH_SETUP_MS		20000
+
 struct ssh_link {
 	const char		*spec;		/* as written, for messages */
 	struct ssh_target	 t;
@@ -43,16 +48,13 @@ struct ssh_link {
  * it.  0, or an exit code after printing why (l is then closed). */
 int	ssh_link_open(struct ssh_link *, const char *spec, const char *command,
 	    int accept_new_host, int verbose);
-/* Blocking I/O on the channel's stdin and stdout.  read: bytes, 0 at the
- * end of the remote's output, -1 on a broken session. */
-ssize_t	ssh_link_read(struct ssh_link *, char *, size_t);
-int	ssh_link_write(struct ssh_link *, const char *, size_t);
-/* The remote command's output has ended early: print what it said on its
- * stderr (as "launch: SPEC: ...") and return its exit status (0 when it
- * gave none). */
-int	ssh_link_finish(struct ssh_link *);
-/* Relay the remote command's stdout and stderr to ours until it exits;
- * its exit status.  Our stdin is not forwarded. */
+/* Relay stdin to the channel's stdin (its end: the channel's EOF),
+ * the channel's stdout to stdout and its stderr to stderr as "launch:
+ * SPEC: ..." lines, until the remote command exits: its exit status, or
+ * an exit code after printing why (a broken session).  When the reader
+ * of stdout goes away (launch closed its end), SSH_RELAY_GONE at once,
+ * without waiting for the remote: the caller closes the session. */
+#define SSH_RELAY_GONE	(-1)
 int	ssh_link_relay(struct ssh_link *);
 void	ssh_link_close(struct ssh_link *);
 
@@ -68,9 +70,5 @@ int	ssh_hostkey_check(struct ssh_link *, int accept_new);
 const char	*ssh_home(void);
 /* "~/..." for a path under $HOME, for messages. */
 void	ssh_short_path(const char *path, char *out, size_t len);
-
-/* The shell-quoted remote command line: LAUNCH_REMOTE (default "launch",
- * taken as is, so it may carry a path or arguments), then args quoted. */
-char	*ssh_remote_command(const char *const *args);
 
 #endif
