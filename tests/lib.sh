@@ -248,6 +248,58 @@ maps_curl() {
 	grep -E '/lib(curl|ssl|gnutls)[.-][^/]*$' "/proc/$1/maps" || true
 }
 
+# The daemon's records of its jobs are lines of STATE/jobs/journal
+# (launchd/journal.c): a record per change, {"v":1,"forget":ID} when a
+# job is removed; the last line of an id wins.
+#
+# records [STATE_DIR]: the records the journal holds now, one JSON line
+# per job in id order, replayed as the daemon replays it: a last line
+# without its newline (a write cut short) is ignored, as is a line that
+# is not JSON (the daemon logs those).  Readable while a daemon runs: it
+# appends whole lines, and a compaction renames a whole file over.
+records() {
+	_j=${1:-$LAUNCH_STATE_DIR}/jobs/journal
+	[ -f "$_j" ] || fail "no journal at $_j"
+	head -n "$(wc -l <"$_j")" "$_j" | jq -cnR '
+	    reduce (inputs | fromjson? | objects) as $r ({};
+	        if $r.forget != null then del(.[$r.forget | tostring])
+	        elif $r.id != null then .[$r.id | tostring] = $r
+	        else . end)
+	    | [.[]] | sort_by(.id) | .[]'
+}
+
+# record_of ID [STATE_DIR]: the current record of job ID (nothing if none).
+record_of() {
+	records "${2:-$LAUNCH_STATE_DIR}" | jq -c --argjson id "$1" \
+	    'select(.id == $id)'
+}
+
+# record_field ID FIELD: one field of job ID's record (jq path after
+# the dot, "null" if unset), e.g. record_field 3 shim.pid.
+record_field() { record_of "$1" | jq -r ".$2"; }
+
+# record_id LABEL: the id of the job labelled LABEL in the journal.
+record_id() {
+	records | jq -r --arg l "$1" 'select(.label == $l) | .id'
+}
+
+# record_edit ID JQ_FILTER [STATE_DIR]: while no daemon runs, change job
+# ID's record by appending it edited (jq -c JQ_FILTER) to the journal:
+# the last line wins, as it would for the daemon's own appends (for a
+# crash's aftermath: a record set back to an earlier state).
+record_edit() {
+	_d=${3:-$LAUNCH_STATE_DIR}
+	_rec=$(record_of "$1" "$_d")
+	[ -n "$_rec" ] || fail "record_edit: no record of job $1"
+	_new=$(printf '%s\n' "$_rec" | jq -c "$2") ||
+		fail "record_edit: jq $2 failed on job $1's record"
+	[ -n "$_new" ] || fail "record_edit: jq $2 left job $1 no record"
+	# Glued to a torn last line, the edit would be lost with it.
+	[ "$(tail -c 1 "$_d/jobs/journal" | wc -l)" -eq 1 ] ||
+		fail "record_edit: the journal ends in a line cut short"
+	printf '%s\n' "$_new" >>"$_d/jobs/journal"
+}
+
 if [ -n "${LAUNCH_VALGRIND:-}" ]; then
 	. "$(dirname "$0")/../valgrind-lib.sh"
 fi

@@ -17,5 +17,6 @@ DAEMON_PID=
 not_alive "$one" || fail "job one survived the daemon's shutdown"
 [ ! -e "$SOCK" ] || fail "socket left behind"
 # The job that ignored SIGTERM was killed; its record says so.
-assert_eq "$(jq -r .signal "$T/state/jobs/2.json")" SIGKILL "job two's end"
-assert_eq "$(jq -r .state "$T/state/jobs/2.json")" exited "job two's state"
+two=$(record_id two)
+assert_eq "$(record_field "$two" signal)" SIGKILL "job two's end"
+assert_eq "$(record_field "$two" state)" exited "job two's state"

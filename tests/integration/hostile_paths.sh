@@ -1,9 +1,10 @@
 # Names planted in the state directory redirect nothing.  A symlink, a
-# hard link or a FIFO at the lock, a job record, its temp file, a log or
-# a log directory is refused (or replaced, never written through), a
-# victim file outside stays as it was, the error says what was refused,
-# and nothing blocks.  The state directory itself must be ours and
-# private, as the socket's is.
+# hard link or a FIFO at the lock, the journal of job records, its temp
+# file (journal.new), a record file of earlier versions (jobs/ID.json),
+# a log or a log directory is refused (or replaced, never written
+# through), a victim file outside stays as it was, the error says what
+# was refused, and nothing blocks.  The state directory itself must be
+# ours and private, as the socket's is.
 . "$(dirname "$0")/../lib.sh"
 printf 'precious\n' >"$T/victim"
 intact() {
@@ -56,31 +57,80 @@ intact "hard-linked lock"
 mkfifo "$T/st-lock3/lock"
 serve_refused "$T/st-lock3" "st-lock3/lock: not a regular file: refused"
 
-# A running daemon: a job's record is replaced through a fresh temp
-# file, whatever is planted at ID.json.new.
+# The journal: a symlink, a hard link, a FIFO, another user's file.
+# The daemon refuses to start, naming it; the victim is untouched.
+for k in 1 2 3; do mkdir -m 700 "$T/st-journal$k" "$T/st-journal$k/jobs"; done
+ln -s "$T/victim" "$T/st-journal1/jobs/journal"
+serve_refused "$T/st-journal1" "st-journal1/jobs/journal: a symbolic link: refused"
+intact "symlinked journal"
+ln "$T/victim" "$T/st-journal2/jobs/journal"
+serve_refused "$T/st-journal2" "st-journal2/jobs/journal: has more than one hard link: refused"
+rm "$T/st-journal2/jobs/journal"
+intact "hard-linked journal"
+mkfifo "$T/st-journal3/jobs/journal"
+serve_refused "$T/st-journal3" "st-journal3/jobs/journal: not a regular file: refused"
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+	mkdir -m 700 "$T/st-journal4" "$T/st-journal4/jobs"
+	echo '{"v":1,"forget":1}' >"$T/st-journal4/jobs/journal"
+	chown nobody "$T/st-journal4/jobs/journal"
+	run_rc 1 "serve on a journal of another uid" "$LAUNCH" serve -S "$T/s.sock" \
+	    --state-dir "$T/st-journal4"
+	assert_contains "$ERR" "st-journal4/jobs/journal: owned by another user or writable by others: refused" \
+	    "a journal of another uid"
+	assert_eq "$(cat "$T/st-journal4/jobs/journal")" '{"v":1,"forget":1}' \
+	    "another uid's journal is untouched"
+fi
+
+# The journal's temp file: each start rewrites the journal through a
+# fresh jobs/journal.new, whatever is planted there (a symlink to the
+# victim, a hard link to it, a FIFO): removed, never written through
+# nor blocked on; the journal is written.
 start_daemon
 "$LAUNCH" submit -l rec -- sleep 1000 >/dev/null
 id=$(job_field rec id)
-ln -s "$T/victim" "$T/state/jobs/$id.json.new"
-"$LAUNCH" stop rec >/dev/null
-wait_for 10 "rec to stop" job_is rec state exited
-intact "symlink at the temp file"
-[ -f "$T/state/jobs/$id.json" ] && [ ! -L "$T/state/jobs/$id.json" ] ||
-	fail "the record is not a plain file"
-grep -q '"state":"exited"' "$T/state/jobs/$id.json" || fail "the record was not written"
-ln "$T/victim" "$T/state/jobs/$id.json.new"
+jn=$T/state/jobs/journal.new
+# restart_with_planted WHAT: shut the daemon down, plant WHAT (symlink,
+# hardlink, fifo) at journal.new, start it again.
+restart_with_planted() {
+	"$LAUNCH" shutdown >/dev/null
+	wait_exit "$DAEMON_PID" 20
+	DAEMON_PID=
+	case $1 in
+	symlink) ln -s "$T/victim" "$jn" ;;
+	hardlink) ln "$T/victim" "$jn"; echo 2 >"$T/victim.links" ;;
+	fifo) mkfifo "$jn" ;;
+	esac
+	start_daemon
+	echo 1 >"$T/victim.links"
+	[ ! -e "$jn" ] && [ ! -L "$jn" ] || fail "$1 at journal.new: still there"
+	[ -f "$T/state/jobs/journal" ] && [ ! -L "$T/state/jobs/journal" ] &&
+	    [ "$(stat -c %h "$T/state/jobs/journal")" = 1 ] ||
+		fail "$1 at journal.new: the journal is not a plain file"
+}
+restart_with_planted symlink
+intact "symlink at journal.new"
+assert_eq "$(record_field "$id" state) $(record_field "$id" signal)" "exited SIGTERM" \
+    "rec's record past a symlink at journal.new"
 "$LAUNCH" start rec >/dev/null
 wait_for 10 "rec to run" job_is rec state running
-intact "hard link at the temp file"
-grep -q '"state":"running"' "$T/state/jobs/$id.json" || fail "the record was not written"
-mkfifo "$T/state/jobs/$id.json.new"
+restart_with_planted hardlink
+intact "hard link at journal.new"
+assert_eq "$(record_field "$id" state)" exited "rec's record past a hard link at journal.new"
+"$LAUNCH" start rec >/dev/null
+wait_for 10 "rec to run" job_is rec state running
+restart_with_planted fifo
+assert_eq "$(record_field "$id" state)" exited "rec's record past a FIFO at journal.new"
+"$LAUNCH" start rec >/dev/null
+wait_for 10 "rec to run" job_is rec state running
+assert_eq "$(record_field "$id" state)" running "the record appended after a FIFO at journal.new"
 "$LAUNCH" stop rec >/dev/null
-wait_for 10 "rec to stop" job_is rec state exited
-grep -q '"state":"exited"' "$T/state/jobs/$id.json" || fail "the record was not written past a FIFO"
+assert_eq "$(record_field "$id" state)" exited "rec's record after its stop"
 
 # Logs: the next job's log directory and log files are planted before it
-# starts.  Its output is dropped rather than written through; a
-# symlinked log directory fails the job with a clear error.
+# starts.  Its output is dropped rather than written through.  A
+# symlinked log directory either fails the job with a clear error (as
+# before the shim made the directory at the first output) or drops its
+# output; never is the output written through it.
 next=$((id + 1))
 mkdir -m 700 "$T/state/logs/$next" "$T/state/logs/$((next + 1))" "$T/state/logs/$((next + 2))"
 ln -s "$T/victim" "$T/state/logs/$next/stdout.log"
@@ -92,14 +142,28 @@ for n in 0 1 2; do
 	"$LAUNCH" submit -l "log$n" -- echo overwritten >/dev/null
 	assert_eq "$(job_field "log$n" id)" $((next + n)) "log$n's id"
 done
-run_rc 1 "a job whose log directory is a symlink" "$LAUNCH" submit -l log3 -- echo overwritten
-assert_contains "$ERR" "logs/$((next + 3)): not a directory (a symbolic link is refused)" "log3's error"
+set +e
+"$LAUNCH" submit -l log3 -- echo overwritten >"$T/out" 2>"$T/err"
+rc=$?
+set -e
+case $rc in
+1)	assert_contains "$(cat "$T/err")" \
+	    "logs/$((next + 3)): not a directory (a symbolic link is refused)" "log3's error" ;;
+0)	wait_for 10 "log3 to end" job_is log3 state exited
+	run_rc 0 "remove log3" "$LAUNCH" remove log3 ;;
+*)	fail "a job whose log directory is a symlink: exit code $rc ($(cat "$T/err"))" ;;
+esac
+# BUG (shim/shim.c, shim_log_write): the shim opens logs/ID/stdout.log
+# with O_NOFOLLOW, which guards only the last component, and checks the
+# directory (file_dir_own) only when the open fails with ENOENT: the
+# job's output goes through a symlinked logs/ID.  Checked at the end of
+# the script, so that the rest is tested meanwhile.
+written_through=$(ls -A "$T/elsewhere")
 for n in 0 1 2; do
 	wait_for 10 "log$n to end" job_is "log$n" state exited
 done
 intact "planted logs"
 [ -p "$T/state/logs/$((next + 2))/stdout.log" ] || fail "the FIFO was replaced"
-[ -z "$(ls -A "$T/elsewhere")" ] || fail "a log was written through a symlinked directory"
 
 # `launch logs` refuses the FIFO rather than block on it; a job whose
 # chosen stdout is a FIFO with no reader fails at once instead of staying
@@ -111,27 +175,46 @@ run_rc 1 "a FIFO stdout with no reader" timeout 10 "$LAUNCH" submit -l tofifo \
     --stdout "$T/out.fifo" -- echo hi
 assert_contains "$ERR" "open stdout $T/out.fifo: a FIFO with no reader (or a socket)" "FIFO stdout message"
 
-# A restart reads records refusing a symlink and a FIFO (it used to block
-# on the FIFO for ever), and replaces a symlinked daemon-id.
+# A restart reads the record files of earlier versions (jobs/ID.json)
+# refusing a symlink and a FIFO (it used to block on the FIFO for
+# ever), removes them once the journal is written (the symlink itself,
+# not its target), removes a planted jobs/ID.json.new (a write cut
+# short, for those versions) and replaces a symlinked daemon-id.  The
+# jobs of those ids are removed first: only the planted files name them.
 "$LAUNCH" submit -l fifo -- true >/dev/null
 "$LAUNCH" submit -l link -- true >/dev/null
 wait_for 10 "the jobs to end" job_is link state exited
 fid=$(job_field fifo id)
 lid=$(job_field link id)
+run_rc 0 "remove fifo and link" "$LAUNCH" remove fifo link
 "$LAUNCH" shutdown >/dev/null
 wait_exit "$DAEMON_PID" 10
 DAEMON_PID=
-rm "$T/state/jobs/$fid.json" "$T/state/jobs/$lid.json" "$T/state/daemon-id"
+assert_eq "$(record_of "$fid")$(record_of "$lid")" "" "the removed jobs' records"
+rm "$T/state/daemon-id"
 mkfifo "$T/state/jobs/$fid.json"
 ln -s "$T/victim" "$T/state/jobs/$lid.json"
+ln -s "$T/victim" "$T/state/jobs/$lid.json.new"
 ln -s "$T/victim" "$T/state/daemon-id"
 start_daemon
-grep -q "jobs/$fid.json: not a regular file: refused; skipped" "$T/daemon.log" ||
+grep -q "reading $T/state/jobs/$fid.json: not a regular file: refused; skipped" "$T/daemon.log" ||
 	fail "the FIFO record is not reported"
-grep -q "jobs/$lid.json: a symbolic link: refused; skipped" "$T/daemon.log" ||
+grep -q "reading $T/state/jobs/$lid.json: a symbolic link: refused; skipped" "$T/daemon.log" ||
 	fail "the symlinked record is not reported"
+grep -q "jobs/$lid.json.new: removed (a write cut short)" "$T/daemon.log" ||
+	fail "the symlinked jobs/ID.json.new is not reported"
+for f in "$fid.json" "$lid.json" "$lid.json.new"; do
+	[ ! -e "$T/state/jobs/$f" ] && [ ! -L "$T/state/jobs/$f" ] ||
+		fail "jobs/$f is still there"
+done
 [ -f "$T/state/daemon-id" ] && [ ! -L "$T/state/daemon-id" ] ||
 	fail "daemon-id is not a plain file again"
 intact "after a restart"
 assert_eq "$("$LAUNCH" list --json | jq -r '[.[].label] | sort | join(" ")')" \
     "log0 log1 log2 rec" "the other jobs loaded"
+assert_eq "$(records | jq -r .label | sort | tr '\n' ' ')" "log0 log1 log2 rec " \
+    "the journal's records"
+
+[ -z "$written_through" ] ||
+	fail "BUG: a log was written through a symlinked log directory (logs/$((next + 3)) -> elsewhere: $written_through)"
+[ -z "$(ls -A "$T/elsewhere")" ] || fail "a file was written through a symlinked directory"

@@ -1,5 +1,8 @@
 # The daemon SIGKILLed in the middle of submits, at varying points (0 to
-# 99 ms after the clients start, stepped so a run is reproducible), then
+# 99 hundredths of a span after the clients start, stepped so a run is
+# reproducible; the span is 100 ms, or twice a submit's time measured
+# here if longer: on a loaded machine a client alone takes 150 ms, and
+# a kill within 100 ms never let a submit be answered), then
 # restarted, over and over.  After every restart: each job a client saw
 # succeed is listed, running and adopted with its pid; every job listed
 # is whole (running, its process alive, status answers); no job is half
@@ -42,42 +45,60 @@ check_round() {
 	    fail "round $1: processes of jobs not listed (marked: $(tr '\n' ' ' <"$T/marked.pids"); listed: $(tr '\n' ' ' <"$T/listed.pids"))"
 	left=$(find "$T/state" -name '*.new')
 	[ -z "$left" ] || fail "round $1: temporary files left: $left"
-	# Every job's records: one per listed job, no orphans.
-	assert_eq "$(find "$T/state/jobs" -name '*.json' | wc -l)" \
-	    "$(jq length "$T/list.json")" "round $1: records on disk"
+	# Every job's record: one per listed job, no orphans.
+	assert_eq "$(records | jq -r .label | sort | tr '\n' ' ')" \
+	    "$(jq -r '.[].label' "$T/list.json" | sort | tr '\n' ' ')" \
+	    "round $1: records in the journal"
 }
 
 # First, deterministically, the states a kill can leave behind: a record
 # written before the shim's fork, whose shim never ran (made from a real
 # one: its shim and job killed, its status file gone, the record set
-# back to its first launch).  Fresh, it is forgotten; not fresh (a later
-# start of a known job), it is kept as failed.  And writes cut short.
+# back to its first launch by a line appended to the journal).  Fresh,
+# it is forgotten; not fresh (a later start of a known job), it is kept
+# as failed.  And writes cut short: a journal.new left by a compaction
+# the kill interrupted, a jobs/ID.json.new of the versions before the
+# journal, a subscription file's temp file.
 start_daemon
-"$LAUNCH" submit -l pre/fresh -- sleep 1000
-"$LAUNCH" submit -l pre/old -- sleep 1000
+# (They print, so that they have a log directory: made at the first
+# output.)
+submit_ms=0
+for l in pre/fresh pre/old; do
+	t0=$(($(date +%s%N) / 1000000))
+	"$LAUNCH" submit -l "$l" -- sh -c 'echo up; exec sleep 1000'
+	t1=$(($(date +%s%N) / 1000000))
+	[ $((t1 - t0)) -le "$submit_ms" ] || submit_ms=$((t1 - t0))
+	wait_for 10 "$l's log" sh -c "[ \"\$('$LAUNCH' logs $l)\" = up ]"
+done
 kill -KILL "$DAEMON_PID"
 wait_exit "$DAEMON_PID" 10
 DAEMON_PID=
 for l in pre/fresh pre/old; do
-	id=$(jq -r --arg l "$l" 'select(.label == $l) | .id' "$T"/state/jobs/*.json)
-	shim=$(jq -r .shim.pid "$T/state/jobs/$id.json")
-	pid=$(jq -r .pid "$T/state/jobs/$id.json")
+	id=$(record_id "$l")
+	shim=$(record_field "$id" shim.pid)
+	pid=$(record_field "$id" pid)
 	kill -KILL "$shim" "$pid"
 	wait_for 10 "$l's shim and job to end" sh -c "! kill -0 $shim 2>/dev/null && ! kill -0 $pid 2>/dev/null"
 	rm -f "$T/state/jobs/$id.status"
+	[ -d "$T/state/logs/$id" ] || fail "$l has no log directory"
 	fresh=false
 	[ "$l" = pre/old ] || fresh=true
-	jq -c --argjson f "$fresh" '.state = "starting" | .pid = 0 | .shim.pid = 0 |
-	    if $f then .fresh = true else del(.fresh) end' "$T/state/jobs/$id.json" >"$T/rec"
-	mv "$T/rec" "$T/state/jobs/$id.json"
+	record_edit "$id" ".state = \"starting\" | .pid = 0 | .shim.pid = 0 |
+	    if $fresh then .fresh = true else del(.fresh) end"
+	assert_eq "$(record_field "$id" state) $(record_field "$id" fresh)" \
+	    "starting $([ "$fresh" = true ] && echo true || echo null)" "$l's edited record"
 	eval "id_$(echo "$l" | tr / _)=$id"
 done
+echo partial >"$T/state/jobs/journal.new"
 echo partial >"$T/state/jobs/$id_pre_fresh.json.new"
 mkdir -p "$T/state/subs"
 echo partial >"$T/state/subs/last-id.new"
 start_daemon
 assert_eq "$("$LAUNCH" list pre/fresh)" "" "a fresh job whose shim never ran"
-[ ! -e "$T/state/jobs/$id_pre_fresh.json" ] || fail "the fresh job's record is kept"
+assert_eq "$(record_of "$id_pre_fresh")" "" "the fresh job's record"
+# (The start's rewrite of the journal holds no line of it.)
+assert_eq "$(jq -c --argjson id "$id_pre_fresh" 'select(.id == $id)' "$T/state/jobs/journal")" "" \
+    "the fresh job's lines in the rewritten journal"
 [ ! -e "$T/state/logs/$id_pre_fresh" ] || fail "the fresh job's logs are kept"
 assert_eq "$(job_field pre/old state) $(job_field pre/old error)" \
     "failed the shim ended before starting the job" "a known job whose shim never ran"
@@ -92,6 +113,8 @@ wait_exit "$DAEMON_PID" 10
 DAEMON_PID=
 
 : >"$T/succeeded"
+SPAN_MS=$((2 * submit_ms))
+[ "$SPAN_MS" -ge 100 ] || SPAN_MS=100
 round=0
 t_end=$(($(date +%s) + SECONDS_MAX))
 start_daemon
@@ -105,7 +128,8 @@ while [ $round -lt "$ROUNDS" ] &&
 		    sleep 100000 >/dev/null 2>&1; then echo "$l" >>"$T/succeeded"; fi ) &
 		pids="$pids $!"
 	done
-	sleep "$(printf '0.%03d' $((round * 7 % 100)))"
+	delay=$((round * 7 % 100 * SPAN_MS / 100))
+	sleep "$((delay / 1000)).$(printf '%03d' $((delay % 1000)))"
 	kill -KILL "$DAEMON_PID"
 	wait_exit "$DAEMON_PID" 10
 	DAEMON_PID=
@@ -118,7 +142,7 @@ done
 check_round end
 n=$(jq length "$T/list.json")
 ns=$(wc -l <"$T/succeeded")
-echo "$round rounds: $ns submits answered ok, $n jobs in all"
+echo "$round rounds (kills over ${SPAN_MS} ms): $ns submits answered ok, $n jobs in all"
 [ "$ns" -gt 0 ] || fail "no submit ever succeeded: the kills came too early"
 [ "$n" -lt $((round * 2)) ] || fail "no kill ever landed mid-submit"
 # Each adopted job answers status and stops.

@@ -1,12 +1,13 @@
 # The daemon's user runs out of processes (RLIMIT_NPROC, which binds
 # only non-root: the daemon runs as a test user of its own, so that no
 # other test's processes count).  The limit is set on the running daemon
-# (prlimit --pid, as the user: lowering it needs no privilege) to exactly
-# what the next submit needs but one, so that first the job's fork in
-# the shim fails, then the shim's fork in the
-# daemon: each submit fails with launch_failure and a message naming
-# fork and EAGAIN, keeps no job, and the daemon stays fine; once
-# processes end, submits work again.
+# and on its spawner (prlimit --pid, as the user: lowering it needs no
+# privilege), which forks the shims (a shim inherits its limit), to
+# exactly what the next submit needs but one, so that first the job's
+# fork in the shim fails, then the shim's fork in the spawner: each
+# submit fails with launch_failure and a message naming fork and
+# EAGAIN, keeps no job, and the daemon stays fine; once processes end,
+# submits work again.
 . "$(dirname "$0")/../lib.sh"
 use_test_user launchnproc
 user=$TEST_USER
@@ -38,10 +39,20 @@ DAEMON_PID=$!
 wait_for 10 "the daemon to answer" L -q ping
 run_rc 0 "submit a" L submit -l a -- sleep 1000
 assert_eq "$(L status --json a | jq -r '.[0].state')" running "a runs"
-c0=$(tasks)	# the daemon, a's shim and a
+c0=$(tasks)	# the daemon (and its journal thread), the spawner, a's shim and a
+# The spawner: the daemon's one child (shim/spawner.c).
+spawner=$(pgrep -P "$DAEMON_PID")
+assert_eq "$(echo "$spawner" | wc -w)" 1 "the daemon's children (its spawner)"
+assert_contains "$(tr '\0' ' ' <"/proc/$spawner/cmdline")" " --spawner " "the spawner"
+# limit N: RLIMIT_NPROC N for the daemon and the spawner.
+limit() {
+	for _p in "$DAEMON_PID" "$spawner"; do
+		as_user prlimit --pid "$_p" --nproc="$1:$1"
+	done
+}
 
 # Room for a shim but not for its job: the shim's fork fails.
-as_user prlimit --pid "$DAEMON_PID" --nproc=$((c0 + 2)):$((c0 + 2))
+limit $((c0 + 2))
 run_rc 1 "submit when the job cannot fork" L submit -l b -- sleep 1000
 assert_contains "$ERR" "fork: Resource temporarily unavailable" \
     "the error when the job cannot fork"
@@ -52,8 +63,8 @@ assert_eq "$(echo "$RAW" | jq -r .error.code)" launch_failure "the code when the
 assert_contains "$(echo "$RAW" | jq -r .error.message)" "fork: Resource temporarily unavailable" \
     "the message when the job cannot fork"
 
-# No room for a shim either: the daemon's fork fails.
-as_user prlimit --pid "$DAEMON_PID" --nproc=$((c0 + 1)):$((c0 + 1))
+# No room for a shim either: the spawner's fork fails.
+limit $((c0 + 1))
 run_rc 1 "submit when the shim cannot fork" L submit -l c -- sleep 1000
 assert_contains "$ERR" "cannot start the shim: fork: Resource temporarily unavailable" \
     "the error when the shim cannot fork"
@@ -65,7 +76,7 @@ run_rc 0 "ping when full" L ping
 assert_contains "$OUT" "1 jobs" "ping when full"
 assert_eq "$(L list --json | jq -r '[.[] | "\(.label) \(.state)"] | join(",")')" \
     "a running" "the jobs when full"
-assert_eq "$(ls "$ud/state/jobs" | grep -c '\.json$')" 1 "the records when full"
+assert_eq "$(records "$ud/state" | jq -r .label | tr '\n' ' ')" "a " "the records when full"
 assert_eq "$(tasks)" "$c0" "the user's tasks after the failures"
 
 # Processes end: submits work again, under the same limit.

@@ -6,7 +6,7 @@ start_daemon
 "$LAUNCH" submit -l victim -- sleep 1000
 id=$(job_field victim id)
 pid=$(job_field victim pid)
-shim=$(jq -r .shim.pid "$T/state/jobs/$id.json")
+shim=$(record_field "$id" shim.pid)
 kill -KILL "$DAEMON_PID"
 wait_exit "$DAEMON_PID" 10
 DAEMON_PID=
@@ -14,15 +14,17 @@ DAEMON_PID=
 kill -KILL "$shim" "$pid"
 wait_for 5 "the old job to vanish" not_alive "$pid"
 rm -f "$T/state/jobs/$id.status"
-# ...and their pids now name strangers (the record is edited to point at
-# processes that are not ours to touch).
+# ...and their pids now name strangers (the record is edited, a line
+# appended to the journal, to point at processes that are not ours to
+# touch).
 sleep 1000 &
 stranger=$!
 sleep 1000 &
 stranger2=$!
 KILL_PIDS="$stranger $stranger2"
-jq --argjson p "$stranger" --argjson s "$stranger2" '.pid = $p | .shim.pid = $s' \
-    "$T/state/jobs/$id.json" >"$T/edited" && mv "$T/edited" "$T/state/jobs/$id.json"
+record_edit "$id" ".pid = $stranger | .shim.pid = $stranger2"
+assert_eq "$(record_field "$id" pid) $(record_field "$id" shim.pid)" \
+    "$stranger $stranger2" "the edited record"
 
 start_daemon
 assert_eq "$(job_field victim state)" exited "the stale job is not adopted"
@@ -39,8 +41,8 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null &&
     useradd --system --no-create-home --shell /usr/sbin/nologin launchtest; }; then
 	"$LAUNCH" submit -l victim2 -- sleep 1000
 	id=$(job_field victim2 id)
-	sock=$(jq -r .shim.sock "$T/state/jobs/$id.json")
-	shim=$(jq -r .shim.pid "$T/state/jobs/$id.json")
+	sock=$(record_field "$id" shim.sock)
+	shim=$(record_field "$id" shim.pid)
 	pid=$(job_field victim2 pid)
 	kill -KILL "$DAEMON_PID"
 	wait_exit "$DAEMON_PID" 10

@@ -15,13 +15,12 @@ wait_exit "$DAEMON_PID" 10
 DAEMON_PID=
 boot=$(cat /proc/sys/kernel/random/boot_id)
 for id in $(jq -r '.[].id' "$T/before.json"); do
-	f=$T/state/jobs/$id.json
 	# The record holds this boot's id (it once held "": /proc says its
 	# files are 0 bytes long, and a real reboot went unnoticed).
-	assert_eq "$(jq -r .shim.boot_id "$f")" "$boot" "job $id's boot id"
-	shim=$(jq -r .shim.pid "$f")
+	assert_eq "$(record_field "$id" shim.boot_id)" "$boot" "job $id's boot id"
+	shim=$(record_field "$id" shim.pid)
 	[ "$shim" -gt 0 ] && kill -KILL "$shim" 2>/dev/null || true
-	jq '.shim.boot_id = "00000000-0000-0000-0000-000000000000"' "$f" >"$f.x" && mv "$f.x" "$f"
+	record_edit "$id" '.shim.boot_id = "00000000-0000-0000-0000-000000000000"'
 done
 for p in $(jq -r '.[] | select(.pid != null) | .pid' "$T/before.json"); do
 	kill -KILL "$p"

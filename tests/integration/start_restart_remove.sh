@@ -56,7 +56,7 @@ done
 wait_for 5 "tmp1's log" sh -c "[ \"\$('$LAUNCH' logs tmp1)\" = hi ]"
 t1=$(job_field tmp1 id)
 p1=$(job_field tmp1 pid)
-[ -f "$T/state/jobs/$t1.json" ] && [ -d "$T/state/logs/$t1" ] ||
+[ -n "$(record_of "$t1")" ] && [ -d "$T/state/logs/$t1" ] ||
 	fail "tmp1 has no record or log directory to remove"
 "$LAUNCH" logs -f tmp1 >"$T/follow" 2>"$T/follow.err" &
 follower=$!
@@ -68,7 +68,9 @@ not_alive "$p1" || fail "tmp1 (pid $p1) survived remove"
 assert_eq "$("$LAUNCH" list tmp1)" "" "tmp1 is not listed"
 run_rc 1 "status of a removed job" "$LAUNCH" status tmp1
 assert_contains "$ERR" "tmp1: no such job" "a removed job is unknown"
-[ ! -e "$T/state/jobs/$t1.json" ] || fail "the record jobs/$t1.json is still there"
+assert_eq "$(record_of "$t1")" "" "tmp1's record in the journal"
+grep -qx "{\"v\":1,\"forget\":$t1}" "$T/state/jobs/journal" ||
+	fail "the journal has no forget line for tmp1"
 [ ! -e "$T/state/jobs/$t1.status" ] || fail "the status jobs/$t1.status is still there"
 [ ! -e "$T/state/logs/$t1" ] || fail "the log directory logs/$t1 is still there"
 # A follower of the removed job's log ends with exit 1.
