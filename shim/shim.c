@@ -217,13 +217,14 @@ shim_log_write(struct shim *s, struct shim_log *l, const char *data, size_t n)
 		if (l->fd != -1 && s->log_size > 0 && l->size >= s->log_size)
 			shim_log_rotate(s, l);
 		if (l->fd == -1) {
+			/* The directory is made at the first output, and
+			 * checked at every open: O_NOFOLLOW guards only the
+			 * file's own name, not a directory planted as a
+			 * symlink since the start (hostile_paths.sh). */
+			if (file_dir_own(l->dir, 1) == -1)
+				goto fail;
 			l->fd = file_open_own(l->path, O_WRONLY | O_CREAT |
 			    O_APPEND);
-			/* The directory is made at the first output. */
-			if (l->fd == -1 && errno == ENOENT &&
-			    file_dir_own(l->dir, 1) == 0)
-				l->fd = file_open_own(l->path, O_WRONLY |
-				    O_CREAT | O_APPEND);
 			if (l->fd == -1)
 				goto fail;
 			l->size = fstat(l->fd, &st) == 0 ? st.st_size : 0;
@@ -607,6 +608,11 @@ shim_run(const struct shim_start *a)
 	proto_record_free(&state);
 
 	snprintf(logdir, sizeof logdir, "%s/logs/%lld", s.state_dir, s.id);
+	/* Made at the first output; but one that is there and not ours (a
+	 * symlink, another uid's) fails the launch now, clearly. */
+	if (file_dir_own(logdir, 0) == -1 && errno != ENOENT)
+		shim_fail(&s, "log directory %s: %s", logdir,
+		    file_strerror(errno));
 	shim_log_init(&s, &s.out, logdir, "stdout");
 	shim_log_init(&s, &s.err, logdir, "stderr");
 

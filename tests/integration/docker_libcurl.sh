@@ -48,12 +48,11 @@ wait_exit "$DAEMON_PID" 10
 # killed mid-run leaves it), made from a process job's record.
 short=0123456789ab
 container=${short}cdef0123456789abcdef0123456789abcdef0123456789abcdef
-jq -c --arg c "$container" --arg i "$IMAGE" '.kind = "docker" |
-    .docker = {image: $i} | .container = $c | .state = "running" |
-    .pid = 4242 | .ended_at = null | .exit_code = null | .logs = null |
+record_edit "$id" "$(printf '.kind = "docker" | .docker = {image: "%s"} |
+    .container = "%s" | .state = "running" | .pid = 4242 |
+    .ended_at = null | .exit_code = null | .logs = null |
     del(.cwd, .path, .stdout, .stderr, .ready_fd, .umask, .rlimits)' \
-    "$T/state/jobs/$id.json" >"$T/record"
-mv "$T/record" "$T/state/jobs/$id.json"
+    "$IMAGE" "$container")"
 LAUNCH_LIBCURL=$NOLIB
 start_daemon
 assert_eq "$(job_field after kind)" docker "the forged record loads"

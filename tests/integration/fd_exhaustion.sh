@@ -36,7 +36,7 @@ reply=$(sed -n 2p "$T/hog.out")
 assert_eq "$(echo "$reply" | jq -r .error.code)" launch_failure "the fd-less submit's code"
 assert_contains "$(echo "$reply" | jq -r .error.message)" "Too many open files" \
     "the fd-less submit's message"
-assert_eq "$(ls "$T/state/jobs" | grep -c '\.json$')" 1 "records after the fd-less submit"
+assert_eq "$(records | wc -l)" 1 "records after the fd-less submit"
 
 # A client that comes now waits in the backlog.
 "$LAUNCH" ping >"$T/ping.out" 2>&1 7>&- &
