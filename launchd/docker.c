@@ -72,7 +72,6 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -295,7 +294,9 @@ docker_unreachable(struct docker_job *dj, const char *why)
 	}
 	ev_timer_set(&dj->retry_timer, dj->retry_delay, 0.);
 	ev_timer_start(server_loop, &dj->retry_timer);
-	dj->retry_delay = fmin(dj->retry_delay * 2, DOCKER_RETRY_MAX);
+	dj->retry_delay *= 2;
+	if (dj->retry_delay > DOCKER_RETRY_MAX)
+		dj->retry_delay = DOCKER_RETRY_MAX;
 }
 
 /* Its start is over: LAUNCHED, once per run, with the engine's start

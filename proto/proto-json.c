@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,8 +171,21 @@ pj_is_int(const cJSON *m, int64_t min, int64_t max)
 	if (!cJSON_IsNumber(m))
 		return 0;
 	d = m->valuedouble;
-	return isfinite(d) && floor(d) == d && d >= (double)min &&
-	    d <= (double)max;
+	/* Integral, and within int64_t, so that the cast is defined (no
+	 * floor(): launch does not link libm, docs/design.md). */
+	return isfinite(d) && d >= (double)min && d <= (double)max &&
+	    d >= -0x1p63 && d < 0x1p63 && (double)(int64_t)d == d;
+}
+
+double
+pj_round(double x)
+{
+	/* Half away from zero, as round(3), for |x| < 2^62: every figure
+	 * rounded here is bounded far below (PROTO_FIGURE_MAX and the
+	 * like). */
+	if (!(x > -0x1p62 && x < 0x1p62))
+		return x;
+	return x < 0 ? -(double)(int64_t)(-x + 0.5) : (double)(int64_t)(x + 0.5);
 }
 
 int

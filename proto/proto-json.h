@@ -43,6 +43,8 @@ int	 pj_is_int(const cJSON *, int64_t min, int64_t max);
 cJSON	*pj_strv_array(const struct proto_strv *);
 cJSON	*pj_env_object(const struct proto_strv *);
 cJSON	*pj_int_item(int64_t);
+/* round(3) for the figures of replies, without libm. */
+double	 pj_round(double);
 void	 pj_add_int(cJSON *, const char *name, int64_t);
 void	 pj_add_string_or_null(cJSON *, const char *name, const char *);
 /* "exit_code" (-1: null) and "signal" (0: null, else its name). */

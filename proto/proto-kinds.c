@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +73,7 @@ proto_docker_create_body(const struct proto_submit *s, int64_t job_id)
 		    (double)(d->memory_mb * 1048576));
 	if (d->cpus > 0)
 		cJSON_AddNumberToObject(hc, "NanoCpus",
-		    (double)llround(d->cpus * 1e9));
+		    pj_round(d->cpus * 1e9));
 	return pj_line(o);	/* a final newline is still JSON */
 }
 

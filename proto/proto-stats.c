@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +27,7 @@ stats_object(const struct proto_stats *s, const char *host)
 	pj_add_int(o, "disk_total_mb", s->disk_total_mb);
 	pj_add_int(o, "disk_available_mb", s->disk_available_mb);
 	/* Two decimals, as /proc/loadavg has them. */
-	cJSON_AddNumberToObject(o, "load1", round(s->load1 * 100) / 100);
+	cJSON_AddNumberToObject(o, "load1", pj_round(s->load1 * 100) / 100);
 	pj_add_int(o, "cpus", s->cpus);
 	pj_add_int(o, "jobs_running", s->jobs_running);
 	pj_add_int(o, "jobs_total", s->jobs_total);
@@ -142,7 +141,9 @@ proto_stats_room(const struct proto_stats *s)
 		jobs = 1 - (double)s->jobs_running / (double)s->max_jobs;
 	if (jobs < 0)
 		jobs = 0;
-	return fmin(mem, fmin(cpu, jobs));
+	if (cpu < mem)
+		mem = cpu;
+	return jobs < mem ? jobs : mem;
 }
 
 /* ---- events of the daemon itself (event.h) ---- */

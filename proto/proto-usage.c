@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "proto-json.h"
@@ -25,7 +24,7 @@ pj_usage_add(cJSON *job, const struct proto_usage *u)
 		return;
 	o = cJSON_AddObjectToObject(job, "usage");
 	/* One decimal, as top shows it. */
-	cJSON_AddNumberToObject(o, "cpu_pct", round(u->cpu_pct * 10) / 10);
+	cJSON_AddNumberToObject(o, "cpu_pct", pj_round(u->cpu_pct * 10) / 10);
 	pj_add_int(o, "rss_kb", u->rss_kb);
 	if (u->pss_kb >= 0)
 		pj_add_int(o, "pss_kb", u->pss_kb);

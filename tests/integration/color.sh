@@ -31,10 +31,13 @@ start_daemon
 "$LAUNCH" submit -l web -- sleep 100
 "$LAUNCH" submit -l bad -- sh -c 'exit 3'
 "$LAUNCH" submit -l ok -- true
-"$LAUNCH" submit -l flaky --restart always -- sh -c 'sleep 0.3; exit 1'
+"$LAUNCH" submit -l flaky --restart always -- sh -c 'exit 1'
 wait_for 10 "bad and ok to end" sh -c \
     "[ \"\$('$LAUNCH' list --json bad ok | jq -r 'map(.state)|join(\",\")')\" = exited,exited ]"
-wait_for 10 "flaky in backoff" job_is flaky state backoff
+# From the fifth failure in a row the delay is 1.6 s or more (the first
+# is 100 ms): time enough for the next command on a loaded machine.
+wait_for 20 "flaky in a backoff of 1.6 s or more" sh -c \
+    "[ \"\$('$LAUNCH' status --json flaky | jq -r '.[0] | \"\(.state) \(.restarts >= 4)\"')\" = 'backoff true' ]"
 
 # On a terminal: each state in its colour.
 on_tty "$LAUNCH" list
