@@ -66,7 +66,7 @@ assert_eq "$(echo "$OUT" | jq -r '.[0] | "\(.label) \(.state) \(.pid)"')" "flood
 run_rc 1 "submit on a full disk" timeout 10 "$LAUNCH" submit -l new -- sleep 1000
 assert_contains "$ERR" "launch: " "submit on a full disk prints an error"
 assert_eq "$("$LAUNCH" list new)" "" "no job left by the failed submit"
-raw '{"v":6,"id":1,"op":"submit","label":"raw","argv":["true"],"cwd":"/"}'
+raw '{"v":7,"id":1,"op":"submit","label":"raw","argv":["true"],"cwd":"/"}'
 assert_eq "$(echo "$RAW" | jq -r .error.code)" launch_failure "the error code of a submit on a full disk"
 assert_eq "$("$LAUNCH" list raw)" "" "no job left by the failed raw submit"
 alive "$DAEMON_PID" || fail "the daemon died"

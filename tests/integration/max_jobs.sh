@@ -17,7 +17,7 @@ run_rc 1 "a third job" "$LAUNCH" submit -l c -- sleep 100
 assert_contains "$ERR" "full: 2 of at most 2 jobs" "the full message"
 [ "$("$LAUNCH" list --json | jq 'map(select(.label == "c")) | length')" = 0 ] ||
     fail "the refused job was created"
-raw '{"v":6,"id":7,"op":"submit","label":"c","argv":["true"]}'
+raw '{"v":7,"id":7,"op":"submit","label":"c","argv":["true"]}'
 assert_eq "$(echo "$RAW" | jq -r .error.code)" full "the protocol's code"
 assert_eq "$("$LAUNCH" stats --json | jq -c '[.max_jobs, .jobs_running, .status]')" \
     '[2,2,"full"]' "stats when full"
