@@ -23,7 +23,24 @@ assert_eq "$(echo "$RAW" | jq -r .error.code)" instance_exists "code for an ende
 assert_eq "$(job_field web signal)" SIGTERM "the ended job keeps its status"
 
 "$LAUNCH" submit -l flaky --restart always -- sh -c 'sleep 0.3; exit 1'
-wait_for 10 "flaky in backoff" job_is flaky state backoff
+# In backoff after its fifth restart: the delay (0.1 s doubling) is then
+# 3.2 s, long enough for the submit below to find it still backing off
+# on a loaded machine (after the first failure it was 0.1 s).
+flaky_late() { [ "$("$LAUNCH" status --json flaky | jq -r '.[0] | "\(.state) \(.restarts >= 5)"')" = "backoff true" ]; }
+wait_for 30 "flaky in backoff after five restarts" flaky_late
 run_rc 1 "submit of a label in backoff" "$LAUNCH" submit -l flaky -- true
 assert_eq "$ERR" "launch: flaky: already in backoff (it restarts by its policy)" \
     "backoff message"
+
+# In a job file (one submit_batch) each taken label is reported with the
+# same message, in the file's order, and the new job still starts.
+"$LAUNCH" submit -l live -- sleep 1000
+livepid=$(job_field live pid)
+printf '[%s, %s, %s]\n' '{"label": "web", "argv": ["true"]}' \
+    '{"label": "fresh", "argv": ["sleep", "1000"]}' \
+    '{"label": "live", "argv": ["true"]}' >"$T/taken.json"
+run_rc 1 "a job file with taken labels" "$LAUNCH" submit -f "$T/taken.json"
+assert_eq "$ERR" "launch: web: exists (exited); start it, remove it, or choose another label
+launch: live: already running (pid $livepid)" "each taken label"
+assert_eq "$(job_field fresh state)" running "the new job starts"
+assert_eq "$(job_field live pid)" "$livepid" "the live job is untouched"
