@@ -17,6 +17,9 @@
  *   22 proto_sub_decode          subs/ID.json
  *   23 proto_journal_decode      subs/ID.queue lines
  *   24 proto_receiver_decode     a receiver's state file
+ *   25 proto_reply_decode for submit_batch (op 15, version 7: it came
+ *          after the others were numbered)
+ * The seeds' first bytes are 'N' (78, 3 x 26) plus the number.
  * Refusals must free what they allocated; acceptances are freed here.
  */
 #include "config.h"
@@ -28,7 +31,9 @@
 #include "fuzz.h"
 #include "proto.h"
 
-#define DECODERS	25
+#define DECODERS	26
+/* A new op needs a number above, and its seeds. */
+_Static_assert(PROTO_OP__COUNT == 16, "fuzz-decoders: number the new op");
 
 static void
 decode_reply(const char *text, size_t len, enum proto_op op)
@@ -131,8 +136,10 @@ fuzz_decoders(const uint8_t *data, size_t size)
 		return 0;
 	which = data[0] % DECODERS;
 	text = fuzz_copy(data + 1, size - 1);
-	if (which < PROTO_OP__COUNT)
+	if (which < PROTO_OP_SUBMIT_BATCH)
 		decode_reply(text, size - 1, (enum proto_op)which);
+	else if (which == 25)
+		decode_reply(text, size - 1, PROTO_OP_SUBMIT_BATCH);
 	else
 		decode_other(text, size - 1, which);
 	free(text);

@@ -17,7 +17,9 @@
  *
  * A job file (-f) holds complete specs; the client only fills in what a
  * spec leaves to the submitter (cwd and path, as above) and submits the
- * jobs in order over one connection.
+ * jobs as a batch (submit_batch): the daemon starts them all at once and
+ * answers when each has exec'd or failed.  A big file goes as several
+ * requests, one after another over one connection.
  */
 #include "config.h"
 
@@ -148,7 +150,76 @@ submit_read_file(const char *file, struct buf *b)
 }
 
 /*
- * -f: validate the whole file, then submit its jobs in order on one
+ * A job file goes as submit_batch requests, one after another on one
+ * connection: each carries at most PROTO_BATCH_JOBS_MAX jobs and about
+ * SUBMIT_BATCH_BYTES of specs, well under a line's PROTO_LINE_MAX.  A
+ * job whose spec alone would not fit in a line is refused here.
+ */
+#define SUBMIT_BATCH_BYTES	(768 * 1024)
+#define SUBMIT_ENVELOPE_MAX	256	/* the request around "jobs" */
+
+/* A job's place in a batch reply: in "jobs" or in "errors". */
+struct submit_result {
+	const char	*label;
+	size_t		 index;
+	int		 is_error;
+};
+
+static int
+submit_result_cmp(const void *a, const void *b)
+{
+	const struct submit_result	*x = a, *y = b;
+
+	return strcmp(x->label, y->label);
+}
+
+/*
+ * What the daemon said of a batch's jobs, in the file's order: each
+ * error as "launch: LABEL: message", each started job with -v.  Labels
+ * are distinct within a batch, so each names one result.  The exit code
+ * is the first failure's.
+ */
+static int
+submit_batch_report(struct cmd_ctx *ctx, const struct proto_request *req,
+    const struct proto_reply *rep)
+{
+	struct submit_result	*v, key, *hit;
+	size_t			 n = rep->njobs + rep->nerrors, i;
+	int			 rc = 0, r;
+
+	v = xreallocarray(NULL, n ? n : 1, sizeof *v);
+	for (i = 0; i < rep->njobs; i++)
+		v[i] = (struct submit_result){ rep->jobs[i].spec.label, i, 0 };
+	for (i = 0; i < rep->nerrors; i++)
+		v[rep->njobs + i] = (struct submit_result){
+		    rep->errors[i].label, i, 1 };
+	qsort(v, n, sizeof *v, submit_result_cmp);
+	for (i = 0; i < req->njobs; i++) {
+		key.label = req->jobs[i].label;
+		if ((hit = bsearch(&key, v, n, sizeof *v,
+		    submit_result_cmp)) == NULL) {
+			fprintf(stderr, "launch: %s: the daemon's reply does "
+			    "not mention it\n", key.label);
+			r = EXIT_PROTOCOL;
+		} else if (hit->is_error) {
+			const struct proto_label_error *e =
+			    &rep->errors[hit->index];
+			r = client_report_label_error(key.label, e->code,
+			    e->message);
+		} else {
+			if (ctx->verbose)
+				submit_print(&rep->jobs[hit->index]);
+			r = 0;
+		}
+		if (rc == 0)
+			rc = r;
+	}
+	free(v);
+	return rc;
+}
+
+/*
+ * -f: validate the whole file, then submit its jobs in batches on one
  * connection.  A job the daemon refuses is reported and the rest are
  * still submitted; the exit code is the first failure's.
  */
@@ -162,9 +233,9 @@ submit_file(struct cmd_ctx *ctx, const struct proto_request *tmpl,
 	struct proto_request	 req;
 	struct proto_reply	 rep;
 	struct client		 c;
-	const char		*path, *label;
+	const char		*path;
 	char			*cwd;
-	size_t			 n, i;
+	size_t			 n, i, start, bytes, *lens;
 	int			 rc = 0, r, remote = ctx->host != NULL;
 
 	memset(&text, 0, sizeof text);
@@ -189,51 +260,79 @@ submit_file(struct cmd_ctx *ctx, const struct proto_request *tmpl,
 		proto_specs_free(specs, n);
 		return EXIT_NO;
 	}
+	for (i = 0; i < n; i++) {
+		struct proto_submit *s = &specs[i];
+		if (s->cwd == NULL && !remote && s->kind == PROTO_KIND_PROCESS)
+			s->cwd = xstrdup(cwd);
+		if (s->path == NULL && s->kind == PROTO_KIND_PROCESS &&
+		    (path = submit_path(s, remote)) != NULL)
+			s->path = xstrdup(path);
+	}
+	free(cwd);
 	if ((r = client_open(&c, ctx)) != 0) {
-		free(cwd);
 		proto_specs_free(specs, n);
 		return r;
 	}
-	for (i = 0; i < n; i++) {
-		proto_request_init(&req, PROTO_OP_SUBMIT);
-		req.submit = specs[i];
-		proto_submit_init(&specs[i]);
-		/* Only a job with a ready fd can say it is ready; the
-		 * others are ready once running. */
-		req.wait_ready = tmpl->wait_ready && req.submit.ready_fd > 0;
-		req.ready_timeout_ms = req.wait_ready ?
+	lens = xreallocarray(NULL, n, sizeof *lens);
+	for (i = 0; i < n; i++)
+		lens[i] = proto_spec_encoded_len(&specs[i]) + 1;
+	for (i = 0; i < n; ) {
+		if (lens[i] > PROTO_LINE_MAX - SUBMIT_ENVELOPE_MAX) {
+			fprintf(stderr, "launch: %s: too big to submit: its "
+			    "spec is %zu bytes, a request at most %d\n",
+			    specs[i].label, lens[i] - 1, PROTO_LINE_MAX);
+			if (rc == 0)
+				rc = EXIT_USAGE;
+			i++;
+			continue;
+		}
+		/* As many jobs as fit, at least one. */
+		start = i;
+		bytes = lens[i++];
+		while (i < n && i - start < PROTO_BATCH_JOBS_MAX &&
+		    lens[i] <= PROTO_LINE_MAX - SUBMIT_ENVELOPE_MAX &&
+		    bytes + lens[i] <= SUBMIT_BATCH_BYTES)
+			bytes += lens[i++];
+		proto_request_init(&req, PROTO_OP_SUBMIT_BATCH);
+		req.njobs = i - start;
+		req.jobs = xcalloc(req.njobs, sizeof *req.jobs);
+		for (size_t k = 0; k < req.njobs; k++) {
+			req.jobs[k] = specs[start + k];
+			proto_submit_init(&specs[start + k]);
+		}
+		req.wait_ready = tmpl->wait_ready;
+		req.ready_timeout_ms = tmpl->wait_ready ?
 		    tmpl->ready_timeout_ms : 0;
-		if (req.submit.cwd == NULL && !remote &&
-		    req.submit.kind == PROTO_KIND_PROCESS)
-			req.submit.cwd = xstrdup(cwd);
-		if (req.submit.path == NULL &&
-		    req.submit.kind == PROTO_KIND_PROCESS &&
-		    (path = submit_path(&req.submit, remote)) != NULL)
-			req.submit.path = xstrdup(path);
-		label = req.submit.label;
 		if ((r = client_call(&c, &req, &rep)) != 0) {
 			/* The connection is gone: say what was not sent. */
 			if (rc == 0)
 				rc = r;
-			fprintf(stderr, "launch: %s: not known whether "
-			    "submitted\n", label);
+			for (size_t k = 0; k < req.njobs; k++)
+				fprintf(stderr, "launch: %s: not known whether "
+				    "submitted\n", req.jobs[k].label);
 			proto_request_free(&req);
 			break;
 		}
 		if (rep.is_error) {
-			r = client_report_job_error(label, &rep.error);
+			/* The whole request was refused (the daemon is
+			 * shutting down): none of its jobs was submitted. */
+			r = client_report_error(&rep.error);
 			if (rc == 0)
 				rc = r;
-		} else if (ctx->verbose)
-			submit_print(&rep.jobs[0]);
+			for (size_t k = 0; k < req.njobs; k++)
+				fprintf(stderr, "launch: %s: not submitted\n",
+				    req.jobs[k].label);
+		} else if ((r = submit_batch_report(ctx, &req, &rep)) != 0 &&
+		    rc == 0)
+			rc = r;
 		proto_reply_free(&rep);
 		proto_request_free(&req);
 	}
-	/* After a break, the jobs behind the one whose call failed. */
-	for (i++; i < n; i++)
+	/* After a break, the jobs behind the batch whose call failed. */
+	for (; i < n; i++)
 		fprintf(stderr, "launch: %s: not submitted\n", specs[i].label);
 	client_close(&c);
-	free(cwd);
+	free(lens);
 	proto_specs_free(specs, n);
 	return rc;
 }
@@ -420,11 +519,12 @@ const struct cmd_entry cmd_submit_entry = {
 	    "\n"
 	    "A job file is what `launch export` prints: a JSON array of job\n"
 	    "objects (fields: docs/protocol.md).  The whole file is checked\n"
-	    "first, then the jobs are submitted in order; one that fails is\n"
-	    "reported and the others are still submitted.  A job without\n"
-	    "\"cwd\" runs in the current directory, one without \"path\"\n"
-	    "looks its command up as above.  Of the other options only\n"
-	    "--wait-ready (for the jobs with a ready_fd) and -t go with -f.\n"
+	    "first, then its jobs are started together; one that fails is\n"
+	    "reported (in the file's order) and the others still start.  A\n"
+	    "job without \"cwd\" runs in the current directory, one without\n"
+	    "\"path\" looks its command up as above.  Of the other options\n"
+	    "only --wait-ready (for the jobs with a ready_fd) and -t (for\n"
+	    "them all: a job not ready by then is reported) go with -f.\n"
 	    "\n"
 	    "Example:\n"
 	    "  launch submit -l web --stdout web.log -- python3 -m http.server "

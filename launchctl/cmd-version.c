@@ -37,7 +37,7 @@ const struct cmd_entry cmd_version_entry = {
 	.help = "The daemon's version is in `launch ping`.\n"
 	    "\n"
 	    "Options:\n"
-	    "  --json  {\"version\": \"0.1.0\", \"proto\": 6} (docs/json.md)\n"
+	    "  --json  {\"version\": \"0.1.0\", \"proto\": 7} (docs/json.md)\n"
 	    "\n"
 	    "Example:\n  launch version --json\n",
 	.exec = cmd_version_exec,

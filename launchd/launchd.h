@@ -79,11 +79,14 @@ struct waiter {
 	struct peer		*peer;		/* NULL: nobody to answer */
 	int64_t			 id;
 	int			 single;
-	int			 want_ready;	/* single: --wait-ready */
+	int			 batch;		/* submit_batch: a job that
+						 * failed is only an error */
+	int			 want_ready;	/* single, batch: --wait-ready */
 	size_t			 pending;	/* jobs not yet settled */
 	struct proto_jobs_reply	*reply;
 	char			*single_line;	/* single: the reply */
-	ev_timer		 timeout;	/* single: ready timeout */
+	ev_timer		 timeout;	/* single, batch: ready
+						 * timeout */
 	void			(*done)(struct waiter *, char *line);
 	/* When set, a job that settles the waiter calls this instead
 	 * (wait.c keeps its own count and reply). */
@@ -296,6 +299,11 @@ void		 job_recover(void);
 struct waiter	*waiter_new(struct peer *, int64_t id,
 		    void (*done)(struct waiter *, char *));
 struct waiter	*waiter_new_single(struct peer *, int64_t id,
+		    int64_t timeout_ms);
+/* submit_batch: answers as stop does, with the started jobs and an
+ * error for each that failed; after timeout_ms (0: none) at once, each
+ * job not yet settled being an error. */
+struct waiter	*waiter_new_batch(struct peer *, int64_t id,
 		    int64_t timeout_ms);
 void		 waiter_add_job(struct waiter *, const struct job *);
 void		 waiter_add_error(struct waiter *, const char *label,

@@ -53,39 +53,56 @@ request_stats(struct peer *p, const struct proto_request *req)
 	peer_send(p, proto_reply_stats(req->id, &s));
 }
 
+/* A daemon shutting down takes no new job: 1 after refusing. */
+static int
+request_refuse_new(struct peer *p, const struct proto_request *req)
+{
+	if (!server_shutting_down)
+		return 0;
+	request_error(p, req->id, PROTO_E_INTERNAL, "",
+	    "the daemon is shutting down");
+	return 1;
+}
+
+/* Whether label is free for a new job: 0, or -1 with the code and the
+ * message of the refusal.  No label in these messages: the client names
+ * the job it asked for ("launch: web: already running (pid 9)"). */
+static int
+request_label_free(const char *label, enum proto_code *code, char *msg,
+    size_t len)
+{
+	struct job	*j;
+
+	if ((j = job_find(label)) == NULL)
+		return 0;
+	*code = PROTO_E_ALREADY_RUNNING;
+	if (j->state == PROTO_STATE_BACKOFF)
+		snprintf(msg, len, "already in backoff (it restarts by its "
+		    "policy)");
+	else if (job_live(j))
+		snprintf(msg, len, "already %s (pid %d)",
+		    proto_state_name(j->state), (int)j->pid);
+	else {
+		*code = PROTO_E_INSTANCE_EXISTS;
+		snprintf(msg, len, "exists (%s); start it, remove it, or "
+		    "choose another label", proto_state_name(j->state));
+	}
+	return -1;
+}
+
 static void
 request_submit(struct peer *p, const struct proto_request *req)
 {
 	const struct proto_submit	*s = &req->submit;
 	struct proto_error		 err;
 	struct waiter			*w;
-	struct job			*j;
+	enum proto_code			 code;
 	char				 msg[512];
 
-	if (server_shutting_down) {
-		request_error(p, req->id, PROTO_E_INTERNAL, "",
-		    "the daemon is shutting down");
+	if (request_refuse_new(p, req))
 		return;
-	}
-	if ((j = job_find(s->label)) != NULL) {
-		/* No label in these messages: the client names the job
-		 * it asked for ("launch: web: already running (pid 9)"). */
-		if (j->state == PROTO_STATE_BACKOFF)
-			request_error(p, req->id, PROTO_E_ALREADY_RUNNING,
-			    "label", "already in backoff (it restarts by its "
-			    "policy)");
-		else if (job_live(j)) {
-			snprintf(msg, sizeof msg, "already %s (pid %d)",
-			    proto_state_name(j->state), (int)j->pid);
-			request_error(p, req->id, PROTO_E_ALREADY_RUNNING,
-			    "label", msg);
-		} else {
-			snprintf(msg, sizeof msg, "exists (%s); start it, "
-			    "remove it, or choose another label",
-			    proto_state_name(j->state));
-			request_error(p, req->id, PROTO_E_INSTANCE_EXISTS,
-			    "label", msg);
-		}
+	if (request_label_free(s->label, &code, msg, sizeof msg) == -1) {
+		request_error(p, req->id, code, "label", msg);
 		return;
 	}
 	if (req->wait_ready && s->ready_fd == 0) {
@@ -105,6 +122,48 @@ request_submit(struct peer *p, const struct proto_request *req)
 	w->want_ready = req->wait_ready;
 	job_submit(s, w, req->wait_ready ? JOB_WANT_READY : JOB_WANT_LAUNCHED,
 	    &err);
+	waiter_arm(w);
+}
+
+/*
+ * A job file's jobs (or a part of them), each checked and created as
+ * submit does, all in this one call: every job is created and started
+ * in the same turn of the loop, so that their records can be committed
+ * together and their shims forked together, and no exec is waited for
+ * before the last is started.  A job refused (its label taken, the
+ * daemon full) is a LABEL_ERROR and the others still start.
+ */
+static void
+request_submit_batch(struct peer *p, const struct proto_request *req)
+{
+	struct proto_error	 err;
+	struct waiter		*w;
+	enum proto_code		 code;
+	char			 msg[512];
+
+	if (request_refuse_new(p, req))
+		return;
+	p->busy = 1;
+	w = waiter_new_batch(p, req->id, req->wait_ready ?
+	    req->ready_timeout_ms : 0);
+	w->want_ready = req->wait_ready;
+	for (size_t i = 0; i < req->njobs; i++) {
+		const struct proto_submit *s = &req->jobs[i];
+
+		if (request_label_free(s->label, &code, msg, sizeof msg) ==
+		    -1) {
+			waiter_add_error(w, s->label, code, msg);
+			continue;
+		}
+		if (capacity_full(msg, sizeof msg)) {
+			waiter_add_error(w, s->label, PROTO_E_FULL, msg);
+			continue;
+		}
+		/* Only a job with a ready fd can say it is ready; the
+		 * others are ready once running. */
+		job_submit(s, w, req->wait_ready && s->ready_fd > 0 ?
+		    JOB_WANT_READY : JOB_WANT_LAUNCHED, &err);
+	}
 	waiter_arm(w);
 }
 
@@ -417,6 +476,7 @@ static const request_handler request_handlers[PROTO_OP__COUNT] = {
 	[PROTO_OP_EVENTS] = request_events,
 	[PROTO_OP_STATS] = request_stats,
 	[PROTO_OP_WAIT] = wait_request,
+	[PROTO_OP_SUBMIT_BATCH] = request_submit_batch,
 };
 
 void

@@ -20,7 +20,7 @@
 static const char *const op_names[PROTO_OP__COUNT] = {
 	"ping", "submit", "list", "status", "stop", "shutdown", "start",
 	"restart", "remove", "subscribe", "unsubscribe", "subscriptions",
-	"events", "stats", "wait",
+	"events", "stats", "wait", "submit_batch",
 };
 
 static const char *const restart_names[PROTO_RESTART__COUNT] = {

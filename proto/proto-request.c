@@ -18,6 +18,8 @@
 static const char *const members_ping[] = { "v", "id", "op", NULL };
 static const char *const members_submit[] = { "v", "id", "op", "wait_ready",
     "ready_timeout_ms", NULL };
+static const char *const members_batch[] = { "v", "id", "op", "jobs",
+    "wait_ready", "ready_timeout_ms", NULL };
 static const char *const members_list[] = { "v", "id", "op", "match",
     "usage", NULL };
 static const char *const members_start[] = { "v", "id", "op", "match",
@@ -56,6 +58,7 @@ static const char *const *const op_members[PROTO_OP__COUNT] = {
 	[PROTO_OP_STATS] = members_ping,
 	[PROTO_OP_EVENTS] = members_events,
 	[PROTO_OP_WAIT] = members_wait,
+	[PROTO_OP_SUBMIT_BATCH] = members_batch,
 };
 
 void
@@ -73,6 +76,11 @@ void
 proto_request_free(struct proto_request *req)
 {
 	proto_submit_free(&req->submit);
+	for (size_t i = 0; i < req->njobs; i++)
+		proto_submit_free(&req->jobs[i]);
+	free(req->jobs);
+	req->jobs = NULL;
+	req->njobs = 0;
 	free(req->label);
 	proto_strv_free(&req->match);
 	req->label = NULL;
@@ -81,6 +89,32 @@ proto_request_free(struct proto_request *req)
 		free(req->sub);
 		req->sub = NULL;
 	}
+}
+
+size_t
+proto_spec_encoded_len(const struct proto_submit *spec)
+{
+	cJSON	*o = cJSON_CreateObject();
+	char	*s;
+	size_t	 len;
+
+	pj_spec_add(o, spec, 0);
+	if ((s = cJSON_PrintUnformatted(o)) == NULL)
+		abort();
+	len = strlen(s);
+	cJSON_free(s);
+	cJSON_Delete(o);
+	return len;
+}
+
+/* submit's and submit_batch's readiness members. */
+static void
+encode_ready(cJSON *o, const struct proto_request *req)
+{
+	if (req->wait_ready)
+		cJSON_AddTrueToObject(o, "wait_ready");
+	if (req->ready_timeout_ms > 0)
+		pj_add_int(o, "ready_timeout_ms", req->ready_timeout_ms);
 }
 
 char *
@@ -93,12 +127,18 @@ proto_request_encode(const struct proto_request *req)
 	switch (req->op) {
 	case PROTO_OP_SUBMIT:
 		pj_spec_add(o, s, 0);
-		if (req->wait_ready)
-			cJSON_AddTrueToObject(o, "wait_ready");
-		if (req->ready_timeout_ms > 0)
-			pj_add_int(o, "ready_timeout_ms",
-			    req->ready_timeout_ms);
+		encode_ready(o, req);
 		break;
+	case PROTO_OP_SUBMIT_BATCH: {
+		cJSON *a = cJSON_AddArrayToObject(o, "jobs");
+		for (size_t i = 0; i < req->njobs; i++) {
+			cJSON *job = cJSON_CreateObject();
+			pj_spec_add(job, &req->jobs[i], 0);
+			cJSON_AddItemToArray(a, job);
+		}
+		encode_ready(o, req);
+		break;
+	}
 	case PROTO_OP_STATUS:
 		cJSON_AddStringToObject(o, "label", req->label);
 		break;
@@ -159,14 +199,128 @@ proto_request_encode(const struct proto_request *req)
 }
 
 static int
-decode_submit(const cJSON *o, struct proto_request *req,
+decode_ready(const cJSON *o, struct proto_request *req,
     struct proto_error *err)
 {
-	if (pj_spec_decode(o, &req->submit, 0, err) == -1 ||
-	    pj_bool(o, "wait_ready", &req->wait_ready, err) == -1)
+	if (pj_bool(o, "wait_ready", &req->wait_ready, err) == -1)
 		return -1;
 	return pj_int(o, "ready_timeout_ms", 0, 0, 86400000,
 	    &req->ready_timeout_ms, err);
+}
+
+static int
+decode_submit(const cJSON *o, struct proto_request *req,
+    struct proto_error *err)
+{
+	if (pj_spec_decode(o, &req->submit, 0, err) == -1)
+		return -1;
+	return decode_ready(o, req, err);
+}
+
+/* Name job i in err: its field "argv" becomes "jobs[3].argv", and the
+ * message, which begins with the field ("argv: missing"), likewise. */
+static void
+batch_blame(struct proto_error *err, size_t i)
+{
+	char	prefix[64], field[sizeof err->field];
+	size_t	flen = strlen(err->field), plen;
+	int	named;
+
+	/* The message names the field when it begins with "field:". */
+	named = flen > 0 && strncmp(err->message, err->field, flen) == 0 &&
+	    err->message[flen] == ':';
+	snprintf(prefix, sizeof prefix, "jobs[%zu]%s", i, named ? "." : ": ");
+	/* A field too long for its buffer is cut (as it is everywhere). */
+	if (snprintf(field, sizeof field, "jobs[%zu]%s%s", i,
+	    flen > 0 ? "." : "", err->field) >= (int)sizeof field)
+		field[sizeof field - 1] = '\0';
+	memcpy(err->field, field, sizeof field);
+	/* Shift the message right, cutting its end if it must. */
+	plen = strlen(prefix);
+	memmove(err->message + plen, err->message,
+	    sizeof err->message - plen - 1);
+	err->message[sizeof err->message - 1] = '\0';
+	memcpy(err->message, prefix, plen);
+}
+
+/* By label, then by place: of two jobs with one label the later sorts
+ * after. */
+static int
+label_cmp(const void *a, const void *b)
+{
+	const struct proto_submit *const *x = a, *const *y = b;
+	int	c = strcmp((*x)->label, (*y)->label);
+
+	if (c != 0)
+		return c;
+	return *x < *y ? -1 : *x > *y;
+}
+
+/* "jobs": 1..PROTO_BATCH_JOBS_MAX SPECs with distinct labels. */
+static int
+decode_batch(const cJSON *o, struct proto_request *req,
+    struct proto_error *err)
+{
+	const cJSON		 *a = cJSON_GetObjectItemCaseSensitive(o, "jobs");
+	const cJSON		 *job;
+	const struct proto_submit **sorted;
+	size_t			  n, i = 0, dup = SIZE_MAX;
+
+	if (a == NULL) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "jobs",
+		    "jobs: missing required field");
+		return -1;
+	}
+	if (!cJSON_IsArray(a)) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "jobs",
+		    "jobs: must be an array of jobs");
+		return -1;
+	}
+	n = (size_t)cJSON_GetArraySize(a);
+	if (n == 0 || n > PROTO_BATCH_JOBS_MAX) {
+		proto_error_set(err, PROTO_E_INVALID_DATA, "jobs",
+		    "jobs: %zu jobs; one request takes 1 to %d", n,
+		    PROTO_BATCH_JOBS_MAX);
+		return -1;
+	}
+	req->jobs = xcalloc(n, sizeof *req->jobs);
+	cJSON_ArrayForEach(job, a) {
+		if (!cJSON_IsObject(job)) {
+			proto_error_set(err, PROTO_E_INVALID_DATA, "",
+			    "must be an object");
+			batch_blame(err, i);
+			return -1;
+		}
+		if (pj_check_members(job, pj_spec_members, NULL, "", err) ==
+		    -1 || pj_spec_decode(job, &req->jobs[i], 0, err) == -1) {
+			batch_blame(err, i);
+			return -1;
+		}
+		req->njobs = ++i;
+	}
+	/* Distinct labels, so that each result names one job: sorted, a
+	 * label used twice is next to itself. */
+	sorted = xreallocarray(NULL, n, sizeof *sorted);
+	for (i = 0; i < n; i++)
+		sorted[i] = &req->jobs[i];
+	qsort(sorted, n, sizeof *sorted, label_cmp);
+	for (i = 1; i < n; i++) {
+		size_t k = (size_t)(sorted[i] - req->jobs);
+		if (strcmp(sorted[i - 1]->label, sorted[i]->label) == 0 &&
+		    (dup == SIZE_MAX || k < dup))
+			dup = k;
+	}
+	if (dup != SIZE_MAX) {
+		/* The first job whose label an earlier one has. */
+		proto_error_set(err, PROTO_E_INVALID_DATA, "label",
+		    "label: %s is used twice in the request",
+		    req->jobs[dup].label);
+		batch_blame(err, dup);
+		free(sorted);
+		return -1;
+	}
+	free(sorted);
+	return decode_ready(o, req, err);
 }
 
 static int
@@ -338,6 +492,10 @@ proto_request_decode(const char *line, size_t len, struct proto_request *req,
 	switch (req->op) {
 	case PROTO_OP_SUBMIT:
 		if (decode_submit(o, req, err) == -1)
+			goto out;
+		break;
+	case PROTO_OP_SUBMIT_BATCH:
+		if (decode_batch(o, req, err) == -1)
 			goto out;
 		break;
 	case PROTO_OP_STATUS:

@@ -68,6 +68,33 @@
  *                                      -> {"job": JOB}, sent once exec(2)
  *                                         has succeeded (and, with
  *                                         wait_ready, the job is ready)
+ *   submit_batch (version 7)  several jobs in one request, for job files:
+ *             "jobs": [SPEC,...]       1..PROTO_BATCH_JOBS_MAX specs, each
+ *                                      as for submit, labels distinct;
+ *                                      an error names the job by index:
+ *                                      "jobs[3].label",
+ *             ["wait_ready": bool]     jobs with a ready_fd are waited
+ *                                      for until ready (the others until
+ *                                      exec); no ready_fd is needed,
+ *             ["ready_timeout_ms": int] for the whole batch
+ *                                      -> {"jobs": [JOB,...],
+ *                                          "errors": [LABEL_ERROR,...]}
+ *                                         once every job has exec'd (or
+ *                                         is ready) or failed: a JOB per
+ *                                         job started, a LABEL_ERROR per
+ *                                         job refused (already_running,
+ *                                         instance_exists, full) or that
+ *                                         failed (launch_failure, ...;
+ *                                         with wait_ready: "ended before
+ *                                         it was ready", or at the
+ *                                         timeout "not ready after Xs;
+ *                                         the job is still starting").
+ *                                         Every job is created in one
+ *                                         turn of the daemon's loop, before
+ *                                         any exec is waited for.  A
+ *                                         client splits a bigger file
+ *                                         into several requests, one
+ *                                         after another.
  *   list      ["match": [glob,...]]    none: every job
  *                                      -> {"jobs": [JOB,...]} by label
  *   status    "label"                  -> {"job": JOB}
@@ -129,7 +156,7 @@
  *   "SIGKILL"|null, "error": str|null}.
  * With "progress": true, each time a waited job ends (and at once for
  * those that already have) the reply is preceded by a line
- *   {"v": 6, "id": N, "progress": {WAIT_JOB members, "succeeded": bool,
+ *   {"v": 7, "id": N, "progress": {WAIT_JOB members, "succeeded": bool,
  *    "ended": K, "total": T}}   K of the T jobs have ended.
  * Only a wait has such lines; the client's decoder refuses them for any
  * other op.
@@ -156,7 +183,8 @@
  *
  * LABEL_ERROR: {"label": str, "code": C, "message": str}, one for each
  * name in a stop/start/restart/remove/wait that matched nothing
- * (unknown_label), or each job that could not be started (start).
+ * (unknown_label), each job that could not be started (start), or each
+ * job of a submit_batch that did not start.
  *
  * Labels: 1..255 bytes of [A-Za-z0-9._:/@+-], whose "/"-separated
  * segments are neither empty nor "." nor ".." (so no leading or trailing
@@ -190,7 +218,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PROTO_VERSION		6
+#define PROTO_VERSION		7
 #define PROTO_LINE_MAX		(1024 * 1024)
 #define PROTO_LABEL_MAX		255
 #define PROTO_GLOB_MAX		1024
@@ -210,6 +238,7 @@
 #define PROTO_PATH_LEN_MAX	4095	/* cwd, stdout, stderr, kernel, initrd */
 #define PROTO_MATCH_MAX		4096	/* labels or globs in a match */
 #define PROTO_JOBFILE_JOBS_MAX	10000	/* jobs in one job file */
+#define PROTO_BATCH_JOBS_MAX	1000	/* jobs in one submit_batch */
 #define PROTO_ID_MAX		(((int64_t)1 << 53) - 1)
 /* A measured figure sent as a JSON number with decimals (usage.cpu_pct,
  * stats' load1): at most this, so that its rounding to one or two
@@ -235,6 +264,7 @@ enum proto_op {
 	PROTO_OP_EVENTS,
 	PROTO_OP_STATS,
 	PROTO_OP_WAIT,
+	PROTO_OP_SUBMIT_BATCH,
 	PROTO_OP__COUNT
 };
 
@@ -347,6 +377,9 @@ struct proto_request {
 	struct proto_submit	 submit;
 	int			 wait_ready;
 	int64_t			 ready_timeout_ms;	/* 0: none */
+	/* submit_batch (owned) */
+	struct proto_submit	*jobs;
+	size_t			 njobs;
 	/* status */
 	char			*label;
 	/* list, stop, start, restart, remove: labels or globs */
@@ -538,6 +571,10 @@ void	 proto_request_free(struct proto_request *);
 void	 proto_submit_init(struct proto_submit *);
 void	 proto_submit_free(struct proto_submit *);
 void	 proto_submit_copy(struct proto_submit *, const struct proto_submit *);
+/* The length of spec as submit_batch's "jobs" carries it (without the
+ * comma between two): what a client adds up to split a job file into
+ * requests that each fit a line. */
+size_t	 proto_spec_encoded_len(const struct proto_submit *);
 /* Set an rlimit, replacing an earlier one for the same resource. */
 void	 proto_submit_set_rlimit(struct proto_submit *, int resource,
 	    int64_t soft, int64_t hard);

@@ -9,7 +9,7 @@ run_rc 3 "bridge without a daemon" "$LAUNCH" bridge </dev/null
 assert_contains "$ERR" "no daemon at $SOCK" "bridge, no daemon"
 start_daemon
 
-printf '%s\n' '{"v":6,"id":1,"op":"ping"}' '{"v":6,"id":2,"op":"stats"}' |
+printf '%s\n' '{"v":7,"id":1,"op":"ping"}' '{"v":7,"id":2,"op":"stats"}' |
     "$LAUNCH" bridge >"$T/replies"
 assert_eq "$(jq -c .id "$T/replies" | tr '\n' ' ')" "1 2 " "two replies, in order"
 assert_eq "$(sed -n 2p "$T/replies" | jq -r .result.status)" ready "stats through the bridge"

@@ -72,7 +72,7 @@ n=0
 while :; do
 	n=$((n + 1))
 	[ $n -le 9 ] || fail "9 submits on a full disk were all recorded"
-	raw "{\"v\":6,\"id\":1,\"op\":\"submit\",\"label\":\"f$n\",\"argv\":[\"sleep\",\"1000\"],\"cwd\":\"/\"}"
+	raw "{\"v\":7,\"id\":1,\"op\":\"submit\",\"label\":\"f$n\",\"argv\":[\"sleep\",\"1000\"],\"cwd\":\"/\"}"
 	[ "$(echo "$RAW" | jq -r .error)" = null ] || break
 	assert_eq "$(job_field "f$n" state)" running "f$n, recorded in the journal's last page"
 done
@@ -84,7 +84,7 @@ run_rc 1 "submit on a full disk" timeout 10 "$LAUNCH" submit -l new -- sleep 100
 assert_contains "$ERR" "launch: new: cannot save its record: No space left on device" \
     "submit on a full disk prints an error"
 assert_eq "$("$LAUNCH" list new)" "" "no job left by the failed submit"
-raw '{"v":6,"id":1,"op":"submit","label":"raw","argv":["sleep","1000"],"cwd":"/"}'
+raw '{"v":7,"id":1,"op":"submit","label":"raw","argv":["sleep","1000"],"cwd":"/"}'
 assert_eq "$(echo "$RAW" | jq -r .error.code)" launch_failure "the error code of a second raw submit on a full disk"
 assert_eq "$("$LAUNCH" list raw)" "" "no job left by the failed raw submit"
 alive "$DAEMON_PID" || fail "the daemon died"

@@ -12,7 +12,7 @@ run_rc 1 "no engine" "$LAUNCH" submit -l far --docker "$IMAGE" -- true
 assert_eq "$ERR" "launch: far: cannot reach the container engine at unix://$T/no-engine.sock: No such file or directory" "names the socket"
 run_rc 0 "list" "$LAUNCH" list --json
 assert_eq "$OUT" "[]" "nothing left after an unreachable engine"
-raw '{"v":6,"id":1,"op":"submit","label":"far","kind":"docker","docker":{"image":"x"},"argv":[]}'
+raw '{"v":7,"id":1,"op":"submit","label":"far","kind":"docker","docker":{"image":"x"},"argv":[]}'
 assert_eq "$(echo "$RAW" | jq -r .error.code)" launch_failure "the protocol's code"
 
 # A socket that refuses.

@@ -13,7 +13,7 @@ assert_contains "$ERR" "no-such-image" "names the image"
 assert_contains "$ERR" "not pulled" "says images are not pulled"
 run_rc 0 "list" "$LAUNCH" list --json
 assert_eq "$OUT" "[]" "nothing left in the list"
-raw '{"v":6,"id":1,"op":"submit","label":"img2","kind":"docker","docker":{"image":"localhost/no-such-image:1"},"argv":[]}'
+raw '{"v":7,"id":1,"op":"submit","label":"img2","kind":"docker","docker":{"image":"localhost/no-such-image:1"},"argv":[]}'
 assert_eq "$(echo "$RAW" | jq -r '.error.code + " " + .error.field')" "image_failure docker.image" "the protocol's code and field"
 
 # A container of that name exists and is not the job's.

@@ -24,7 +24,7 @@ export LAUNCH_LIBCURL
 start_daemon
 run_rc 1 "no libcurl" "$LAUNCH" submit -l box --docker "$IMAGE" -- true
 assert_eq "$ERR" "launch: box: cannot load libcurl (LAUNCH_LIBCURL=$NOLIB): $NOLIB: cannot open shared object file: No such file or directory" "names the library and why"
-raw '{"v":6,"id":1,"op":"submit","label":"box","kind":"docker","docker":{"image":"x"},"argv":[]}'
+raw '{"v":7,"id":1,"op":"submit","label":"box","kind":"docker","docker":{"image":"x"},"argv":[]}'
 assert_eq "$(echo "$RAW" | jq -r '.error.code + " " + .error.field')" \
     "launch_failure docker" "the protocol's code and field"
 run_rc 0 "list" "$LAUNCH" list --json

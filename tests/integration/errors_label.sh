@@ -5,7 +5,7 @@
 # ("job", a command's name) is still printed.  Errors not about a label
 # stay "launch: message".  An older daemon whose messages named the job
 # ("web is already running", "ghost: no such job", "no job matches
-# zz*"; here a stand-in speaking protocol 6 as it did) is printed as it
+# zz*"; here a stand-in with those messages) is printed as it
 # is, without the label twice.
 . "$(dirname "$0")/../lib.sh"
 start_daemon
@@ -50,7 +50,7 @@ s.bind(sys.argv[1])
 s.listen(8)
 open(sys.argv[2], "w").close()
 def error(id, code, msg):
-    return {"v": 6, "id": id, "error": {"code": code, "message": msg,
+    return {"v": 7, "id": id, "error": {"code": code, "message": msg,
             "field": "label"}}
 while True:
     c, _ = s.accept()
@@ -67,7 +67,7 @@ while True:
             errs = [{"label": m, "code": "unknown_label",
                      "message": ("no job matches " + m) if "*" in m
                      else (m + ": no such job")} for m in req["match"]]
-            rep = {"v": 6, "id": id, "result": {"jobs": [], "errors": errs}}
+            rep = {"v": 7, "id": id, "result": {"jobs": [], "errors": errs}}
         f.write(json.dumps(rep).encode() + b"\n")
         f.flush()
     c.close()

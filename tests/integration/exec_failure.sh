@@ -19,7 +19,7 @@ run_rc 1 "unwritable stdout" "$LAUNCH" submit -l nope --stdout /nonexistent/out.
 assert_contains "$ERR" "open stdout /nonexistent/out.log: No such file or directory" "stdout failure"
 
 # The raw reply carries the code.
-raw '{"v":6,"id":9,"op":"submit","label":"nope","argv":["/nonexistent"]}'
+raw '{"v":7,"id":9,"op":"submit","label":"nope","argv":["/nonexistent"]}'
 assert_eq "$(echo "$RAW" | jq -r .error.code)" launch_failure "error code"
 assert_eq "$(echo "$RAW" | jq -r .id)" 9 "reply id"
 

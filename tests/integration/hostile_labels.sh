@@ -11,10 +11,10 @@ for l in . .. /x x/ / // a//b ./a a/. a/./b ../a a/.. a/../b \
     ../../../../../../tmp/escape; do
 	run_rc 2 "submit -l $l" "$LAUNCH" submit -l "$l" -- true
 	assert_contains "$ERR" "segment" "CLI message for $l"
-	raw "{\"v\":6,\"id\":1,\"op\":\"submit\",\"label\":\"$l\",\"argv\":[\"true\"]}" \
-	    "{\"v\":6,\"id\":2,\"op\":\"status\",\"label\":\"$l\"}" \
-	    "{\"v\":6,\"id\":3,\"op\":\"stop\",\"match\":[\"$l\"]}" \
-	    "{\"v\":6,\"id\":4,\"op\":\"wait\",\"match\":[\"$l\"]}"
+	raw "{\"v\":7,\"id\":1,\"op\":\"submit\",\"label\":\"$l\",\"argv\":[\"true\"]}" \
+	    "{\"v\":7,\"id\":2,\"op\":\"status\",\"label\":\"$l\"}" \
+	    "{\"v\":7,\"id\":3,\"op\":\"stop\",\"match\":[\"$l\"]}" \
+	    "{\"v\":7,\"id\":4,\"op\":\"wait\",\"match\":[\"$l\"]}"
 	for i in 1 2 3 4; do
 		line=$(echo "$RAW" | sed -n "${i}p")
 		assert_eq "$(echo "$line" | jq -r .error.code)" invalid_data "$l: reply $i code"
@@ -32,12 +32,12 @@ assert_contains "$ERR" "'..' segment" "job file message"
 
 # NUL, control bytes, non-ASCII and over-long labels.
 long=$(printf 'x%.0s' $(seq 1 256))
-raw '{"v":6,"id":1,"op":"submit","label":"a\u0000/../b","argv":["true"]}' \
-    '{"v":6,"id":2,"op":"submit","label":"a\u0001b","argv":["true"]}' \
-    '{"v":6,"id":3,"op":"submit","label":"a\nb","argv":["true"]}' \
-    '{"v":6,"id":4,"op":"submit","label":"\u00e9","argv":["true"]}' \
-    "{\"v\":6,\"id\":5,\"op\":\"submit\",\"label\":\"$long\",\"argv\":[\"true\"]}" \
-    "{\"v\":6,\"id\":6,\"op\":\"submit\",\"label\":\"${long%x}\",\"argv\":[\"true\"]}"
+raw '{"v":7,"id":1,"op":"submit","label":"a\u0000/../b","argv":["true"]}' \
+    '{"v":7,"id":2,"op":"submit","label":"a\u0001b","argv":["true"]}' \
+    '{"v":7,"id":3,"op":"submit","label":"a\nb","argv":["true"]}' \
+    '{"v":7,"id":4,"op":"submit","label":"\u00e9","argv":["true"]}' \
+    "{\"v\":7,\"id\":5,\"op\":\"submit\",\"label\":\"$long\",\"argv\":[\"true\"]}" \
+    "{\"v\":7,\"id\":6,\"op\":\"submit\",\"label\":\"${long%x}\",\"argv\":[\"true\"]}"
 assert_eq "$(echo "$RAW" | sed -n 1p | jq -r .error.code)" invalid_payload "NUL"
 for i in 2 3 4 5; do
 	assert_eq "$(echo "$RAW" | sed -n "${i}p" | jq -r .error.field)" label "reply $i field"

@@ -12,7 +12,7 @@ start_daemon
 req() {
 	python3 -c "import json, sys
 r = $2
-r.setdefault('v', 6); r.setdefault('id', 1)
+r.setdefault('v', 7); r.setdefault('id', 1)
 sys.stdout.write(json.dumps(r, separators=(',', ':')) + '\n')" >"$T/$1"
 }
 send() { RAW=$(socat -t 30 - "UNIX-CONNECT:$SOCK" <"$T/$1"); }

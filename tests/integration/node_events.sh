@@ -73,11 +73,11 @@ assert_contains "$ERR" "--events all,all: expected failures, exits, all or stats
 run_rc 2 "--events ''" "$LAUNCH" subscribe -a 127.0.0.1:9 --events ''
 TOK=0123456789abcdef0123456789abcdef
 for bad in '"all,"' '"stats,bogus"' '"all stats"' '["all"]'; do
-	raw '{"v":6,"id":1,"op":"subscribe","addr":"127.0.0.1:9","token":"'$TOK'","events":'"$bad"'}'
+	raw '{"v":7,"id":1,"op":"subscribe","addr":"127.0.0.1:9","token":"'$TOK'","events":'"$bad"'}'
 	assert_eq "$(echo "$RAW" | jq -c '[.error.code, .error.field]')" \
 	    '["invalid_data","events"]' "events $bad"
 done
-raw '{"v":6,"id":2,"op":"events","events":"stats,"}'
+raw '{"v":7,"id":2,"op":"events","events":"stats,"}'
 assert_eq "$(echo "$RAW" | jq -c '[.error.code, .error.field]')" \
     '["invalid_data","events"]' "a stream's events"
 "$LAUNCH" -q ping || fail "the daemon is unwell"

@@ -57,7 +57,7 @@ run_rc 1 "submit when the job cannot fork" L submit -l b -- sleep 1000
 assert_contains "$ERR" "fork: Resource temporarily unavailable" \
     "the error when the job cannot fork"
 # The same through the protocol: the code.
-RAW=$(echo '{"v":6,"id":1,"op":"submit","label":"b","argv":["sleep","1000"],"cwd":"/"}' |
+RAW=$(echo '{"v":7,"id":1,"op":"submit","label":"b","argv":["sleep","1000"],"cwd":"/"}' |
     as_user socat -t 10 - "UNIX-CONNECT:$ud/sock")
 assert_eq "$(echo "$RAW" | jq -r .error.code)" launch_failure "the code when the job cannot fork"
 assert_contains "$(echo "$RAW" | jq -r .error.message)" "fork: Resource temporarily unavailable" \

@@ -15,10 +15,10 @@ chmod 777 "$SOCK"
 # daemon's refusal is seen with a raw client.
 run_rc 5 "another uid's list" as_user "$LAUNCH" -S "$SOCK" list
 assert_contains "$ERR" "runs as uid 0, not $(id -u "$user"): refusing" "client refusal"
-RAW=$(echo '{"v":6,"id":1,"op":"list"}' | as_user socat -t 5 - "UNIX-CONNECT:$SOCK" 2>"$T/socat.err" || true)
+RAW=$(echo '{"v":7,"id":1,"op":"list"}' | as_user socat -t 5 - "UNIX-CONNECT:$SOCK" 2>"$T/socat.err" || true)
 assert_eq "$(echo "$RAW" | jq -r .error.code)" permission_denied "refusal code"
 assert_contains "$(echo "$RAW" | jq -r .error.message)" "uid $(id -u "$user") may not use the daemon of uid 0" "refusal message"
-RAW=$(echo '{"v":6,"id":1,"op":"stop","match":["mine"]}' | as_user socat -t 5 - "UNIX-CONNECT:$SOCK" || true)
+RAW=$(echo '{"v":7,"id":1,"op":"stop","match":["mine"]}' | as_user socat -t 5 - "UNIX-CONNECT:$SOCK" || true)
 assert_eq "$(echo "$RAW" | jq -r .error.code)" permission_denied "refused stop"
 assert_eq "$(job_field mine state)" running "the refused stop did nothing"
 grep -q "refused a client of uid $(id -u "$user")" "$T/daemon.log" ||
@@ -27,7 +27,7 @@ grep -q "refused a client of uid $(id -u "$user")" "$T/daemon.log" ||
 # `launch bridge` (what `launch -H` runs through ssh) is a client of the
 # socket like any other: run by another user it declines our daemon, and
 # a relay that skipped that check would still get permission_denied.
-echo '{"v":6,"id":1,"op":"stop","match":["mine"]}' >"$T/stop.req"
+echo '{"v":7,"id":1,"op":"stop","match":["mine"]}' >"$T/stop.req"
 run_rc 5 "another uid's bridge" as_user "$LAUNCH" -S "$SOCK" bridge <"$T/stop.req"
 assert_contains "$ERR" "runs as uid 0, not $(id -u "$user"): refusing" "bridge refusal"
 assert_eq "$OUT" "" "the bridge relayed nothing"

@@ -14,7 +14,7 @@ start_daemon
 # flood: endless pings on one connection, the replies read and dropped
 # (so that backpressure never pauses it); its peer number in FPEER.
 flood() {
-	yes '{"v":6,"id":1,"op":"ping"}' | socat - "UNIX-CONNECT:$SOCK" >/dev/null &
+	yes '{"v":7,"id":1,"op":"ping"}' | socat - "UNIX-CONNECT:$SOCK" >/dev/null &
 	_pid=$!
 	KILL_PIDS="$KILL_PIDS $_pid"
 	wait_for 10 "flood $1 to connect" grep -q "connected, pid $_pid\$" "$T/daemon.log"

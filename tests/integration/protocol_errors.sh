@@ -6,22 +6,22 @@ start_daemon
 
 raw 'this is not json' \
     '[1,2]' \
-    '{"v":6,"op":"list"}' \
-    '{"v":6,"id":"x","op":"list"}' \
+    '{"v":7,"op":"list"}' \
+    '{"v":7,"id":"x","op":"list"}' \
     '{"v":1,"id":4,"op":"list"}' \
-    '{"v":6,"id":5,"op":"frobnicate"}' \
-    '{"v":6,"id":6}' \
-    '{"v":6,"id":7,"op":"submit","argv":["true"]}' \
-    '{"v":6,"id":8,"op":"submit","label":"bad label","argv":["true"]}' \
-    '{"v":6,"id":9,"op":"submit","label":"x","argv":"true"}' \
-    '{"v":6,"id":10,"op":"submit","label":"x","argv":["true",3]}' \
-    '{"v":6,"id":11,"op":"submit","label":"x","argv":["true"],"lable":"y"}' \
-    '{"v":6,"id":12,"op":"stop","match":[]}' \
-    '{"v":6,"id":13,"op":"stop","match":["x"],"timeout_ms":-1}' \
-    '{"v":6,"id":14,"op":"submit","label":"x","argv":["true"],"cwd":"relative"}' \
-    '{"v":6,"id":15,"op":"submit","label":"x","argv":["true"],"env":{"A":1}}' \
-    '{"v":6,"id":16,"op":"submit","label":"a\u0000b","argv":["true"]}' \
-    '{"v":6,"id":17,"op":"ping"}'
+    '{"v":7,"id":5,"op":"frobnicate"}' \
+    '{"v":7,"id":6}' \
+    '{"v":7,"id":7,"op":"submit","argv":["true"]}' \
+    '{"v":7,"id":8,"op":"submit","label":"bad label","argv":["true"]}' \
+    '{"v":7,"id":9,"op":"submit","label":"x","argv":"true"}' \
+    '{"v":7,"id":10,"op":"submit","label":"x","argv":["true",3]}' \
+    '{"v":7,"id":11,"op":"submit","label":"x","argv":["true"],"lable":"y"}' \
+    '{"v":7,"id":12,"op":"stop","match":[]}' \
+    '{"v":7,"id":13,"op":"stop","match":["x"],"timeout_ms":-1}' \
+    '{"v":7,"id":14,"op":"submit","label":"x","argv":["true"],"cwd":"relative"}' \
+    '{"v":7,"id":15,"op":"submit","label":"x","argv":["true"],"env":{"A":1}}' \
+    '{"v":7,"id":16,"op":"submit","label":"a\u0000b","argv":["true"]}' \
+    '{"v":7,"id":17,"op":"ping"}'
 n=$(echo "$RAW" | wc -l)
 assert_eq "$n" 18 "one reply per request line"
 check() {	# line code field id
@@ -58,7 +58,7 @@ assert_contains "$(echo "$RAW" | sed -n 9p | jq -r .error.message)" "label has '
 # the NUL and decoded the whole length, past the copy's end (found by
 # fuzz/fuzz-receiver.c in the same code on the receiver's side; ASan's
 # build of this test fails on it).
-RAW=$(printf '{"v":6,"id":1,"op":"ping"}\000 and more bytes than the copy held\n{"v":6,"id":2,"op":"ping"}\n' |
+RAW=$(printf '{"v":7,"id":1,"op":"ping"}\000 and more bytes than the copy held\n{"v":7,"id":2,"op":"ping"}\n' |
     socat -t 5 - "UNIX-CONNECT:$SOCK")
 assert_eq "$(echo "$RAW" | sed -n 1p | jq -r .error.code)" invalid_payload "a raw NUL's code"
 assert_contains "$(echo "$RAW" | sed -n 1p | jq -r .error.message)" "NUL characters" "a raw NUL's message"
@@ -67,7 +67,7 @@ assert_eq "$(echo "$RAW" | sed -n 2p | jq -r .result.pid)" "$DAEMON_PID" "the co
 # A line over 1 MiB: invalid_payload, then the connection is closed.
 head -c 1100000 /dev/zero | tr '\0' 'a' >"$T/long"
 echo >>"$T/long"
-echo '{"v":6,"id":1,"op":"ping"}' >>"$T/long"
+echo '{"v":7,"id":1,"op":"ping"}' >>"$T/long"
 RAW=$(socat -t 10 - "UNIX-CONNECT:$SOCK" <"$T/long" 2>/dev/null || true)
 assert_eq "$(echo "$RAW" | wc -l)" 1 "only the error reply, then closed"
 assert_eq "$(echo "$RAW" | jq -r .error.code)" invalid_payload "over-long line code"

@@ -12,7 +12,7 @@ run_rc 1 "a missing image" "$LAUNCH" submit -l vm/a --qemu nothere.qcow2 \
     --kernel "$VMLINUZ"
 assert_contains "$ERR" "qemu.image: $LAUNCH_STATE_DIR/images/nothere.qcow2: No such file or directory" \
     "a missing image: the message"
-raw '{"v":6,"id":3,"op":"submit","label":"vm/a","kind":"qemu","qemu":{"image":"nothere.qcow2"}}'
+raw '{"v":7,"id":3,"op":"submit","label":"vm/a","kind":"qemu","qemu":{"image":"nothere.qcow2"}}'
 assert_eq "$(echo "$RAW" | jq -r '.error.code + " " + .error.field')" \
     "image_failure qemu.image" "a missing image: the code and field"
 # Not a directory on the way to the image: the open's own error.
@@ -34,7 +34,7 @@ printf 'QFI\373garbage' >"$T/bad.qcow2"
 run_rc 1 "a broken image" "$LAUNCH" submit -l vm/a --qemu "$T/bad.qcow2"
 assert_contains "$ERR" "qemu.image: qemu-img info $T/bad.qcow2: qemu-img: Could not open" \
     "a broken image: qemu-img's message"
-raw '{"v":6,"id":5,"op":"submit","label":"vm/a","kind":"qemu","qemu":{"image":"'"$T"'/bad.qcow2"}}'
+raw '{"v":7,"id":5,"op":"submit","label":"vm/a","kind":"qemu","qemu":{"image":"'"$T"'/bad.qcow2"}}'
 assert_eq "$(echo "$RAW" | jq -r '.error.code + " " + .error.field')" \
     "image_failure qemu.image" "a broken image: the code and field"
 # --efi without the firmware (CI does not install ovmf).
@@ -87,7 +87,7 @@ LAUNCH_QEMU=/nonexistent/qemu-system-x86_64 start_daemon
 run_rc 1 "no qemu" "$LAUNCH" submit -l vm/b --qemu blank.qcow2
 assert_contains "$ERR" "/nonexistent/qemu-system-x86_64: not found" \
     "no qemu: the message"
-raw '{"v":6,"id":4,"op":"submit","label":"vm/b","kind":"qemu","qemu":{"image":"blank.qcow2"}}'
+raw '{"v":7,"id":4,"op":"submit","label":"vm/b","kind":"qemu","qemu":{"image":"blank.qcow2"}}'
 assert_eq "$(echo "$RAW" | jq -r .error.code)" launch_failure "no qemu: the code"
 
 # A state directory so deep that the QMP socket's path does not fit.

@@ -34,5 +34,5 @@ run_rc 1 "exits before ready" "$LAUNCH" submit -l quitter --ready-fd 3 --wait-re
 assert_contains "$ERR" "launch: quitter: ended before it was ready" "message"
 
 run_rc 2 "wait-ready without ready-fd" "$LAUNCH" submit -l nofd --wait-ready -- true
-raw '{"v":6,"id":1,"op":"submit","label":"raw","argv":["true"],"wait_ready":true}'
+raw '{"v":7,"id":1,"op":"submit","label":"raw","argv":["true"],"wait_ready":true}'
 assert_eq "$(echo "$RAW" | jq -r .error.field)" wait_ready "daemon-side check"

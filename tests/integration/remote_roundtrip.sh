@@ -6,7 +6,7 @@
 # client's (a remote without one is exit 3, "no daemon"), -S given with
 # -H names the remote socket, an unreachable host is exit 3 naming it,
 # and the plain OpenSSH form `ssh HOST launch list` reaches the same
-# daemon.
+# daemon.  A job file goes through as batches.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../ssh-lib.sh"
 ssh_setup
@@ -50,6 +50,27 @@ assert_eq "$(job_field r1 signal)" SIGTERM "r1's signal after a remote stop"
 run_rc 0 "remote list --json after stop" rlaunch -H "$H" list --json
 assert_eq "$(echo "$OUT" | jq -c 'map([.label, .state, .signal])')" \
     '[["r1","exited","SIGTERM"]]' "remote view after stop"
+
+# A job file through the bridge: submit_batch requests, split when the
+# specs pass a request's limit (four jobs of 300 KB: two requests); a
+# refused job is reported by its label, and -v prints the others.
+v=$(head -c 100000 /dev/zero | tr '\0' v)
+jq -n --arg v "$v" '[{label: "r1", argv: ["true"]}] + [range(4) | {label: "rf/\(.)",
+    argv: ["sleep", "100"], env: {A: $v, B: $v, C: $v}}]' >"$T/remote-jobs.json"
+n0=$(grep -c ': submit_batch #' "$T/daemon.log" || true)
+run_rc 1 "remote submit -f" rlaunch -H "$H" -v submit -f "$T/remote-jobs.json"
+assert_eq "$(echo "$ERR" | grep '^launch: ')" \
+    "launch: r1: exists (exited); start it, remove it, or choose another label" \
+    "the refused job, through the bridge"
+assert_eq "$(echo "$OUT" | sed 's/, pid [0-9]*$//' | tr '\n' ' ')" \
+    "rf/0: running rf/1: running rf/2: running rf/3: running " "-v through the bridge"
+assert_eq "$(grep -c ': submit_batch #' "$T/daemon.log")" $((n0 + 2)) \
+    "two requests through the bridge"
+for i in 0 1 2 3; do
+	assert_eq "$(job_field rf/$i state)" running "rf/$i's state"
+	assert_contains "$OUT" "rf/$i: running, pid $(job_field rf/$i pid)" "rf/$i's pid"
+done
+"$LAUNCH" remove 'rf/*' >/dev/null
 
 # A machine whose environment names no live daemon.  This client's own
 # LAUNCH_SOCKET ($SOCK, live) must not leak to the remote side.

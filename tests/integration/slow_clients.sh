@@ -8,7 +8,7 @@ mkfifo "$T/stall.in"
 socat -u "OPEN:$T/stall.in" "UNIX-CONNECT:$SOCK" &
 stall=$!
 exec 7>"$T/stall.in"
-printf '{"v":6,"id":1,"op":"li' >&7
+printf '{"v":7,"id":1,"op":"li' >&7
 
 # Garbage: a stream of junk lines on another open connection.
 mkfifo "$T/junk.in"
@@ -23,7 +23,7 @@ mkfifo "$T/deaf.in"
 socat -u "OPEN:$T/deaf.in" "UNIX-CONNECT:$SOCK" &
 deaf=$!
 exec 9>"$T/deaf.in"
-( i=0; while [ $i -lt 20000 ]; do echo '{"v":6,"id":1,"op":"list"}'; i=$((i + 1)); done >&9 ) 2>/dev/null &
+( i=0; while [ $i -lt 20000 ]; do echo '{"v":7,"id":1,"op":"list"}'; i=$((i + 1)); done >&9 ) 2>/dev/null &
 flood=$!
 KILL_PIDS="$stall $junk $deaf $flood"
 

@@ -39,7 +39,7 @@ run_rc 0 "status while the sync is held" timeout 5 "$LAUNCH" status --json b
 # b runs already: its record is written, only not yet synced.
 assert_eq "$(echo "$OUT" | jq -r '.[0].state')" running "b's state while the sync is held"
 t3=$(ms)
-raw '{"v":1,"id":7,"op":"ping"}' '{"v":6,"id":8,"op":"status","label":"no such"}'
+raw '{"v":1,"id":7,"op":"ping"}' '{"v":7,"id":8,"op":"status","label":"no such"}'
 assert_eq "$(echo "$RAW" | jq -r '.error.code' | tr '\n' ' ')" \
     "unsupported_version invalid_data " "error replies while the sync is held"
 t4=$(ms)

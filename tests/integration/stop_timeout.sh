@@ -31,7 +31,7 @@ assert_contains "$ERR" "launch: zz*: no job matches" "glob matching nothing"
 for l in a1 a2 b1; do
 	assert_eq "$(job_field $l state)" exited "$l stopped despite the unknown names"
 done
-raw '{"v":6,"id":3,"op":"stop","match":["ghost"]}'
+raw '{"v":7,"id":3,"op":"stop","match":["ghost"]}'
 assert_eq "$(echo "$RAW" | jq -r '.result.errors[0].code')" unknown_label "code"
 run_rc 1 "status of an unknown label" "$LAUNCH" status ghost
 assert_eq "$ERR" "launch: ghost: no such job" "status message"

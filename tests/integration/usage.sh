@@ -57,13 +57,13 @@ assert_contains "$OUT" "in 3 processes (and its shim: pss " "status's memory lin
 assert_contains "$OUT" "cpu:" "status's cpu line"
 
 # The request's member: a boolean, and only for list.
-raw '{"v":6,"id":1,"op":"list","usage":"yes"}'
+raw '{"v":7,"id":1,"op":"list","usage":"yes"}'
 assert_eq "$(echo "$RAW" | jq -c '[.error.code, .error.field]')" \
     '["invalid_data","usage"]' "usage: a string"
-raw '{"v":6,"id":2,"op":"start","match":["done"],"usage":true}'
+raw '{"v":7,"id":2,"op":"start","match":["done"],"usage":true}'
 assert_eq "$(echo "$RAW" | jq -c '[.error.code, .error.field]')" \
     '["invalid_data","usage"]' "usage on start"
-raw '{"v":6,"id":3,"op":"list","match":["idle"],"usage":false}'
+raw '{"v":7,"id":3,"op":"list","match":["idle"],"usage":false}'
 assert_eq "$(echo "$RAW" | jq '.result.jobs[0] | has("usage")')" false \
     "usage false"
 "$LAUNCH" -q ping || fail "the daemon is unwell"

@@ -53,7 +53,7 @@ assert_eq "$(echo "$OUT" | jq -r 'map(.label + "=" + .state)|join(" ")')" \
 # then goes away: noticed too.
 gated d5 0
 n=$(wait_requests)
-printf '%s\n' '{"v":6,"id":1,"op":"wait","match":["d5"]}' |
+printf '%s\n' '{"v":7,"id":1,"op":"wait","match":["d5"]}' |
     socat -t 1000 - "UNIX-CONNECT:$SOCK" >/dev/null &
 pid=$!
 KILL_PIDS="$KILL_PIDS $pid"

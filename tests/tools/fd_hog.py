@@ -31,7 +31,7 @@ def main():
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.settimeout(10)
         s.connect(path)
-        s.sendall(b'{"v":6,"id":1,"op":"ping"}\n')
+        s.sendall(b'{"v":7,"id":1,"op":"ping"}\n')
         s.setblocking(False)
         conns.append(s)
         while True:
@@ -48,7 +48,7 @@ def main():
             break
     first = conns[0]
     first.setblocking(True)
-    first.sendall(b'{"v":6,"id":2,"op":"submit","label":"fdless",'
+    first.sendall(b'{"v":7,"id":2,"op":"submit","label":"fdless",'
                   b'"argv":["sleep","1000"],"cwd":"/"}\n')
     reply = b""
     while not reply.endswith(b"\n"):

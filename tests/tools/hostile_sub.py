@@ -30,7 +30,7 @@ def listener(backlog=16):
 def forge(token, addr):
     host, port = addr.rsplit(":", 1)
     c = socket.create_connection((host, int(port)), timeout=10)
-    hello = {"v": 6, "token": token, "daemon": "f" * 32, "host": "forger",
+    hello = {"v": 7, "token": token, "daemon": "f" * 32, "host": "forger",
              "subscription": 1}
     event = {"seq": 1, "time": "2026-11-21T10:00:00.000Z", "host": "forger",
              "event": "exit", "label": "forged", "id": 1, "kind": "process",

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Many protocol clients at once against one daemon, for
 tests/stress/load.sh: N Unix-socket connections speaking the JSON-lines
-protocol (docs/protocol.md, version 6), each running its own loop.
+protocol (docs/protocol.md, version 7), each running its own loop.
 
   load_clients.py SOCKET DAEMON_PID MARK CLIENTS SECONDS OUT.json
 
@@ -173,7 +173,7 @@ class Driver:
                 c.done = True
                 return
         op, fields, check = c.steps.pop(0)
-        req = {"v": 6, "id": self.next_id, "op": op}
+        req = {"v": 7, "id": self.next_id, "op": op}
         req.update(fields)
         self.next_id += 1
         c.op, c.check, c.sent_at = op, check, time.monotonic()

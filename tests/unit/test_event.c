@@ -236,7 +236,7 @@ request_fails(const char *json, enum proto_code code, const char *field)
 }
 
 #define REQ(op, rest)							\
-	"{\"v\":6,\"id\":7,\"op\":\"" op "\"" rest "}"
+	"{\"v\":7,\"id\":7,\"op\":\"" op "\"" rest "}"
 #define SUB_REQ(rest)							\
 	REQ("subscribe", ",\"addr\":\"127.0.0.1:9000\","		\
 	    "\"token\":\"" TOKEN32 "\"" rest)
@@ -1113,7 +1113,7 @@ START_TEST(test_req_subscribe_every_field)
 	proto_request_free(&req);
 
 	/* The upper bounds are accepted; so are 64 globs. */
-	xasprintf(&json, "{\"v\":6,\"id\":7,\"op\":\"subscribe\","
+	xasprintf(&json, "{\"v\":7,\"id\":7,\"op\":\"subscribe\","
 	    "\"addr\":\"[::1]:9001\",\"token\":\"%s\",\"match\":%s,"
 	    "\"events\":\"exits\",\"ttl_ms\":315360000000,"
 	    "\"queue_max\":1000000}", TOKEN32 TOKEN32 TOKEN32 TOKEN32, globs);
@@ -1484,7 +1484,7 @@ START_TEST(test_reply_subscriptions_empty)
 	char			*line;
 
 	line = proto_reply_subs(4, PROTO_OP_SUBSCRIPTIONS, NULL, 0);
-	ck_assert_str_eq(line, "{\"v\":6,\"id\":4,\"result\":"
+	ck_assert_str_eq(line, "{\"v\":7,\"id\":4,\"result\":"
 	    "{\"subscriptions\":[]}}\n");
 	reply_decode_line(line, PROTO_OP_SUBSCRIPTIONS, &rep);
 	ck_assert_int_eq(rep.id, 4);
@@ -1528,7 +1528,7 @@ START_TEST(test_reply_streaming)
 	char			*line;
 
 	line = proto_reply_streaming(9);
-	ck_assert_str_eq(line, "{\"v\":6,\"id\":9,\"result\":"
+	ck_assert_str_eq(line, "{\"v\":7,\"id\":9,\"result\":"
 	    "{\"streaming\":true}}\n");
 	reply_decode_line(line, PROTO_OP_EVENTS, &rep);
 	ck_assert_int_eq(rep.id, 9);
@@ -1546,19 +1546,19 @@ START_TEST(test_reply_subs_bad)
 	struct proto_error	 err;
 	char			*line, *bad;
 
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{}}", PROTO_OP_SUBSCRIBE,
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{}}", PROTO_OP_SUBSCRIBE,
 	    PROTO_E_INVALID_DATA, "subscription");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"subscription\":[]}}",
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"subscription\":[]}}",
 	    PROTO_OP_UNSUBSCRIBE, PROTO_E_INVALID_DATA, "subscription");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{}}",
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{}}",
 	    PROTO_OP_SUBSCRIPTIONS, PROTO_E_INVALID_DATA, "subscriptions");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"subscriptions\":{}}}",
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"subscriptions\":{}}}",
 	    PROTO_OP_SUBSCRIPTIONS, PROTO_E_INVALID_DATA, "subscriptions");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{}}", PROTO_OP_EVENTS,
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{}}", PROTO_OP_EVENTS,
 	    PROTO_E_INVALID_DATA, "streaming");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"streaming\":false}}",
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"streaming\":false}}",
 	    PROTO_OP_EVENTS, PROTO_E_INVALID_DATA, "streaming");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"streaming\":1}}",
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"streaming\":1}}",
 	    PROTO_OP_EVENTS, PROTO_E_INVALID_DATA, "streaming");
 
 	/* A bad member of the one subscription, or of the second. */
@@ -1586,7 +1586,7 @@ START_TEST(test_reply_subs_bad)
 	proto_sub_free(&s);
 
 	/* An error reply is an error whatever the op. */
-	line = xstrdup("{\"v\":6,\"id\":2,\"error\":{\"code\":"
+	line = xstrdup("{\"v\":7,\"id\":2,\"error\":{\"code\":"
 	    "\"unknown_label\",\"message\":\"no subscription 9\","
 	    "\"field\":\"subscription\"}}");
 	ck_assert_int_eq(proto_reply_decode(line, strlen(line),
@@ -1705,7 +1705,7 @@ END_TEST
 /* ------------------------------------------------------------------ */
 
 #define HELLO_LINE							\
-	"{\"v\":6,\"token\":\"" TOKEN32 "\",\"daemon\":\"d-1f2e\","	\
+	"{\"v\":7,\"token\":\"" TOKEN32 "\",\"daemon\":\"d-1f2e\","	\
 	"\"host\":\"box\",\"subscription\":7}"
 
 static void
@@ -1757,12 +1757,12 @@ END_TEST
 
 START_TEST(test_hello_decode_bad)
 {
-	hello_variant_fails("\"v\":6", "\"v\":2", PROTO_E_UNSUPPORTED_VERSION,
+	hello_variant_fails("\"v\":7", "\"v\":2", PROTO_E_UNSUPPORTED_VERSION,
 	    "v");
-	hello_variant_fails("\"v\":6", "\"v\":7", PROTO_E_UNSUPPORTED_VERSION,
+	hello_variant_fails("\"v\":7", "\"v\":8", PROTO_E_UNSUPPORTED_VERSION,
 	    "v");
-	hello_variant_fails("\"v\":6,", "", PROTO_E_INVALID_DATA, "v");
-	hello_variant_fails("\"v\":6", "\"v\":\"4\"", PROTO_E_INVALID_DATA,
+	hello_variant_fails("\"v\":7,", "", PROTO_E_INVALID_DATA, "v");
+	hello_variant_fails("\"v\":7", "\"v\":\"4\"", PROTO_E_INVALID_DATA,
 	    "v");
 	hello_variant_fails("\"token\":\"" TOKEN32 "\",", "",
 	    PROTO_E_INVALID_DATA, "token");

@@ -16,7 +16,7 @@
 #include "proto.h"
 #include "xmalloc.h"
 
-#define SUBMIT(rest)	"{\"v\":6,\"id\":1,\"op\":\"submit\",\"label\":\"vm1\"," rest "}"
+#define SUBMIT(rest)	"{\"v\":7,\"id\":1,\"op\":\"submit\",\"label\":\"vm1\"," rest "}"
 
 static void
 submit_fails(const char *json, const char *field)

@@ -151,9 +151,9 @@ START_TEST(test_list_usage_request)
 	struct proto_request	in, out;
 	struct proto_error	err;
 	static const char	bad[] =
-	    "{\"v\":6,\"id\":1,\"op\":\"list\",\"usage\":1}";
+	    "{\"v\":7,\"id\":1,\"op\":\"list\",\"usage\":1}";
 	static const char	start[] =
-	    "{\"v\":6,\"id\":1,\"op\":\"start\",\"match\":[\"a\"],"
+	    "{\"v\":7,\"id\":1,\"op\":\"start\",\"match\":[\"a\"],"
 	    "\"usage\":true}";
 
 	proto_request_init(&in, PROTO_OP_LIST);

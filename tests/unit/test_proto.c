@@ -55,6 +55,8 @@ request_decode_fails(const char *json, size_t len, enum proto_code code,
 	ck_assert_uint_eq(req.submit.nrlimits, 0);
 	ck_assert_ptr_null(req.label);
 	ck_assert_ptr_null(req.match.v);
+	ck_assert_ptr_null(req.jobs);
+	ck_assert_uint_eq(req.njobs, 0);
 	proto_request_free(&req);
 	proto_request_free(&req);
 	ck_assert_ptr_null(req.label);
@@ -373,7 +375,7 @@ START_TEST(test_req_stop_defaults)
 {
 	struct proto_request	req;
 
-	request_decode_ok("{\"v\":6,\"id\":9,\"op\":\"stop\","
+	request_decode_ok("{\"v\":7,\"id\":9,\"op\":\"stop\","
 	    "\"match\":[\"web\"]}", &req);
 	ck_assert_int_eq(req.op, PROTO_OP_STOP);
 	ck_assert_int_eq(req.id, 9);
@@ -384,7 +386,7 @@ START_TEST(test_req_stop_defaults)
 	proto_request_free(&req);
 
 	/* null counts as absent for optional members. */
-	request_decode_ok("{\"v\":6,\"id\":10,\"op\":\"stop\","
+	request_decode_ok("{\"v\":7,\"id\":10,\"op\":\"stop\","
 	    "\"match\":[\"web\"],\"timeout_ms\":null,\"signal\":null}", &req);
 	ck_assert_int_eq(req.timeout_ms, PROTO_STOP_TIMEOUT_MS);
 	ck_assert_int_eq(req.signal, SIGTERM);
@@ -413,7 +415,7 @@ START_TEST(test_req_shutdown_defaults)
 {
 	struct proto_request	req;
 
-	request_decode_ok("{\"v\":6,\"id\":1,\"op\":\"shutdown\"}", &req);
+	request_decode_ok("{\"v\":7,\"id\":1,\"op\":\"shutdown\"}", &req);
 	ck_assert_int_eq(req.op, PROTO_OP_SHUTDOWN);
 	ck_assert_int_eq(req.timeout_ms, PROTO_STOP_TIMEOUT_MS);
 	ck_assert_int_eq(req.signal, SIGTERM);
@@ -440,7 +442,7 @@ START_TEST(test_req_whitespace_and_cr_accepted)
 {
 	struct proto_request	req;
 
-	request_decode_ok(" { \"op\" : \"ping\" , \"id\" : 4 , \"v\" : 6 }"
+	request_decode_ok(" { \"op\" : \"ping\" , \"id\" : 4 , \"v\" : 7 }"
 	    " \r", &req);
 	ck_assert_int_eq(req.op, PROTO_OP_PING);
 	ck_assert_int_eq(req.id, 4);
@@ -453,7 +455,7 @@ START_TEST(test_req_escaped_backslash_u0000_is_text)
 	struct proto_request	req;
 
 	/* The JSON text "a\\u0000" is a, backslash, u0000: not a NUL. */
-	request_decode_ok("{\"v\":6,\"id\":2,\"op\":\"submit\","
+	request_decode_ok("{\"v\":7,\"id\":2,\"op\":\"submit\","
 	    "\"label\":\"x\",\"argv\":[\"a\\\\u0000\"]}", &req);
 	ck_assert_uint_eq(req.submit.argv.n, 1);
 	ck_assert_str_eq(req.submit.argv.v[0], "a\\u0000");
@@ -466,7 +468,7 @@ START_TEST(test_req_unicode_escape_decoded)
 {
 	struct proto_request	req;
 
-	request_decode_ok("{\"v\":6,\"id\":2,\"op\":\"submit\","
+	request_decode_ok("{\"v\":7,\"id\":2,\"op\":\"submit\","
 	    "\"label\":\"x\",\"argv\":[\"\\u00fc\\n\"]}", &req);
 	ck_assert_str_eq(req.submit.argv.v[0], "\xc3\xbc\n");
 	proto_request_free(&req);
@@ -480,7 +482,7 @@ END_TEST
 START_TEST(test_req_not_json)
 {
 	request_fails("hello", PROTO_E_INVALID_PAYLOAD, "", -1);
-	request_fails("{\"v\":6,\"id\":1,\"op\":\"ping\"", PROTO_E_INVALID_PAYLOAD,
+	request_fails("{\"v\":7,\"id\":1,\"op\":\"ping\"", PROTO_E_INVALID_PAYLOAD,
 	    "", -1);
 	request_fails("", PROTO_E_INVALID_PAYLOAD, "", -1);
 }
@@ -488,7 +490,7 @@ END_TEST
 
 START_TEST(test_req_not_object)
 {
-	request_fails("[{\"v\":6,\"id\":1,\"op\":\"ping\"}]",
+	request_fails("[{\"v\":7,\"id\":1,\"op\":\"ping\"}]",
 	    PROTO_E_INVALID_PAYLOAD, "", -1);
 	request_fails("42", PROTO_E_INVALID_PAYLOAD, "", -1);
 	request_fails("\"ping\"", PROTO_E_INVALID_PAYLOAD, "", -1);
@@ -498,26 +500,26 @@ END_TEST
 
 START_TEST(test_req_trailing_garbage)
 {
-	request_fails("{\"v\":6,\"id\":1,\"op\":\"ping\"} x",
+	request_fails("{\"v\":7,\"id\":1,\"op\":\"ping\"} x",
 	    PROTO_E_INVALID_PAYLOAD, "", -1);
-	request_fails("{\"v\":6,\"id\":1,\"op\":\"ping\"}{}",
+	request_fails("{\"v\":7,\"id\":1,\"op\":\"ping\"}{}",
 	    PROTO_E_INVALID_PAYLOAD, "", -1);
 }
 END_TEST
 
 START_TEST(test_req_nul_escape)
 {
-	request_fails("{\"v\":6,\"id\":1,\"op\":\"status\","
+	request_fails("{\"v\":7,\"id\":1,\"op\":\"status\","
 	    "\"label\":\"a\\u0000b\"}", PROTO_E_INVALID_PAYLOAD, "", -1);
 	/* An escaped backslash, then a real \u0000. */
-	request_fails("{\"v\":6,\"id\":1,\"op\":\"status\","
+	request_fails("{\"v\":7,\"id\":1,\"op\":\"status\","
 	    "\"label\":\"a\\\\\\u0000\"}", PROTO_E_INVALID_PAYLOAD, "", -1);
 }
 END_TEST
 
 START_TEST(test_req_raw_nul_byte)
 {
-	static const char json[] = "{\"v\":6,\"id\":1,\"op\":\"ping\"}\0";
+	static const char json[] = "{\"v\":7,\"id\":1,\"op\":\"ping\"}\0";
 
 	/* The length includes the NUL after the object. */
 	request_decode_fails(json, sizeof json - 1, PROTO_E_INVALID_PAYLOAD,
@@ -531,31 +533,31 @@ END_TEST
 
 START_TEST(test_req_id_missing)
 {
-	request_fails("{\"v\":6,\"op\":\"ping\"}", PROTO_E_INVALID_DATA,
+	request_fails("{\"v\":7,\"op\":\"ping\"}", PROTO_E_INVALID_DATA,
 	    "id", -1);
-	request_fails("{\"v\":6,\"id\":null,\"op\":\"ping\"}",
+	request_fails("{\"v\":7,\"id\":null,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
 }
 END_TEST
 
 START_TEST(test_req_id_bad)
 {
-	request_fails("{\"v\":6,\"id\":-1,\"op\":\"ping\"}",
+	request_fails("{\"v\":7,\"id\":-1,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
-	request_fails("{\"v\":6,\"id\":1.5,\"op\":\"ping\"}",
+	request_fails("{\"v\":7,\"id\":1.5,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
-	request_fails("{\"v\":6,\"id\":\"1\",\"op\":\"ping\"}",
+	request_fails("{\"v\":7,\"id\":\"1\",\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
-	request_fails("{\"v\":6,\"id\":true,\"op\":\"ping\"}",
+	request_fails("{\"v\":7,\"id\":true,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
 	/* 2^53, 2^53 + 1 (read as 2^53) and 1e300 are above 2^53 - 1. */
-	request_fails("{\"v\":6,\"id\":9007199254740992,\"op\":\"ping\"}",
+	request_fails("{\"v\":7,\"id\":9007199254740992,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
-	request_fails("{\"v\":6,\"id\":9007199254740993,\"op\":\"ping\"}",
+	request_fails("{\"v\":7,\"id\":9007199254740993,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
-	request_fails("{\"v\":6,\"id\":9007199254740994,\"op\":\"ping\"}",
+	request_fails("{\"v\":7,\"id\":9007199254740994,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
-	request_fails("{\"v\":6,\"id\":1e300,\"op\":\"ping\"}",
+	request_fails("{\"v\":7,\"id\":1e300,\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "id", -1);
 }
 END_TEST
@@ -564,11 +566,11 @@ START_TEST(test_req_id_limits_accepted)
 {
 	struct proto_request	req;
 
-	request_decode_ok("{\"v\":6,\"id\":9007199254740991,\"op\":\"ping\"}",
+	request_decode_ok("{\"v\":7,\"id\":9007199254740991,\"op\":\"ping\"}",
 	    &req);
 	ck_assert_int_eq(req.id, PROTO_ID_MAX);
 	proto_request_free(&req);
-	request_decode_ok("{\"v\":6,\"id\":0,\"op\":\"ping\"}", &req);
+	request_decode_ok("{\"v\":7,\"id\":0,\"op\":\"ping\"}", &req);
 	ck_assert_int_eq(req.id, 0);
 	proto_request_free(&req);
 }
@@ -627,52 +629,52 @@ START_TEST(test_req_v_unsupported)
 
 	/* Versions before and after this one. */
 	request_fails(v1, PROTO_E_UNSUPPORTED_VERSION, "v", 30);
-	request_fails("{\"v\":7,\"id\":31,\"op\":\"ping\"}",
+	request_fails("{\"v\":8,\"id\":31,\"op\":\"ping\"}",
 	    PROTO_E_UNSUPPORTED_VERSION, "v", 31);
 	request_fails("{\"v\":0,\"id\":33,\"op\":\"ping\"}",
 	    PROTO_E_UNSUPPORTED_VERSION, "v", 33);
 	/* The version is checked before the op, which v7 may redefine. */
-	request_fails("{\"v\":7,\"id\":32,\"op\":\"frobnicate\",\"x\":1}",
+	request_fails("{\"v\":8,\"id\":32,\"op\":\"frobnicate\",\"x\":1}",
 	    PROTO_E_UNSUPPORTED_VERSION, "v", 32);
 	/* The message says which version was sent and which is spoken. */
 	ck_assert_int_eq(proto_request_decode(v1, strlen(v1), &req, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.message, "version 1 "));
-	ck_assert_ptr_nonnull(strstr(err.message, "speaks 6"));
+	ck_assert_ptr_nonnull(strstr(err.message, "speaks 7"));
 	proto_request_free(&req);
 }
 END_TEST
 
 START_TEST(test_req_op_bad)
 {
-	request_fails("{\"v\":6,\"id\":7}", PROTO_E_INVALID_DATA, "op", 7);
-	request_fails("{\"v\":6,\"id\":7,\"op\":1}", PROTO_E_INVALID_DATA,
+	request_fails("{\"v\":7,\"id\":7}", PROTO_E_INVALID_DATA, "op", 7);
+	request_fails("{\"v\":7,\"id\":7,\"op\":1}", PROTO_E_INVALID_DATA,
 	    "op", 7);
-	request_fails("{\"v\":6,\"id\":7,\"op\":null}", PROTO_E_INVALID_DATA,
+	request_fails("{\"v\":7,\"id\":7,\"op\":null}", PROTO_E_INVALID_DATA,
 	    "op", 7);
-	request_fails("{\"v\":6,\"id\":7,\"op\":\"frobnicate\"}",
+	request_fails("{\"v\":7,\"id\":7,\"op\":\"frobnicate\"}",
 	    PROTO_E_INVALID_DATA, "op", 7);
-	request_fails("{\"v\":6,\"id\":7,\"op\":\"PING\"}",
+	request_fails("{\"v\":7,\"id\":7,\"op\":\"PING\"}",
 	    PROTO_E_INVALID_DATA, "op", 7);
 }
 END_TEST
 
 START_TEST(test_req_unknown_member)
 {
-	request_fails("{\"v\":6,\"id\":11,\"op\":\"submit\",\"lable\":\"web\","
+	request_fails("{\"v\":7,\"id\":11,\"op\":\"submit\",\"lable\":\"web\","
 	    "\"argv\":[\"true\"]}", PROTO_E_INVALID_DATA, "lable", 11);
 	/* A member of another op is unknown too. */
-	request_fails("{\"v\":6,\"id\":12,\"op\":\"ping\",\"label\":\"web\"}",
+	request_fails("{\"v\":7,\"id\":12,\"op\":\"ping\",\"label\":\"web\"}",
 	    PROTO_E_INVALID_DATA, "label", 12);
-	request_fails("{\"v\":6,\"id\":13,\"op\":\"shutdown\","
+	request_fails("{\"v\":7,\"id\":13,\"op\":\"shutdown\","
 	    "\"signal\":\"SIGTERM\"}", PROTO_E_INVALID_DATA, "signal", 13);
 }
 END_TEST
 
 START_TEST(test_req_duplicate_member)
 {
-	request_fails("{\"v\":6,\"id\":14,\"op\":\"status\",\"label\":\"a\","
+	request_fails("{\"v\":7,\"id\":14,\"op\":\"status\",\"label\":\"a\","
 	    "\"label\":\"b\"}", PROTO_E_INVALID_DATA, "label", 14);
-	request_fails("{\"v\":6,\"id\":15,\"op\":\"ping\",\"op\":\"ping\"}",
+	request_fails("{\"v\":7,\"id\":15,\"op\":\"ping\",\"op\":\"ping\"}",
 	    PROTO_E_INVALID_DATA, "op", 15);
 }
 END_TEST
@@ -681,7 +683,7 @@ END_TEST
 /* Request decoding: submit.                                           */
 /* ------------------------------------------------------------------ */
 
-#define SUBMIT_HEAD	"{\"v\":6,\"id\":21,\"op\":\"submit\","
+#define SUBMIT_HEAD	"{\"v\":7,\"id\":21,\"op\":\"submit\","
 
 START_TEST(test_submit_label_missing_or_wrong_type)
 {
@@ -793,6 +795,197 @@ START_TEST(test_submit_env_bad)
 }
 END_TEST
 
+/* submit_batch (version 7): a job file's specs in one request. */
+START_TEST(test_req_batch_roundtrip)
+{
+	struct proto_request	in, out;
+	const char		*labels[] = { "web", "db/primary", "a@b" };
+
+	proto_request_init(&in, PROTO_OP_SUBMIT_BATCH);
+	in.id = 77;
+	in.njobs = 3;
+	in.jobs = xcalloc(in.njobs, sizeof *in.jobs);
+	for (size_t i = 0; i < in.njobs; i++)
+		spec_fill(&in.jobs[i], labels[i]);
+	in.jobs[1].ready_fd = 0;	/* wait_ready needs none */
+	in.wait_ready = 1;
+	in.ready_timeout_ms = 2500;
+
+	request_roundtrip(&in, &out);
+	ck_assert_int_eq(out.op, PROTO_OP_SUBMIT_BATCH);
+	ck_assert_int_eq(out.id, 77);
+	ck_assert_uint_eq(out.njobs, 3);
+	for (size_t i = 0; i < in.njobs; i++)
+		assert_spec_eq(&out.jobs[i], &in.jobs[i]);
+	ck_assert_int_eq(out.wait_ready, 1);
+	ck_assert_int_eq(out.ready_timeout_ms, 2500);
+	/* The single submit's members stay unset. */
+	ck_assert_ptr_null(out.submit.label);
+	proto_request_free(&out);
+	proto_request_free(&in);
+	ck_assert_ptr_null(in.jobs);
+	ck_assert_uint_eq(in.njobs, 0);
+}
+END_TEST
+
+/* What a client adds up to split a file: one more job makes the line
+ * longer by that job's encoded length and a comma. */
+START_TEST(test_req_batch_encoded_len)
+{
+	struct proto_request	req;
+	char			*one, *two;
+	size_t			 len;
+
+	proto_request_init(&req, PROTO_OP_SUBMIT_BATCH);
+	req.id = 1;
+	req.njobs = 2;
+	req.jobs = xcalloc(2, sizeof *req.jobs);
+	spec_fill(&req.jobs[0], "first");
+	spec_fill(&req.jobs[1], "second/with \"quotes\"");
+	len = proto_spec_encoded_len(&req.jobs[1]);
+	req.njobs = 1;
+	one = proto_request_encode(&req);
+	req.njobs = 2;
+	two = proto_request_encode(&req);
+	ck_assert_uint_eq(strlen(two), strlen(one) + len + 1);
+	free(one);
+	free(two);
+	proto_request_free(&req);
+}
+END_TEST
+
+#define BATCH_HEAD	"{\"v\":7,\"id\":31,\"op\":\"submit_batch\","
+#define BATCH_JOB(l)	"{\"label\":\"" l "\",\"argv\":[\"x\"]}"
+
+START_TEST(test_req_batch_decode)
+{
+	struct proto_request	req;
+
+	request_decode_ok(BATCH_HEAD "\"jobs\":[" BATCH_JOB("a") ","
+	    "{\"label\":\"b\",\"argv\":[\"y\",\"1\"],\"ready_fd\":3}],"
+	    "\"wait_ready\":true}", &req);
+	ck_assert_int_eq(req.op, PROTO_OP_SUBMIT_BATCH);
+	ck_assert_uint_eq(req.njobs, 2);
+	ck_assert_str_eq(req.jobs[0].label, "a");
+	ck_assert_int_eq(req.jobs[0].ready_fd, 0);
+	ck_assert_str_eq(req.jobs[1].label, "b");
+	ck_assert_str_eq(req.jobs[1].argv.v[1], "1");
+	ck_assert_int_eq(req.jobs[1].ready_fd, 3);
+	ck_assert_int_eq(req.wait_ready, 1);
+	ck_assert_int_eq(req.ready_timeout_ms, 0);
+	proto_request_free(&req);
+}
+END_TEST
+
+/* A submit_batch of n tiny jobs. */
+static char *
+batch_of(int n)
+{
+	char	*big = xmalloc(64 + (size_t)n * 40);
+	size_t	 off;
+
+	off = (size_t)sprintf(big, BATCH_HEAD "\"jobs\":[");
+	for (int i = 0; i < n; i++)
+		off += (size_t)sprintf(big + off, "%s{\"label\":\"j%d\","
+		    "\"argv\":[\"x\"]}", i > 0 ? "," : "", i);
+	strcpy(big + off, "]}");
+	return big;
+}
+
+START_TEST(test_req_batch_bad)
+{
+	char	*big;
+
+	request_fails(BATCH_HEAD "\"wait_ready\":true}",
+	    PROTO_E_INVALID_DATA, "jobs", 31);
+	request_fails(BATCH_HEAD "\"jobs\":{}}", PROTO_E_INVALID_DATA,
+	    "jobs", 31);
+	request_fails(BATCH_HEAD "\"jobs\":[]}", PROTO_E_INVALID_DATA,
+	    "jobs", 31);
+	request_fails(BATCH_HEAD "\"jobs\":null}", PROTO_E_INVALID_DATA,
+	    "jobs", 31);
+	request_fails(BATCH_HEAD "\"jobs\":[3]}", PROTO_E_INVALID_DATA,
+	    "jobs[0]", 31);
+	/* The bad job named by its index, whatever its field. */
+	request_fails(BATCH_HEAD "\"jobs\":[" BATCH_JOB("a") ","
+	    BATCH_JOB("b") "," BATCH_JOB("bad label") "]}",
+	    PROTO_E_INVALID_DATA, "jobs[2].label", 31);
+	request_fails(BATCH_HEAD "\"jobs\":[" BATCH_JOB("a") ","
+	    "{\"label\":\"b\",\"argv\":[\"x\"],\"lable\":\"c\"}]}",
+	    PROTO_E_INVALID_DATA, "jobs[1].lable", 31);
+	request_fails(BATCH_HEAD "\"jobs\":[{\"label\":\"a\"}]}",
+	    PROTO_E_INVALID_DATA, "jobs[0].argv", 31);
+	request_fails(BATCH_HEAD "\"jobs\":[{\"label\":\"a\","
+	    "\"argv\":[\"x\"],\"env\":{\"FOO\":1}}]}",
+	    PROTO_E_INVALID_DATA, "jobs[0].env.FOO", 31);
+	request_fails(BATCH_HEAD "\"jobs\":[{\"label\":\"a\","
+	    "\"argv\":[\"x\"],\"ready_fd\":2}]}",
+	    PROTO_E_INVALID_DATA, "jobs[0].ready_fd", 31);
+	/* Labels are distinct: the first job whose label an earlier one
+	 * has is named. */
+	request_fails(BATCH_HEAD "\"jobs\":[" BATCH_JOB("a") ","
+	    BATCH_JOB("b") "," BATCH_JOB("a") "," BATCH_JOB("b") "]}",
+	    PROTO_E_INVALID_DATA, "jobs[2].label", 31);
+	request_fails(BATCH_HEAD "\"jobs\":[" BATCH_JOB("b") ","
+	    BATCH_JOB("a") "," BATCH_JOB("c") "," BATCH_JOB("a") "]}",
+	    PROTO_E_INVALID_DATA, "jobs[3].label", 31);
+	/* A SPEC member beside "jobs" is not one of the batch's. */
+	request_fails(BATCH_HEAD "\"jobs\":[" BATCH_JOB("a") "],"
+	    "\"label\":\"a\"}", PROTO_E_INVALID_DATA, "label", 31);
+	request_fails(BATCH_HEAD "\"jobs\":[" BATCH_JOB("a") "],"
+	    "\"wait_ready\":1}", PROTO_E_INVALID_DATA, "wait_ready", 31);
+	request_fails(BATCH_HEAD "\"jobs\":[" BATCH_JOB("a") "],"
+	    "\"ready_timeout_ms\":-1}", PROTO_E_INVALID_DATA,
+	    "ready_timeout_ms", 31);
+
+	/* PROTO_BATCH_JOBS_MAX jobs, and one more. */
+	{
+		struct proto_request	req;
+
+		big = batch_of(PROTO_BATCH_JOBS_MAX);
+		request_decode_ok(big, &req);
+		ck_assert_uint_eq(req.njobs, PROTO_BATCH_JOBS_MAX);
+		proto_request_free(&req);
+		free(big);
+	}
+	big = batch_of(PROTO_BATCH_JOBS_MAX + 1);
+	request_fails(big, PROTO_E_INVALID_DATA, "jobs", 31);
+	free(big);
+}
+END_TEST
+
+START_TEST(test_reply_batch_roundtrip)
+{
+	struct proto_jobs_reply	*b = proto_jobs_reply_new();
+	struct proto_job	 j;
+	struct proto_reply	 rep;
+	struct proto_error	 err;
+	char			*line;
+
+	job_fill(&j, "web");
+	proto_jobs_reply_add(b, &j);
+	proto_jobs_reply_add_error(b, "db", PROTO_E_ALREADY_RUNNING,
+	    "already running (pid 9)");
+	proto_jobs_reply_add_error(b, "ghost", PROTO_E_LAUNCH_FAILURE,
+	    "not ready after 1.0s; the job is still starting");
+	line = proto_jobs_reply_finish(b, 5);
+	ck_assert_int_eq(proto_reply_decode(line, strlen(line) - 1,
+	    PROTO_OP_SUBMIT_BATCH, &rep, &err), 0);
+	ck_assert_int_eq(rep.id, 5);
+	ck_assert_uint_eq(rep.njobs, 1);
+	ck_assert_str_eq(rep.jobs[0].spec.label, "web");
+	ck_assert_uint_eq(rep.nerrors, 2);
+	ck_assert_str_eq(rep.errors[0].label, "db");
+	ck_assert_int_eq(rep.errors[0].code, PROTO_E_ALREADY_RUNNING);
+	ck_assert_str_eq(rep.errors[1].label, "ghost");
+	ck_assert_str_eq(rep.errors[1].message,
+	    "not ready after 1.0s; the job is still starting");
+	proto_reply_free(&rep);
+	proto_job_free(&j);
+	free(line);
+}
+END_TEST
+
 START_TEST(test_submit_paths_not_absolute)
 {
 	request_fails(SUBMIT_HEAD "\"label\":\"web\",\"argv\":[\"x\"],"
@@ -831,11 +1024,11 @@ END_TEST
 /* Request decoding: list, status, stop, shutdown.                     */
 /* ------------------------------------------------------------------ */
 
-#define STOP_HEAD	"{\"v\":6,\"id\":41,\"op\":\"stop\","
+#define STOP_HEAD	"{\"v\":7,\"id\":41,\"op\":\"stop\","
 
 START_TEST(test_stop_match_missing_or_empty)
 {
-	request_fails("{\"v\":6,\"id\":41,\"op\":\"stop\"}",
+	request_fails("{\"v\":7,\"id\":41,\"op\":\"stop\"}",
 	    PROTO_E_INVALID_DATA, "match", 41);
 	request_fails(STOP_HEAD "\"match\":[]}", PROTO_E_INVALID_DATA,
 	    "match", 41);
@@ -919,27 +1112,27 @@ END_TEST
 
 START_TEST(test_status_label_bad)
 {
-	request_fails("{\"v\":6,\"id\":51,\"op\":\"status\"}",
+	request_fails("{\"v\":7,\"id\":51,\"op\":\"status\"}",
 	    PROTO_E_INVALID_DATA, "label", 51);
-	request_fails("{\"v\":6,\"id\":51,\"op\":\"status\",\"label\":\"a b\"}",
+	request_fails("{\"v\":7,\"id\":51,\"op\":\"status\",\"label\":\"a b\"}",
 	    PROTO_E_INVALID_DATA, "label", 51);
-	request_fails("{\"v\":6,\"id\":51,\"op\":\"status\",\"label\":\"\"}",
+	request_fails("{\"v\":7,\"id\":51,\"op\":\"status\",\"label\":\"\"}",
 	    PROTO_E_INVALID_DATA, "label", 51);
-	request_fails("{\"v\":6,\"id\":51,\"op\":\"status\",\"label\":\"w*\"}",
+	request_fails("{\"v\":7,\"id\":51,\"op\":\"status\",\"label\":\"w*\"}",
 	    PROTO_E_INVALID_DATA, "label", 51);
-	request_fails("{\"v\":6,\"id\":51,\"op\":\"status\",\"label\":1}",
+	request_fails("{\"v\":7,\"id\":51,\"op\":\"status\",\"label\":1}",
 	    PROTO_E_INVALID_DATA, "label", 51);
 }
 END_TEST
 
 START_TEST(test_list_match_bad)
 {
-	request_fails("{\"v\":6,\"id\":61,\"op\":\"list\",\"match\":\"*\"}",
+	request_fails("{\"v\":7,\"id\":61,\"op\":\"list\",\"match\":\"*\"}",
 	    PROTO_E_INVALID_DATA, "match", 61);
-	request_fails("{\"v\":6,\"id\":61,\"op\":\"list\","
+	request_fails("{\"v\":7,\"id\":61,\"op\":\"list\","
 	    "\"match\":[\"o*\",\"b\\t\"]}", PROTO_E_INVALID_DATA, "match[1]",
 	    61);
-	request_fails("{\"v\":6,\"id\":61,\"op\":\"list\","
+	request_fails("{\"v\":7,\"id\":61,\"op\":\"list\","
 	    "\"match\":[\"o*\\u00fc\"]}", PROTO_E_INVALID_DATA, "match[0]",
 	    61);
 }
@@ -949,7 +1142,7 @@ START_TEST(test_list_match_empty_accepted)
 {
 	struct proto_request	req;
 
-	request_decode_ok("{\"v\":6,\"id\":62,\"op\":\"list\",\"match\":[]}",
+	request_decode_ok("{\"v\":7,\"id\":62,\"op\":\"list\",\"match\":[]}",
 	    &req);
 	ck_assert_int_eq(req.op, PROTO_OP_LIST);
 	ck_assert_uint_eq(req.match.n, 0);
@@ -959,9 +1152,9 @@ END_TEST
 
 START_TEST(test_shutdown_timeout_bad)
 {
-	request_fails("{\"v\":6,\"id\":71,\"op\":\"shutdown\","
+	request_fails("{\"v\":7,\"id\":71,\"op\":\"shutdown\","
 	    "\"timeout_ms\":-5}", PROTO_E_INVALID_DATA, "timeout_ms", 71);
-	request_fails("{\"v\":6,\"id\":71,\"op\":\"shutdown\","
+	request_fails("{\"v\":7,\"id\":71,\"op\":\"shutdown\","
 	    "\"timeout_ms\":1e9}", PROTO_E_INVALID_DATA, "timeout_ms", 71);
 }
 END_TEST
@@ -1267,7 +1460,7 @@ END_TEST
 
 START_TEST(test_reply_unknown_code_is_internal)
 {
-	static const char	json[] = "{\"v\":6,\"id\":1,\"error\":"
+	static const char	json[] = "{\"v\":7,\"id\":1,\"error\":"
 	    "{\"code\":\"brand_new\",\"message\":\"m\"}}";
 	struct proto_reply	rep;
 	struct proto_error	err;
@@ -1313,7 +1506,7 @@ START_TEST(test_reply_v_unsupported)
 {
 	reply_fails("{\"v\":1,\"id\":1,\"result\":{\"jobs\":[]}}",
 	    PROTO_OP_LIST, PROTO_E_UNSUPPORTED_VERSION, "v");
-	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"jobs\":[]}}",
+	reply_fails("{\"v\":8,\"id\":1,\"result\":{\"jobs\":[]}}",
 	    PROTO_OP_LIST, PROTO_E_UNSUPPORTED_VERSION, "v");
 	reply_fails("{\"id\":1,\"result\":{\"jobs\":[]}}",
 	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "v");
@@ -1322,28 +1515,28 @@ END_TEST
 
 START_TEST(test_reply_no_result_or_error)
 {
-	reply_fails("{\"v\":6,\"id\":1}", PROTO_OP_LIST,
+	reply_fails("{\"v\":7,\"id\":1}", PROTO_OP_LIST,
 	    PROTO_E_INVALID_DATA, "result");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":[]}", PROTO_OP_LIST,
+	reply_fails("{\"v\":7,\"id\":1,\"result\":[]}", PROTO_OP_LIST,
 	    PROTO_E_INVALID_DATA, "result");
-	reply_fails("{\"v\":6,\"id\":1,\"error\":\"boom\"}", PROTO_OP_LIST,
+	reply_fails("{\"v\":7,\"id\":1,\"error\":\"boom\"}", PROTO_OP_LIST,
 	    PROTO_E_INVALID_DATA, "error");
-	reply_fails("{\"v\":6,\"id\":1,\"error\":{\"message\":\"m\"}}",
+	reply_fails("{\"v\":7,\"id\":1,\"error\":{\"message\":\"m\"}}",
 	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "code");
 }
 END_TEST
 
 START_TEST(test_reply_jobs_not_array)
 {
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"jobs\":{}}}",
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"jobs\":{}}}",
 	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "jobs");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{}}",
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{}}",
 	    PROTO_OP_STOP, PROTO_E_INVALID_DATA, "jobs");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"jobs\":[],"
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"jobs\":[],"
 	    "\"errors\":{}}}", PROTO_OP_STOP, PROTO_E_INVALID_DATA, "errors");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"jobs\":[],"
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"jobs\":[],"
 	    "\"errors\":[1]}}", PROTO_OP_STOP, PROTO_E_INVALID_DATA, "errors");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"jobs\":[],"
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"jobs\":[],"
 	    "\"errors\":[{\"label\":\"a\",\"message\":\"m\","
 	    "\"code\":\"bogus\"}]}}", PROTO_OP_STOP, PROTO_E_INVALID_DATA,
 	    "code");
@@ -1366,7 +1559,7 @@ START_TEST(test_reply_job_bad_state)
 	proto_job_free(&j);
 
 	/* A bad job after a good one in a list. */
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"jobs\":[{\"id\":1,"
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"jobs\":[{\"id\":1,"
 	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
 	    "\"argv\":[\"x\"]},{\"id\":2,\"label\":\"b\",\"kind\":\"process\","
 	    "\"state\":\"flying\",\"argv\":[\"x\"]}]}}", PROTO_OP_LIST,
@@ -1376,44 +1569,44 @@ END_TEST
 
 START_TEST(test_reply_job_bad_members)
 {
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{}}", PROTO_OP_STATUS,
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "job");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"job\":{\"id\":1,"
 	    "\"label\":\"a\",\"kind\":\"vm\",\"state\":\"running\","
 	    "\"argv\":[\"x\"]}}}", PROTO_OP_STATUS, PROTO_E_INVALID_DATA,
 	    "kind");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"job\":{\"id\":1,"
 	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
 	    "\"argv\":[\"x\"],\"started_at\":\"yesterday\"}}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "started_at");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"job\":{\"id\":1,"
 	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"exited\","
 	    "\"argv\":[\"x\"],\"signal\":\"SIGNOPE\"}}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "signal");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"job\":{\"id\":1,"
 	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"exited\","
 	    "\"argv\":[\"x\"],\"exit_code\":256}}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "exit_code");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"job\":{\"id\":1,"
 	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
 	    "\"argv\":[\"x\"],\"pid\":-3}}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "pid");
 	/* v2: the id is required, the SPEC members are checked too. */
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"job\":{\"label\":\"a\","
 	    "\"kind\":\"process\",\"state\":\"running\",\"argv\":[\"x\"]}}}",
 	    PROTO_OP_STATUS, PROTO_E_INVALID_DATA, "id");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"job\":{\"id\":-1,"
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"job\":{\"id\":-1,"
 	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
 	    "\"argv\":[\"x\"]}}}", PROTO_OP_STATUS, PROTO_E_INVALID_DATA, "id");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"job\":{\"id\":1,"
 	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
 	    "\"argv\":[\"x\"],\"ready_at\":\"soon\"}}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "ready_at");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"job\":{\"id\":1,"
 	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
 	    "\"argv\":[\"x\"],\"restart\":\"sometimes\"}}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "restart");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"job\":{\"id\":1,"
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"job\":{\"id\":1,"
 	    "\"label\":\"a\",\"kind\":\"process\",\"state\":\"running\","
 	    "\"argv\":[\"x\"],\"logs\":{\"stdout\":7}}}}", PROTO_OP_STATUS,
 	    PROTO_E_INVALID_DATA, "stdout");
@@ -1422,20 +1615,20 @@ END_TEST
 
 START_TEST(test_reply_id_bad)
 {
-	reply_fails("{\"v\":6,\"id\":\"1\",\"result\":{\"jobs\":[]}}",
+	reply_fails("{\"v\":7,\"id\":\"1\",\"result\":{\"jobs\":[]}}",
 	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "id");
-	reply_fails("{\"v\":6,\"result\":{\"jobs\":[]}}",
+	reply_fails("{\"v\":7,\"result\":{\"jobs\":[]}}",
 	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "id");
-	reply_fails("{\"v\":6,\"id\":-2,\"result\":{\"jobs\":[]}}",
+	reply_fails("{\"v\":7,\"id\":-2,\"result\":{\"jobs\":[]}}",
 	    PROTO_OP_LIST, PROTO_E_INVALID_DATA, "id");
 }
 END_TEST
 
 START_TEST(test_reply_payload_bad)
 {
-	reply_fails("{\"v\":6,", PROTO_OP_PING, PROTO_E_INVALID_PAYLOAD, "");
+	reply_fails("{\"v\":7,", PROTO_OP_PING, PROTO_E_INVALID_PAYLOAD, "");
 	reply_fails("[]", PROTO_OP_PING, PROTO_E_INVALID_PAYLOAD, "");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"pid\":1,\"version\":"
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"pid\":1,\"version\":"
 	    "\"a\\u0000\",\"proto\":2,\"jobs\":0}}", PROTO_OP_PING,
 	    PROTO_E_INVALID_PAYLOAD, "");
 }
@@ -1443,13 +1636,13 @@ END_TEST
 
 START_TEST(test_reply_ping_bad)
 {
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"version\":\"x\","
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"version\":\"x\","
 	    "\"proto\":2,\"jobs\":0}}", PROTO_OP_PING, PROTO_E_INVALID_DATA,
 	    "pid");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"pid\":1,\"version\":2,"
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"pid\":1,\"version\":2,"
 	    "\"proto\":2,\"jobs\":0}}", PROTO_OP_PING, PROTO_E_INVALID_DATA,
 	    "version");
-	reply_fails("{\"v\":6,\"id\":1,\"result\":{\"pid\":1,"
+	reply_fails("{\"v\":7,\"id\":1,\"result\":{\"pid\":1,"
 	    "\"version\":\"x\",\"proto\":2,\"jobs\":-1}}", PROTO_OP_PING,
 	    PROTO_E_INVALID_DATA, "jobs");
 }
@@ -1457,7 +1650,7 @@ END_TEST
 
 START_TEST(test_reply_unknown_members_ignored)
 {
-	static const char	json[] = "{\"v\":6,\"id\":3,\"extra\":true,"
+	static const char	json[] = "{\"v\":7,\"id\":3,\"extra\":true,"
 	    "\"result\":{\"pid\":9,\"version\":\"v\",\"proto\":2,\"jobs\":2,"
 	    "\"uptime\":5}}";
 	struct proto_reply	rep;
@@ -1638,7 +1831,7 @@ START_TEST(test_op_names)
 	static const char *const want[] = { "ping", "submit", "list",
 	    "status", "stop", "shutdown", "start", "restart", "remove",
 	    "subscribe", "unsubscribe", "subscriptions", "events", "stats",
-	    "wait" };
+	    "wait", "submit_batch" };
 
 	ck_assert_uint_eq(sizeof want / sizeof want[0], PROTO_OP__COUNT);
 	for (int i = 0; i < PROTO_OP__COUNT; i++) {
@@ -1967,7 +2160,7 @@ START_TEST(test_req_submit_spec_defaults)
 	in.submit.label = xstrdup("web");
 	proto_strv_add(&in.submit.argv, "x");
 	line = proto_request_encode(&in);
-	ck_assert_str_eq(line, "{\"v\":6,\"id\":1,\"op\":\"submit\","
+	ck_assert_str_eq(line, "{\"v\":7,\"id\":1,\"op\":\"submit\","
 	    "\"label\":\"web\",\"argv\":[\"x\"]}\n");
 	free(line);
 	proto_request_free(&in);
@@ -2087,9 +2280,9 @@ START_TEST(test_submit_wait_ready_bad)
 	    "\"ready_timeout_ms\":\"2s\"}", PROTO_E_INVALID_DATA,
 	    "ready_timeout_ms", 21);
 	/* Submit's own members belong to submit only. */
-	request_fails("{\"v\":6,\"id\":22,\"op\":\"stop\",\"match\":[\"a\"],"
+	request_fails("{\"v\":7,\"id\":22,\"op\":\"stop\",\"match\":[\"a\"],"
 	    "\"wait_ready\":true}", PROTO_E_INVALID_DATA, "wait_ready", 22);
-	request_fails("{\"v\":6,\"id\":23,\"op\":\"list\",\"umask\":18}",
+	request_fails("{\"v\":7,\"id\":23,\"op\":\"list\",\"umask\":18}",
 	    PROTO_E_INVALID_DATA, "umask", 23);
 }
 END_TEST
@@ -2108,7 +2301,7 @@ START_TEST(test_req_start_roundtrip)
 	proto_strv_add(&in.match, "github.com/relab/goxos/kvs/kvsd");
 	proto_strv_add(&in.match, "worker-*");
 	line = proto_request_encode(&in);
-	ck_assert_str_eq(line, "{\"v\":6,\"id\":81,\"op\":\"start\","
+	ck_assert_str_eq(line, "{\"v\":7,\"id\":81,\"op\":\"start\","
 	    "\"match\":[\"github.com/relab/goxos/kvs/kvsd\",\"worker-*\"]}\n");
 	free(line);
 	request_roundtrip(&in, &out);
@@ -2145,7 +2338,7 @@ START_TEST(test_req_restart_roundtrip)
 	proto_request_free(&in);
 
 	/* Defaults as for stop. */
-	request_decode_ok("{\"v\":6,\"id\":83,\"op\":\"restart\","
+	request_decode_ok("{\"v\":7,\"id\":83,\"op\":\"restart\","
 	    "\"match\":[\"w*\"]}", &out);
 	ck_assert_int_eq(out.op, PROTO_OP_RESTART);
 	ck_assert_int_eq(out.timeout_ms, PROTO_STOP_TIMEOUT_MS);
@@ -2166,7 +2359,7 @@ START_TEST(test_req_remove_roundtrip)
 	proto_strv_add(&in.match, "web");
 	in.timeout_ms = 0;
 	line = proto_request_encode(&in);
-	ck_assert_str_eq(line, "{\"v\":6,\"id\":84,\"op\":\"remove\","
+	ck_assert_str_eq(line, "{\"v\":7,\"id\":84,\"op\":\"remove\","
 	    "\"match\":[\"o*\",\"web\"],\"timeout_ms\":0}\n");
 	free(line);
 	request_roundtrip(&in, &out);
@@ -2177,7 +2370,7 @@ START_TEST(test_req_remove_roundtrip)
 	proto_request_free(&out);
 	proto_request_free(&in);
 
-	request_decode_ok("{\"v\":6,\"id\":85,\"op\":\"remove\","
+	request_decode_ok("{\"v\":7,\"id\":85,\"op\":\"remove\","
 	    "\"match\":[\"web\"]}", &out);
 	ck_assert_int_eq(out.timeout_ms, PROTO_STOP_TIMEOUT_MS);
 	proto_request_free(&out);
@@ -2192,17 +2385,17 @@ START_TEST(test_start_restart_remove_match_bad)
 
 	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
 		snprintf(json, sizeof json,
-		    "{\"v\":6,\"id\":86,\"op\":\"%s\"}", ops[i]);
+		    "{\"v\":7,\"id\":86,\"op\":\"%s\"}", ops[i]);
 		request_fails(json, PROTO_E_INVALID_DATA, "match", 86);
 		snprintf(json, sizeof json,
-		    "{\"v\":6,\"id\":86,\"op\":\"%s\",\"match\":[]}", ops[i]);
+		    "{\"v\":7,\"id\":86,\"op\":\"%s\",\"match\":[]}", ops[i]);
 		request_fails(json, PROTO_E_INVALID_DATA, "match", 86);
 		snprintf(json, sizeof json,
-		    "{\"v\":6,\"id\":86,\"op\":\"%s\",\"match\":\"web\"}",
+		    "{\"v\":7,\"id\":86,\"op\":\"%s\",\"match\":\"web\"}",
 		    ops[i]);
 		request_fails(json, PROTO_E_INVALID_DATA, "match", 86);
 		snprintf(json, sizeof json,
-		    "{\"v\":6,\"id\":86,\"op\":\"%s\",\"match\":[\"web\","
+		    "{\"v\":7,\"id\":86,\"op\":\"%s\",\"match\":[\"web\","
 		    "\"a b\"]}", ops[i]);
 		request_fails(json, PROTO_E_INVALID_DATA, "match[1]", 86);
 	}
@@ -2211,16 +2404,16 @@ END_TEST
 
 START_TEST(test_start_restart_remove_unknown_member)
 {
-	request_fails("{\"v\":6,\"id\":87,\"op\":\"remove\","
+	request_fails("{\"v\":7,\"id\":87,\"op\":\"remove\","
 	    "\"match\":[\"web\"],\"signal\":\"SIGTERM\"}", PROTO_E_INVALID_DATA,
 	    "signal", 87);
-	request_fails("{\"v\":6,\"id\":87,\"op\":\"start\","
+	request_fails("{\"v\":7,\"id\":87,\"op\":\"start\","
 	    "\"match\":[\"web\"],\"signal\":\"SIGTERM\"}", PROTO_E_INVALID_DATA,
 	    "signal", 87);
-	request_fails("{\"v\":6,\"id\":87,\"op\":\"start\","
+	request_fails("{\"v\":7,\"id\":87,\"op\":\"start\","
 	    "\"match\":[\"web\"],\"timeout_ms\":5}", PROTO_E_INVALID_DATA,
 	    "timeout_ms", 87);
-	request_fails("{\"v\":6,\"id\":87,\"op\":\"restart\","
+	request_fails("{\"v\":7,\"id\":87,\"op\":\"restart\","
 	    "\"match\":[\"web\"],\"label\":\"web\"}", PROTO_E_INVALID_DATA,
 	    "label", 87);
 }
@@ -2228,16 +2421,16 @@ END_TEST
 
 START_TEST(test_restart_remove_options_bad)
 {
-	request_fails("{\"v\":6,\"id\":88,\"op\":\"restart\","
+	request_fails("{\"v\":7,\"id\":88,\"op\":\"restart\","
 	    "\"match\":[\"web\"],\"signal\":\"SIGKILL\"}", PROTO_E_INVALID_DATA,
 	    "signal", 88);
-	request_fails("{\"v\":6,\"id\":88,\"op\":\"restart\","
+	request_fails("{\"v\":7,\"id\":88,\"op\":\"restart\","
 	    "\"match\":[\"web\"],\"signal\":\"TERM\"}", PROTO_E_INVALID_DATA,
 	    "signal", 88);
-	request_fails("{\"v\":6,\"id\":88,\"op\":\"restart\","
+	request_fails("{\"v\":7,\"id\":88,\"op\":\"restart\","
 	    "\"match\":[\"web\"],\"timeout_ms\":-1}", PROTO_E_INVALID_DATA,
 	    "timeout_ms", 88);
-	request_fails("{\"v\":6,\"id\":88,\"op\":\"remove\","
+	request_fails("{\"v\":7,\"id\":88,\"op\":\"remove\","
 	    "\"match\":[\"web\"],\"timeout_ms\":86400001}",
 	    PROTO_E_INVALID_DATA, "timeout_ms", 88);
 }
@@ -2309,7 +2502,7 @@ END_TEST
 
 START_TEST(test_reply_job_logs_absent)
 {
-	static const char	json[] = "{\"v\":6,\"id\":1,"
+	static const char	json[] = "{\"v\":7,\"id\":1,"
 	    "\"result\":{\"job\":{\"id\":9,\"label\":\"a\",\"argv\":[\"x\"],"
 	    "\"kind\":\"process\","
 	    "\"state\":\"starting\",\"ready_at\":null}}}";
@@ -2765,7 +2958,7 @@ START_TEST(test_record_known_label)
 		free(line);
 		proto_record_free(&in);
 
-		snprintf(req, sizeof req, "{\"v\":6,\"id\":1,\"op\":\"submit\","
+		snprintf(req, sizeof req, "{\"v\":7,\"id\":1,\"op\":\"submit\","
 		    "\"label\":\"%s\",\"argv\":[\"true\"]}", old[i]);
 		request_decode_fails(req, strlen(req), PROTO_E_INVALID_DATA,
 		    "label", 1);
@@ -3002,7 +3195,7 @@ shim_status_fails(const char *text, enum proto_code code, const char *field)
 
 START_TEST(test_shim_status_bad)
 {
-	shim_status_fails("{\"v\":6,\"shim_pid\":5,\"pid\":6}",
+	shim_status_fails("{\"v\":7,\"shim_pid\":5,\"pid\":6}",
 	    PROTO_E_UNSUPPORTED_VERSION, "v");
 	shim_status_fails("{\"shim_pid\":5,\"pid\":6}", PROTO_E_INVALID_DATA,
 	    "v");
@@ -3209,6 +3402,14 @@ proto_suite(void)
 	tcase_add_test(tc, test_submit_env_bad);
 	tcase_add_test(tc, test_submit_paths_not_absolute);
 	tcase_add_test(tc, test_submit_optional_null_accepted);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("request_submit_batch");
+	tcase_add_test(tc, test_req_batch_roundtrip);
+	tcase_add_test(tc, test_req_batch_encoded_len);
+	tcase_add_test(tc, test_req_batch_decode);
+	tcase_add_test(tc, test_req_batch_bad);
+	tcase_add_test(tc, test_reply_batch_roundtrip);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("request_spec");

@@ -16,7 +16,7 @@
 #include "check-helpers.h"
 #include "check-run.h"
 
-#define WAIT_HEAD	"{\"v\":6,\"id\":9,\"op\":\"wait\","
+#define WAIT_HEAD	"{\"v\":7,\"id\":9,\"op\":\"wait\","
 
 static void
 wait_request_fails(const char *json, const char *field)
@@ -49,11 +49,11 @@ wait_reply_fails(const char *json, enum proto_op op, const char *field)
 }
 
 /* A result with the members given, after the required ones. */
-#define RESULT(members) "{\"v\":6,\"id\":4,\"result\":{" members "}}"
+#define RESULT(members) "{\"v\":7,\"id\":4,\"result\":{" members "}}"
 #define OK_LISTS "\"succeeded\":[],\"failed\":[],\"left\":[],"
 #define OK_TAIL "\"timed_out\":false,\"elapsed_ms\":5"
 
-#define PROGRESS(members) "{\"v\":6,\"id\":4,\"progress\":{" members "}}"
+#define PROGRESS(members) "{\"v\":7,\"id\":4,\"progress\":{" members "}}"
 #define OK_JOB "\"label\":\"a\",\"state\":\"exited\",\"exit_code\":2," \
 	"\"signal\":null,\"error\":null,"
 
@@ -141,7 +141,7 @@ START_TEST(test_request_rejects)
 	wait_request_fails(WAIT_HEAD "\"match\":[\"a\"],\"signal\":\"SIGTERM\"}",
 	    "signal");
 	/* And wait's are not stop's. */
-	wait_request_fails("{\"v\":6,\"id\":9,\"op\":\"stop\",\"match\":[\"a\"],"
+	wait_request_fails("{\"v\":7,\"id\":9,\"op\":\"stop\",\"match\":[\"a\"],"
 	    "\"progress\":true}", "progress");
 }
 END_TEST
@@ -218,7 +218,7 @@ START_TEST(test_reply_empty_and_error)
 	    rep.wait.nleft + rep.nerrors, 0);
 	ck_assert_int_eq(rep.wait.elapsed_ms, 5);
 	proto_reply_free(&rep);
-	json = "{\"v\":6,\"id\":4,\"error\":{\"code\":\"invalid_data\","
+	json = "{\"v\":7,\"id\":4,\"error\":{\"code\":\"invalid_data\","
 	    "\"message\":\"timeout_ms: must be...\",\"field\":\"timeout_ms\"}}";
 	ck_assert_int_eq(proto_reply_decode(json, strlen(json), PROTO_OP_WAIT,
 	    &rep, &err), 0);
@@ -316,16 +316,16 @@ START_TEST(test_progress_rejects)
 	 * without a result. */
 	wait_reply_fails(good, PROTO_OP_STOP, "result");
 	wait_reply_fails(good, PROTO_OP_LIST, "result");
-	wait_reply_fails("{\"v\":6,\"id\":4,\"progress\":{" OK_JOB
+	wait_reply_fails("{\"v\":7,\"id\":4,\"progress\":{" OK_JOB
 	    "\"succeeded\":false,\"ended\":1,\"total\":2},\"result\":{}}",
 	    PROTO_OP_WAIT, "progress");
-	wait_reply_fails("{\"v\":6,\"id\":4,\"progress\":{" OK_JOB
+	wait_reply_fails("{\"v\":7,\"id\":4,\"progress\":{" OK_JOB
 	    "\"succeeded\":false,\"ended\":1,\"total\":2},\"error\":{}}",
 	    PROTO_OP_WAIT, "progress");
-	wait_reply_fails("{\"v\":6,\"id\":null,\"progress\":{" OK_JOB
+	wait_reply_fails("{\"v\":7,\"id\":null,\"progress\":{" OK_JOB
 	    "\"succeeded\":false,\"ended\":1,\"total\":2}}", PROTO_OP_WAIT,
 	    "id");
-	wait_reply_fails("{\"v\":6,\"id\":4,\"progress\":[]}", PROTO_OP_WAIT,
+	wait_reply_fails("{\"v\":7,\"id\":4,\"progress\":[]}", PROTO_OP_WAIT,
 	    "progress");
 	wait_reply_fails(PROGRESS("\"state\":\"exited\",\"succeeded\":false,"
 	    "\"ended\":1,\"total\":2"), PROTO_OP_WAIT, "label");
