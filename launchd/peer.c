@@ -10,7 +10,9 @@
  * - Replies queue in the peer's output buffer and are written as the
  *   socket accepts them.  A peer that does not read its replies stops
  *   being read once PEER_OUT_HIGH bytes are queued (backpressure), and is
- *   read again when it drains.
+ *   read again when it drains.  A list is encoded into that buffer job
+ *   by job (peer_out, peer_out_push, peer_out_done), never built whole
+ *   elsewhere first.
  * - Requests of one peer are handled one at a time: while a reply is
  *   pending (submit waits for exec, stop for the jobs to end) the peer is
  *   not read, so replies come in request order.
