@@ -5,7 +5,11 @@
  *   0..14  proto_reply_decode for that op (the client reading a daemon,
  *          local or through `launch bridge` on another machine); an
  *          accepted list of jobs is printed as `list --json` prints it
- *          and must read back with proto_jobs_decode
+ *          and must read back with proto_jobs_decode; each job encoded
+ *          by proto_job_encode must be byte for byte what the cJSON
+ *          tree prints, and the jobs streamed as a list reply
+ *          (proto_list_begin, _add, _end) must decode strictly to as
+ *          many jobs, and pass the client's frame check
  *   15 proto_record_decode       jobs/ID.json, read by a restarted daemon
  *   16 proto_shim_status_decode  jobs/ID.status, written by the shim
  *   17 proto_stats_decode        `launch stats` lines (submit --place)
@@ -27,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "event.h"
 #include "fuzz.h"
 #include "proto.h"
@@ -34,6 +39,43 @@
 #define DECODERS	26
 /* A new op needs a number above, and its seeds. */
 _Static_assert(PROTO_OP__COUNT == 16, "fuzz-decoders: number the new op");
+
+/* The hand-written JOB encoder (proto/proto-list.c) against the tree
+ * encoder and the strict decoder. */
+static void
+stream_jobs(const struct proto_job *jobs, size_t n)
+{
+	struct proto_reply	 rep;
+	struct proto_error	 err;
+	struct buf		 b, one;
+	size_t			 off, k;
+	char			*tree;
+
+	memset(&b, 0, sizeof b);
+	memset(&one, 0, sizeof one);
+	proto_list_begin(&b, 7);
+	for (size_t i = 0; i < n; i++) {
+		one.off = one.len = 0;
+		buf_add(&one, "[", 1);
+		proto_job_encode(&one, &jobs[i]);
+		buf_add(&one, "]\n", 2);
+		tree = proto_jobs_json(&jobs[i], 1, 0);
+		if (buf_used(&one) != strlen(tree) ||
+		    memcmp(buf_head(&one), tree, strlen(tree)) != 0)
+			abort();
+		free(tree);
+		proto_list_add(&b, &jobs[i], i);
+	}
+	proto_list_end(&b);
+	if (proto_reply_decode(buf_head(&b), buf_used(&b) - 1, PROTO_OP_LIST,
+	    &rep, &err) == -1 || rep.is_error || rep.njobs != n)
+		abort();
+	proto_reply_free(&rep);
+	if (!proto_list_jobs(buf_head(&b), buf_used(&b) - 1, 7, &off, &k))
+		abort();
+	buf_free(&one);
+	buf_free(&b);
+}
 
 static void
 decode_reply(const char *text, size_t len, enum proto_op op)
@@ -56,6 +98,7 @@ decode_reply(const char *text, size_t len, enum proto_op op)
 			proto_job_free(&jobs[i]);
 		free(jobs);
 		free(json);
+		stream_jobs(rep.jobs, rep.njobs);
 	}
 	proto_reply_free(&rep);
 }

@@ -270,23 +270,34 @@ client_send(struct client *c, struct proto_request *req)
 	return 0;
 }
 
-int
-client_receive(struct client *c, const struct proto_request *req,
-    struct proto_reply *rep)
+/* The next reply line into c->in: 0 with its length in *len, or an exit
+ * code after printing why. */
+static int
+client_receive_line(struct client *c, size_t *len)
 {
-	struct proto_error	 err;
-	ssize_t			 len;
-	int			 rc;
+	ssize_t	n;
 
-	if ((len = client_read_line(c)) == -1 && c->helper > 0)
+	if ((n = client_read_line(c)) == -1 && c->helper > 0)
 		return client_remote_gone(c);
-	if (len == -1) {
+	if (n == -1) {
 		fprintf(stderr, "launch: no reply from the daemon at %s: %s\n",
 		    c->path, strerror(errno));
 		return EXIT_PROTOCOL;
 	}
-	rc = proto_reply_decode(buf_head(&c->in), (size_t)len, req->op, rep,
-	    &err);
+	*len = (size_t)n;
+	return 0;
+}
+
+/* Decode the reply line of len bytes at the head of c->in, and consume
+ * it. */
+static int
+client_decode(struct client *c, const struct proto_request *req,
+    size_t len, struct proto_reply *rep)
+{
+	struct proto_error	 err;
+	int			 rc;
+
+	rc = proto_reply_decode(buf_head(&c->in), len, req->op, rep, &err);
 	buf_consume(&c->in, (size_t)len + 1);
 	if (rc == -1) {
 		fprintf(stderr, "launch: bad reply from the daemon: %s\n",
@@ -301,6 +312,18 @@ client_receive(struct client *c, const struct proto_request *req,
 		return EXIT_PROTOCOL;
 	}
 	return 0;
+}
+
+int
+client_receive(struct client *c, const struct proto_request *req,
+    struct proto_reply *rep)
+{
+	size_t	len;
+	int	rc;
+
+	if ((rc = client_receive_line(c, &len)) != 0)
+		return rc;
+	return client_decode(c, req, len, rep);
 }
 
 int
@@ -378,6 +401,39 @@ client_list(const struct cmd_ctx *ctx, int argc, char **argv, int first,
 	req.usage = usage;
 	if ((rc = client_add_match(&req.match, argc, argv, first)) == 0)
 		rc = client_request(ctx, &req, rep);
+	proto_request_free(&req);
+	return client_result(rc, rep);
+}
+
+int
+client_list_json(const struct cmd_ctx *ctx, int argc, char **argv, int first,
+    int usage, struct proto_reply *rep, struct buf *json)
+{
+	struct proto_request	req;
+	struct client		c;
+	size_t			len, off, n;
+	int			rc;
+
+	memset(rep, 0, sizeof *rep);
+	memset(json, 0, sizeof *json);
+	proto_request_init(&req, PROTO_OP_LIST);
+	req.usage = usage;
+	if ((rc = client_add_match(&req.match, argc, argv, first)) != 0 ||
+	    (rc = client_open(&c, ctx)) != 0)
+		goto out;
+	if ((rc = client_send(&c, &req)) == 0 &&
+	    (rc = client_receive_line(&c, &len)) == 0) {
+		if (proto_list_jobs(buf_head(&c.in), len, req.id, &off, &n)) {
+			/* Hand the buffer over, narrowed to the array. */
+			*json = c.in;
+			json->off += off;
+			json->len = json->off + n;
+			memset(&c.in, 0, sizeof c.in);
+		} else
+			rc = client_decode(&c, &req, len, rep);
+	}
+	client_close(&c);
+out:
 	proto_request_free(&req);
 	return client_result(rc, rep);
 }

@@ -77,23 +77,42 @@ list_print(struct proto_job *jobs, size_t n, int wide, enum list_format fmt,
 	}
 }
 
-/* One host of a fan-out: its jobs as JSON on stdout. */
+/* list --json of one daemon, as it printed the list when it decoded the
+ * reply and encoded each job again: the reply's jobs array passed
+ * through as the daemon wrote it (proto-list.c), with a newline.  A
+ * reply in another form is decoded and encoded as before. */
+static int
+list_json(struct cmd_ctx *ctx, int argc, char **argv, int first, int usage)
+{
+	struct proto_reply	 rep;
+	struct buf		 json;
+	char			*s;
+	int			 rc;
+
+	if ((rc = client_list_json(ctx, argc, argv, first, usage, &rep,
+	    &json)) != 0)
+		return rc;
+	if (buf_used(&json) > 0) {
+		fwrite(buf_head(&json), 1, buf_used(&json), stdout);
+		putchar('\n');
+		buf_free(&json);
+	} else {
+		s = proto_jobs_json(rep.jobs, rep.njobs, 0);
+		fputs(s, stdout);
+		free(s);
+		proto_reply_free(&rep);
+	}
+	return 0;
+}
+
+/* One host of a fan-out: its jobs as JSON on stdout (the parent decodes
+ * them strictly). */
 static int
 list_host(struct cmd_ctx *ctx, void *arg)
 {
 	struct list_args	*a = arg;
-	struct proto_reply	 rep;
-	char			*json;
-	int			 rc;
 
-	if ((rc = client_list(ctx, a->argc, a->argv, a->first, a->usage,
-	    &rep)) != 0)
-		return rc;
-	json = proto_jobs_json(rep.jobs, rep.njobs, 0);
-	fputs(json, stdout);
-	free(json);
-	proto_reply_free(&rep);
-	return 0;
+	return list_json(ctx, a->argc, a->argv, a->first, a->usage);
 }
 
 /* Every host's rows in one table (or array), host by host in the order
@@ -181,6 +200,8 @@ cmd_list_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		struct list_args a = { argc, argv, optind, wide };
 		return list_fanout(ctx, &a, wide, fmt);
 	}
+	if (fmt == LIST_JSON)
+		return list_json(ctx, argc, argv, optind, wide);
 	if ((rc = client_list(ctx, argc, argv, optind, wide, &rep)) != 0)
 		return rc;
 	list_print(rep.jobs, rep.njobs, wide, fmt, ctx->color);

@@ -191,6 +191,12 @@ int	client_op(const struct cmd_ctx *, enum proto_op, struct proto_reply *);
  * printing why (an error reply included). */
 int	client_list(const struct cmd_ctx *, int argc, char **argv, int first,
 	    int usage, struct proto_reply *);
+/* client_list for `list --json`: a reply in the form proto_list_begin
+ * writes is not decoded (proto-list.c); json then holds its jobs array
+ * (buf_head, buf_used; free it), and rep is empty.  Any other reply is
+ * decoded into rep as client_list does, and json is empty. */
+int	client_list_json(const struct cmd_ctx *, int argc, char **argv,
+	    int first, int usage, struct proto_reply *, struct buf *json);
 int	client_status(const struct cmd_ctx *, const char *label,
 	    struct proto_reply *);
 /* Print a reply's error as "launch: message" and map it to an exit code. */

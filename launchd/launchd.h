@@ -227,6 +227,13 @@ void	 server_exit_deadline(void);
 /* peer.c */
 int	 peer_accept_one(int listen_fd);	/* -1: accept(2) failed */
 void	 peer_send(struct peer *, char *line);	/* takes line */
+/* A reply written in parts (list): append to peer_out's buffer, call
+ * peer_out_push after each part (sends early once enough is queued),
+ * and peer_out_done once the reply is whole.  A peer may die meanwhile
+ * (p->dead): stop encoding then. */
+struct buf *peer_out(struct peer *);
+void	 peer_out_push(struct peer *);
+void	 peer_out_done(struct peer *);
 void	 peer_ref(struct peer *);
 void	 peer_unref(struct peer *);
 void	 peer_done(struct peer *);		/* busy -> ready */

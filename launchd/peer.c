@@ -10,7 +10,9 @@
  * - Replies queue in the peer's output buffer and are written as the
  *   socket accepts them.  A peer that does not read its replies stops
  *   being read once PEER_OUT_HIGH bytes are queued (backpressure), and is
- *   read again when it drains.
+ *   read again when it drains.  A list is encoded into that buffer job
+ *   by job (peer_out, peer_out_push, peer_out_done), never built whole
+ *   elsewhere first.
  * - Requests of one peer are handled one at a time: while a reply is
  *   pending (submit waits for exec, stop for the jobs to end) the peer is
  *   not read, so replies come in request order.
@@ -66,6 +68,7 @@
 #define PEER_READ_SIZE		65536
 #define PEER_LINES_PER_READ	64
 #define PEER_LINGER_MAX		(4 * 1024 * 1024)
+#define PEER_PUSH_SIZE		(64 * 1024)
 
 static TAILQ_HEAD(, peer) peers = TAILQ_HEAD_INITIALIZER(peers);
 static size_t	 peers_open;
@@ -173,12 +176,47 @@ peer_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 void
 peer_send(struct peer *p, char *line)
 {
+	if (!p->dead)
+		buf_add(&p->out, line, strlen(line));
+	free(line);
+	peer_out_done(p);
+}
+
+struct buf *
+peer_out(struct peer *p)
+{
+	return &p->out;
+}
+
+/*
+ * Part of a reply is in the output buffer (a list, job by job): once
+ * PEER_PUSH_SIZE bytes are queued, send what the socket takes now, so
+ * that the client reads while the rest is encoded and the buffer stays
+ * small.  When the socket is full the rest waits for the write watcher,
+ * as any reply does; the backpressure rule (no request read while
+ * PEER_OUT_HIGH bytes are queued) applies between replies, so a peer
+ * holds at most that much plus the reply in hand.
+ */
+void
+peer_out_push(struct peer *p)
+{
+	if (p->dead || ev_is_active(&p->wr) ||
+	    buf_used(&p->out) < PEER_PUSH_SIZE)
+		return;
+	peer_ref(p);
+	if (peer_flush(p) == 1)
+		ev_io_start(server_loop, &p->wr);
+	peer_unref(p);
+}
+
+/* The reply in the output buffer is whole: send it (peer_send's end). */
+void
+peer_out_done(struct peer *p)
+{
 	if (p->dead) {
-		free(line);
+		buf_free(&p->out);
 		return;
 	}
-	buf_add(&p->out, line, strlen(line));
-	free(line);
 	peer_ref(p);
 	if (peer_flush(p) == 1)
 		ev_io_start(server_loop, &p->wr);

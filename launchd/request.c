@@ -181,22 +181,26 @@ request_matches(const struct proto_strv *match, const char *label)
 static void
 request_list(struct peer *p, const struct proto_request *req)
 {
-	struct proto_jobs_reply	*reply = proto_jobs_reply_new();
 	struct proto_job	 view;
 	struct job		**all;
-	size_t			 n;
+	size_t			 n, k = 0;
 
+	/* Job by job into the peer's output, never one tree for the whole
+	 * table (proto-list.c). */
 	all = job_all(&n);
-	for (size_t i = 0; i < n; i++) {
+	proto_list_begin(peer_out(p), req->id);
+	for (size_t i = 0; i < n && !p->dead; i++) {
 		if (!request_matches(&req->match, all[i]->spec.label))
 			continue;
 		job_view(all[i], &view);
 		if (req->usage)
 			usage_measure(all[i], &view.usage);
-		proto_jobs_reply_add(reply, &view);
+		proto_list_add(peer_out(p), &view, k++);
+		peer_out_push(p);
 	}
 	free(all);
-	peer_send(p, proto_jobs_reply_finish(reply, req->id));
+	proto_list_end(peer_out(p));
+	peer_out_done(p);
 }
 
 static void

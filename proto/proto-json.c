@@ -17,13 +17,15 @@
 static int
 pj_has_nul_escape(const char *s, size_t len)
 {
-	for (size_t i = 0; i + 1 < len; i++) {
-		if (s[i] != '\\')
-			continue;
-		if (s[i + 1] == 'u' && i + 5 < len && s[i + 2] == '0' &&
-		    s[i + 3] == '0' && s[i + 4] == '0' && s[i + 5] == '0')
+	const char	*p = s, *end = s + len;
+
+	/* memchr to each backslash: a list reply is most of a megabyte. */
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL &&
+	    end - p > 1) {
+		if (p[1] == 'u' && end - p > 5 && p[2] == '0' &&
+		    p[3] == '0' && p[4] == '0' && p[5] == '0')
 			return 1;
-		i++;
+		p += 2;
 	}
 	return memchr(s, '\0', len) != NULL;
 }

@@ -605,6 +605,22 @@ void	 proto_jobs_reply_add_error(struct proto_jobs_reply *,
 size_t	 proto_jobs_reply_count(const struct proto_jobs_reply *);
 char	*proto_jobs_reply_finish(struct proto_jobs_reply *, int64_t id);
 void	 proto_jobs_reply_free(struct proto_jobs_reply *);
+/* list, encoded as it is sent (proto-list.c): begin, then add the jobs
+ * one by one (index: 0 for the first), then end (with the newline), all
+ * appended to b.  The same bytes as a proto_jobs_reply without errors.
+ * proto_job_encode: one JOB object, as pj_job_object prints. */
+struct buf;
+void	 proto_list_begin(struct buf *b, int64_t id);
+void	 proto_list_add(struct buf *b, const struct proto_job *,
+	    size_t index);
+void	 proto_list_end(struct buf *b);
+void	 proto_job_encode(struct buf *b, const struct proto_job *);
+/* Whether line (len bytes, without its newline) is a list result for id
+ * in exactly the form above: 1 with the jobs array (a JSON array, not
+ * checked inside) at line + *off, *jobs_len bytes; 0 for anything else
+ * (an error, another encoder), which the caller decodes. */
+int	 proto_list_jobs(const char *line, size_t len, int64_t id,
+	    size_t *off, size_t *jobs_len);
 
 /* wait (proto-wait.c): the reply (errors: LABEL_ERRORs, n of them) and
  * a progress line. */
