@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <math.h>	/* isfinite, a macro: no libm */
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

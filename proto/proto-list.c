@@ -45,7 +45,7 @@
 #include "config.h"
 
 #include <cjson/cJSON.h>
-#include <math.h>
+#include <math.h>	/* isfinite, a macro: no libm */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +53,7 @@
 
 #include "buf.h"
 #include "proto.h"
+#include "proto-json.h"
 
 #define LIST_TAIL	"],\"errors\":[]}}"
 
@@ -288,7 +289,7 @@ list_usage(struct buf *b, const struct proto_usage *u)
 		return;
 	LIT(b, ",\"usage\":{\"cpu_pct\":");
 	/* One decimal, as pj_usage_add rounds it. */
-	list_double(b, round(u->cpu_pct * 10) / 10);
+	list_double(b, pj_round(u->cpu_pct * 10) / 10);
 	list_int_member(b, "rss_kb", u->rss_kb);
 	list_key(b, "pss_kb");
 	if (u->pss_kb >= 0)
