@@ -47,12 +47,12 @@ assert_eq "$(jq -r '[.[] | .state] | unique | join(" ")' "$T/list.json")" \
     "exited running" "list --json: the states"
 
 # Byte for byte the array the daemon sent.
-printf '{"v":6,"id":1,"op":"list"}\n' |
+printf '{"v":7,"id":1,"op":"list"}\n' |
     socat -t 30 - "UNIX-CONNECT:$SOCK" >"$T/wire"
 python3 -c "import sys
 wire = open(sys.argv[1], 'rb').read()
 out = open(sys.argv[2], 'rb').read()
-head = b'{\"v\":6,\"id\":1,\"result\":{\"jobs\":'
+head = b'{\"v\":7,\"id\":1,\"result\":{\"jobs\":'
 tail = b',\"errors\":[]}}\n'
 assert wire.startswith(head) and wire.endswith(tail), wire[:80]
 assert wire[len(head):-len(tail)] + b'\n' == out, 'not the wire array'
@@ -79,7 +79,7 @@ python3 -c "import socket, sys
 for i in range(20):
     s = socket.socket(socket.AF_UNIX)
     s.connect(sys.argv[1])
-    s.sendall(b'{\"v\":6,\"id\":1,\"op\":\"list\"}\n')
+    s.sendall(b'{\"v\":7,\"id\":1,\"op\":\"list\"}\n')
     s.close()
 " "$SOCK"
 run_rc 0 "ping after hang-ups" "$LAUNCH" ping
@@ -115,7 +115,7 @@ fake() {
 job=$(jq -c '.[] | select(.label == "run0")' "$T/list.json")
 
 # Members in another order: decoded, and printed as launch prints.
-fake "{\"id\":@ID@,\"v\":6,\"result\":{\"errors\":[],\"jobs\":[$job]}}
+fake "{\"id\":@ID@,\"v\":7,\"result\":{\"errors\":[],\"jobs\":[$job]}}
 "
 run_rc 0 "a reply in another form" "$LAUNCH" -S "$T/fake.sock" list --json
 python3 -c "import json, sys
@@ -128,21 +128,21 @@ assert got == want, (got, want)
 " "$T/out" "$T/list.json" || fail "another form: not the job, decoded"
 
 # A wrong id: the frame does not match, the decoder refuses it.
-fake '{"v":6,"id":99,"result":{"jobs":[],"errors":[]}}
+fake '{"v":7,"id":99,"result":{"jobs":[],"errors":[]}}
 '
 run_rc 5 "a reply to another request" "$LAUNCH" -S "$T/fake.sock" list --json
 assert_eq "$OUT" "" "wrong id: nothing on stdout"
 assert_contains "$ERR" "reply 99 does not answer request 1" "wrong id: said"
 
 # An error reply is reported as before.
-fake '{"v":6,"id":@ID@,"error":{"code":"internal","message":"out of luck"}}
+fake '{"v":7,"id":@ID@,"error":{"code":"internal","message":"out of luck"}}
 '
 run_rc 5 "an error reply" "$LAUNCH" -S "$T/fake.sock" list --json
 assert_eq "$OUT" "" "error reply: nothing on stdout"
 assert_eq "$ERR" "launch: out of luck" "error reply: the message"
 
 # A reply cut short (the daemon died mid-reply): nothing printed.
-fake "{\"v\":6,\"id\":@ID@,\"result\":{\"jobs\":[$job,"
+fake "{\"v\":7,\"id\":@ID@,\"result\":{\"jobs\":[$job,"
 run_rc 5 "a reply cut short" "$LAUNCH" -S "$T/fake.sock" list --json
 assert_eq "$OUT" "" "cut short: nothing on stdout"
 assert_contains "$ERR" "no reply from the daemon" "cut short: said"

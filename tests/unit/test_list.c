@@ -386,21 +386,21 @@ START_TEST(test_frame_refused)
 	static const char *const lines[] = {
 		"",
 		"[]",
-		"{\"v\":6,\"id\":5,\"result\":{\"jobs\":[],\"errors\":[]}}x",
-		"{\"v\":6,\"id\":5,\"result\":{\"jobs\":[],\"errors\":[]}",
-		"{\"v\":6,\"id\":5,\"result\":{\"jobs\":[]}}",
-		"{\"v\":6,\"id\":5,\"result\":{\"jobs\":[],\"errors\":[{}]}}",
-		"{\"v\":6,\"id\":6,\"result\":{\"jobs\":[],\"errors\":[]}}",
-		"{\"v\":6,\"id\":null,\"result\":{\"jobs\":[],\"errors\":[]}}",
+		"{\"v\":7,\"id\":5,\"result\":{\"jobs\":[],\"errors\":[]}}x",
+		"{\"v\":7,\"id\":5,\"result\":{\"jobs\":[],\"errors\":[]}",
+		"{\"v\":7,\"id\":5,\"result\":{\"jobs\":[]}}",
+		"{\"v\":7,\"id\":5,\"result\":{\"jobs\":[],\"errors\":[{}]}}",
+		"{\"v\":7,\"id\":6,\"result\":{\"jobs\":[],\"errors\":[]}}",
+		"{\"v\":7,\"id\":null,\"result\":{\"jobs\":[],\"errors\":[]}}",
 		"{\"v\":5,\"id\":5,\"result\":{\"jobs\":[],\"errors\":[]}}",
-		"{\"v\":6,\"id\":55,\"result\":{\"jobs\":[],\"errors\":[]}}",
-		"{\"id\":5,\"v\":6,\"result\":{\"jobs\":[],\"errors\":[]}}",
-		"{\"v\":6, \"id\":5,\"result\":{\"jobs\":[],\"errors\":[]}}",
-		"{\"v\":6,\"id\":5,\"result\":{\"errors\":[],\"jobs\":[]}}",
-		"{\"v\":6,\"id\":5,\"error\":{\"code\":\"internal\","
+		"{\"v\":7,\"id\":55,\"result\":{\"jobs\":[],\"errors\":[]}}",
+		"{\"id\":5,\"v\":7,\"result\":{\"jobs\":[],\"errors\":[]}}",
+		"{\"v\":7, \"id\":5,\"result\":{\"jobs\":[],\"errors\":[]}}",
+		"{\"v\":7,\"id\":5,\"result\":{\"errors\":[],\"jobs\":[]}}",
+		"{\"v\":7,\"id\":5,\"error\":{\"code\":\"internal\","
 		    "\"message\":\"x\"}}",
-		"{\"v\":6,\"id\":5,\"result\":{\"jobs\":[",
-		"{\"v\":6,\"id\":5,\"result\":{\"jobs\":[],\"errors\":[]}} ",
+		"{\"v\":7,\"id\":5,\"result\":{\"jobs\":[",
+		"{\"v\":7,\"id\":5,\"result\":{\"jobs\":[],\"errors\":[]}} ",
 	};
 	size_t	off, n;
 
