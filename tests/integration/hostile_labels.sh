@@ -54,6 +54,8 @@ done
 assert_eq "$("$LAUNCH" list --json | jq -r '.[].label' | grep -c .)" 6 "six jobs"
 # Nothing but the accepted jobs' own records appeared, and nothing
 # escaped the state directory.
-assert_eq "$(ls -A "$T/state/jobs" | grep -vc '^[0-9]*\.\(json\|status\)$' || true)" 0 "only ID.json and ID.status records"
+assert_eq "$(ls -A "$T/state/jobs" | grep -vc '^journal$\|^[0-9]*\.status$' || true)" 0 "only the journal and ID.status files"
+assert_eq "$(records | jq -r .label | sort)" "$("$LAUNCH" list --json | jq -r '.[].label' | sort)" \
+    "the journal's records are the six jobs"
 [ ! -e "${TMPDIR:-/tmp}/escape" ] || fail "a file escaped the state directory"
 "$LAUNCH" -q ping || fail "the daemon stopped answering"
