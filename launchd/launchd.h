@@ -25,6 +25,9 @@
 #include "buf.h"
 #include "proto.h"
 
+/* A request or reply this big leaves freed memory worth giving back
+ * (server_trim_soon). */
+#define PEER_BIG		(64 * 1024)
 /* Output a peer may queue before the daemon stops reading its requests. */
 #define PEER_OUT_HIGH		(4 * 1024 * 1024)
 /* Restart backoff: 100 ms doubling to 30 s; reset after 10 s up. */
@@ -221,6 +224,9 @@ int64_t	 server_now_ms(void);
 void	 server_exit(void);
 /* Stop listening and remove the socket (before the shutdown reply). */
 void	 server_close_listener(void);
+/* Big requests or replies came and went: give freed heap back to the
+ * system a moment later (malloc_trim), once their buffers are gone. */
+void	 server_trim_soon(void);
 /* Exit within a few seconds even if the last reply cannot be flushed. */
 void	 server_exit_deadline(void);
 

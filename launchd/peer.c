@@ -217,6 +217,8 @@ peer_out_done(struct peer *p)
 		buf_free(&p->out);
 		return;
 	}
+	if (buf_used(&p->out) > PEER_BIG)
+		server_trim_soon();
 	peer_ref(p);
 	if (peer_flush(p) == 1)
 		ev_io_start(server_loop, &p->wr);
@@ -322,6 +324,8 @@ peer_process(struct peer *p)
 			buf_consume(&p->in, (size_t)(nl - line) + 1);
 			request_handle(p, copy, len);
 			free(copy);
+			if (len > PEER_BIG)
+				server_trim_soon();
 			handled++;
 		} else
 			buf_consume(&p->in, (size_t)(nl - line) + 1);

@@ -34,6 +34,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +140,30 @@ static void
 server_accept_resume_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	ev_io_start(loop, &server_accept_io);
+}
+
+/*
+ * A batch of 1000 specs, its reply, a list of 10,000 jobs: each is
+ * thousands of small allocations, freed once answered, which glibc keeps
+ * in the heap, where they count in the daemon's RSS for good (6 KiB per
+ * job of a start of 1000, docs/bench.md row 5).  A second after such a
+ * request, malloc_trim gives the free pages back.  One timer, armed only
+ * then: an idle daemon still makes no wakeups.
+ */
+static ev_timer		 server_trim_timer;
+
+static void
+server_trim_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	malloc_trim(0);
+}
+
+void
+server_trim_soon(void)
+{
+	ev_timer_stop(server_loop, &server_trim_timer);
+	ev_timer_set(&server_trim_timer, 1., 0.);
+	ev_timer_start(server_loop, &server_trim_timer);
 }
 
 static void
@@ -318,6 +343,7 @@ server_run(const struct server_options *opt)
 	ev_signal_init(&server_sigint, server_signal_cb, SIGINT);
 	ev_signal_start(server_loop, &server_sigint);
 	ev_init(&server_exit_timer, server_exit_timer_cb);
+	ev_init(&server_trim_timer, server_trim_cb);
 
 	log_info("launch %s serving %s (pid %d), state in %s",
 	    PACKAGE_VERSION, server_path.path, (int)getpid(), state_dir());
