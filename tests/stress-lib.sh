@@ -52,23 +52,28 @@ stress_sleeps_are() {
 }
 
 # stress_parents_are_shims FILE: each pid in FILE is the child of a
-# launch-shim of this test's state directory.
+# launch-shim of this test's state directory (a shim: a fork of the
+# spawner, `launch-shim --spawner STATE ...`).
 stress_parents_are_shims() {
 	ps -eo pid=,ppid=,args= >"$T/ps.now"
 	_bad=$(awk -v dir="$LAUNCH_STATE_DIR" '
 	    NR == FNR { want[$1] = 1; next }
 	    { p = $1; pp = $2; $1 = ""; $2 = ""; sub(/^  /, "")
-	      ppid[p] = pp; shim[p] = index($0, "launch-shim " dir " ") == 1 ||
-	          index($0, "/launch-shim " dir " ") > 0 }
+	      ppid[p] = pp
+	      shim[p] = index($0, "launch-shim --spawner " dir " ") == 1 ||
+	          index($0, "/launch-shim --spawner " dir " ") > 0 }
 	    END { for (p in want) if (!shim[ppid[p]]) print p }
 	    ' "$1" "$T/ps.now" | head -n 5)
 	[ -z "$_bad" ] || fail "jobs whose parent is not their shim: $_bad"
 }
 
-# stress_shims: how many launch-shim processes of this state directory.
+# stress_shims: how many shims of this state directory (launch-shim
+# processes but the spawner, which is the daemon's child).
 stress_shims() {
-	ps -eo comm=,args= | awk -v dir="$LAUNCH_STATE_DIR" '
-	    $1 == "launch-shim" && $3 == dir { n++ } END { print n + 0 }'
+	ps -eo ppid=,comm=,args= | awk -v dir="$LAUNCH_STATE_DIR" \
+	    -v daemon="${DAEMON_PID:-0}" '
+	    $2 == "launch-shim" && $4 == "--spawner" && $5 == dir &&
+	    $1 != daemon { n++ } END { print n + 0 }'
 }
 stress_no_shims() { [ "$(stress_shims)" -eq 0 ]; }
 
