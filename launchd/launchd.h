@@ -225,7 +225,7 @@ void	 server_exit(void);
 /* Stop listening and remove the socket (before the shutdown reply). */
 void	 server_close_listener(void);
 /* Big requests or replies came and went: give freed heap back to the
- * system a moment later (malloc_trim), once their buffers are gone. */
+ * system at the next turn of the loop (malloc_trim). */
 void	 server_trim_soon(void);
 /* Exit within a few seconds even if the last reply cannot be flushed. */
 void	 server_exit_deadline(void);

@@ -146,9 +146,11 @@ server_accept_resume_cb(struct ev_loop *loop, ev_timer *w, int revents)
  * A batch of 1000 specs, its reply, a list of 10,000 jobs: each is
  * thousands of small allocations, freed once answered, which glibc keeps
  * in the heap, where they count in the daemon's RSS for good (6 KiB per
- * job of a start of 1000, docs/bench.md row 5).  A second after such a
- * request, malloc_trim gives the free pages back.  One timer, armed only
- * then: an idle daemon still makes no wakeups.
+ * job of a start of 1000, docs/bench.md row 5).  At the next turn of
+ * the loop after such a request or reply (its buffers freed by then,
+ * unless the peer reads slowly), malloc_trim gives the free pages back:
+ * about a millisecond.  One timer, armed only then: an idle daemon still
+ * makes no wakeups.
  */
 static ev_timer		 server_trim_timer;
 
@@ -162,7 +164,7 @@ void
 server_trim_soon(void)
 {
 	ev_timer_stop(server_loop, &server_trim_timer);
-	ev_timer_set(&server_trim_timer, 1., 0.);
+	ev_timer_set(&server_trim_timer, 0., 0.);
 	ev_timer_start(server_loop, &server_trim_timer);
 }
 
