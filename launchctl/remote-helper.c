@@ -39,6 +39,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "launch.h"
 #include "libexec.h"
 #include "xmalloc.h"
@@ -81,16 +82,9 @@ static void __attribute__((noreturn))
 remote_helper_exec(const char *host, const char *path, char *const argv[],
     int io, pid_t parent)
 {
-	struct sigaction	sa;
-	sigset_t		none;
 	int			in;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_DFL;
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	child_reset_signals();
 	/* launch gone before this line: no signal will come. */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)
 		_exit(EXIT_PROTOCOL);

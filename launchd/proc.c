@@ -50,6 +50,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "launchd.h"
 #include "libexec.h"
 #include "log.h"
@@ -261,8 +262,6 @@ static int
 proc_spawner_start(char *why, size_t whylen)
 {
 	char		 size[32], files[16];
-	struct sigaction sa;
-	sigset_t	 empty;
 	pid_t		 pid;
 	int		 sv[2];
 
@@ -286,12 +285,7 @@ proc_spawner_start(char *why, size_t whylen)
 		if (dup2(sv[1], SPAWNER_FD) == -1)
 			_exit(127);
 		close_range(SPAWNER_FD + 1, ~0U, 0);
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = SIG_DFL;
-		for (int sig = 1; sig < NSIG; sig++)
-			sigaction(sig, &sa, NULL);
-		sigemptyset(&empty);
-		sigprocmask(SIG_SETMASK, &empty, NULL);
+		child_reset_signals();
 		setrlimit(RLIMIT_NOFILE, &proc_nofile);
 		if (proc_shim[0] != '\0')
 			execl(proc_shim, "launch-shim", SPAWNER_ARG,

@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "shim.h"
 
 enum spawn_step { STEP_CHDIR, STEP_STDIN, STEP_STDOUT, STEP_STDERR,
@@ -152,17 +153,10 @@ spawn_child(const struct shim_child *c, int status, int out, int err,
 	 * NSS allocates would stay in the shim's private memory for the
 	 * job's whole life (docs/bench.md, row 5). */
 	const struct passwd		*pw = getpwuid(getuid());
-	struct sigaction		 sa;
-	sigset_t			 empty;
 	const char			*cwd, *path;
 
 	setsid();
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_DFL;
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL);	/* KILL, STOP fail: fine */
-	sigemptyset(&empty);
-	sigprocmask(SIG_SETMASK, &empty, NULL);
+	child_reset_signals();
 
 	if (s->umask >= 0)
 		umask((mode_t)s->umask);

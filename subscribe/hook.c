@@ -31,6 +31,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "subscribe.h"
 
 static const char *const hook_vars[] = {
@@ -114,16 +115,9 @@ hook_environment(const struct proto_event *ev, const char *line)
 static void __attribute__((noreturn))
 hook_child(const char *cmd, const struct proto_event *ev, const char *line)
 {
-	struct sigaction	sa;
-	sigset_t		empty;
 	int			fd;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_DFL;
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL);
-	sigemptyset(&empty);
-	sigprocmask(SIG_SETMASK, &empty, NULL);
+	child_reset_signals();
 	if ((fd = open("/dev/null", O_RDONLY)) != -1) {
 		dup2(fd, STDIN_FILENO);
 		if (fd != STDIN_FILENO)
