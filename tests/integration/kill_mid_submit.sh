@@ -152,7 +152,12 @@ n=$(jq length "$T/list.json")
 ns=$(wc -l <"$T/succeeded")
 echo "$round rounds (kills over ${SPAN_MS} ms): $ns submits answered ok, $n jobs in all"
 [ "$ns" -gt 0 ] || fail "no submit ever succeeded: the kills came too early"
-[ "$n" -lt $((round * 5)) ] || fail "no kill ever landed mid-submit"
+# A kill landed mid-submit when a job is missing (killed before its
+# record was written) or a job is there whose client got no answer
+# (killed between the record and the reply): with the spawner and the
+# journal a submit is so quick that the second is the usual case.
+[ "$n" -lt $((round * 5)) ] || [ "$ns" -lt "$n" ] ||
+    fail "no kill ever landed mid-submit"
 # Each adopted job answers status and stops.
 for l in $(jq -r '.[].label' "$T/list.json"); do
 	run_rc 0 "status $l" "$LAUNCH" status --json "$l"
