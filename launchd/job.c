@@ -359,6 +359,8 @@ job_destroy(struct job *j, int forget)
 	capacity_note(j->state, PROTO_STATE_EXITED);
 	ev_timer_stop(server_loop, &j->backoff_timer);
 	j->driver->cleanup(j);
+	if (j->spawning)
+		proc_spawn_drop(j);
 	if (forget) {
 		if (j->driver->forget != NULL)
 			j->driver->forget(j);

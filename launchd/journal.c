@@ -500,8 +500,8 @@ journal_load_files(void)
 }
 
 /* The files of earlier versions, now in the journal. */
-static void
-journal_remove_files(void)
+void
+journal_forget_files(void)
 {
 	struct dirent	*e;
 	DIR		*d;
@@ -597,10 +597,4 @@ journal_load(void (*fn)(struct proto_record *))
 	/* The caller compacts next; the old files go once that is done. */
 	if (had_files)
 		log_info("records of jobs/ID.json folded into the journal");
-}
-
-void
-journal_forget_files(void)
-{
-	journal_remove_files();
 }

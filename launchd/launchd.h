@@ -419,6 +419,8 @@ void	 proc_cleanup(struct job *);
  * write is done (ok) or failed (failure: its strerror). */
 int	 proc_commit_pending(void);
 void	 proc_committed(int ok, const char *failure);
+/* The job is freed while the spawner has not answered for it. */
+void	 proc_spawn_drop(struct job *);
 
 /* qemu.c, docker.c */
 extern const struct driver qemu_driver;

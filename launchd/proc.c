@@ -304,19 +304,30 @@ proc_spawner_start(char *why, size_t whylen)
 	return 0;
 }
 
-/* A job by id among those whose spawns are unanswered (few). */
-static struct job *
-proc_spawning(int64_t id)
-{
-	struct job	**all, *found = NULL;
-	size_t		  n;
+/* The jobs handed to the spawner and not yet answered, in the order it
+ * answers them (it serves one request at a time): a reply is for the
+ * head.  NULL: the job went away meanwhile (proc_spawn_drop). */
+static struct job	**proc_asked;
+static size_t		  proc_nasked, proc_asked_head;
 
-	all = job_all(&n);
-	for (size_t i = 0; i < n && found == NULL; i++)
-		if (all[i]->spawning && all[i]->id == id)
-			found = all[i];
-	free(all);
-	return found;
+static void
+proc_asked_push(struct job *j)
+{
+	if (proc_asked_head == proc_nasked)
+		proc_asked_head = proc_nasked = 0;
+	proc_asked = xreallocarray(proc_asked, proc_nasked + 1,
+	    sizeof *proc_asked);
+	proc_asked[proc_nasked++] = j;
+	j->spawning = 1;
+}
+
+void
+proc_spawn_drop(struct job *j)
+{
+	for (size_t i = proc_asked_head; i < proc_nasked; i++)
+		if (proc_asked[i] == j)
+			proc_asked[i] = NULL;
+	j->spawning = 0;
 }
 
 static void
@@ -356,9 +367,15 @@ proc_spawner_lost(void)
 	log_warnx("the spawner (pid %d) went away; the next start starts "
 	    "another", (int)proc_spawner_pid);
 	proc_spawner_close();
-	all = job_all(&n);
+	/* Taken first: answering may start or drop other jobs. */
+	all = proc_asked;
+	n = proc_nasked;
+	for (size_t i = 0; i < proc_asked_head; i++)
+		all[i] = NULL;
+	proc_asked = NULL;
+	proc_nasked = proc_asked_head = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!all[i]->spawning)
+		if (all[i] == NULL)
 			continue;
 		rep.id = all[i]->id;
 		rep.pid = 0;
@@ -390,7 +407,12 @@ proc_spawner_cb(struct ev_loop *loop, ev_io *w, int revents)
 			proc_spawner_lost();
 			return;
 		}
-		if ((j = proc_spawning(rep.id)) != NULL)
+		if (proc_asked_head == proc_nasked) {
+			log_warnx("the spawner answered a request never made");
+			continue;
+		}
+		j = proc_asked[proc_asked_head++];
+		if (j != NULL && j->id == rep.id)
 			proc_spawn_answered(j, &rep);
 	}
 }
@@ -468,7 +490,7 @@ proc_spawn_send(struct job *j, char *why, size_t whylen)
 	close(j->spawn_fd);
 	close(j->spawn_mfd);
 	j->spawn_fd = j->spawn_mfd = -1;
-	j->spawning = 1;
+	proc_asked_push(j);
 	return 0;
 }
 

@@ -143,12 +143,6 @@ shim_write_status(struct shim *s)
 	free(line);
 }
 
-static void
-shim_publish(struct shim *s)
-{
-	shim_tell(s);
-}
-
 static void	shim_accept(struct shim *);
 static void	shim_ctl_read(struct shim *);
 
@@ -307,7 +301,7 @@ shim_stop(struct shim *s, int sig, int64_t timeout_ms)
 		shim_signal_group(s, SIGCONT);
 	}
 	s->deadline = clock_mono_ms() + timeout_ms;
-	shim_publish(s);
+	shim_tell(s);
 }
 
 static void
@@ -416,7 +410,7 @@ shim_ready_read(struct shim *s)
 	s->ready = -1;
 	if (n > 0) {
 		s->st.ready_ms = clock_real_ms();
-		shim_publish(s);
+		shim_tell(s);
 	}
 }
 
@@ -627,7 +621,7 @@ shim_run(const struct shim_start *a)
 	s.ready = child.ready;
 	s.st.pid = child.pid;
 	s.st.started_ms = clock_real_ms();
-	shim_publish(&s);
+	shim_tell(&s);
 	shim_loop(&s);
 	exit(0);
 }
